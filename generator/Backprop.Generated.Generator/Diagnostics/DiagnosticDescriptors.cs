@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Backprop.Generated.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic that Backprop.Generated reports. IDs are stable: never reuse or renumber one.
+/// Each has a page at docs/diagnostics/BPGxxx.md showing the wrong code and the fix.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Backprop.Generated";
+    private const string HelpLinkBase = "https://github.com/backprop-generated/backprop-generated/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Error(
+        "BPG001",
+        "Network type must be partial",
+        "The type '{0}' has [Network] but is not declared partial, so the generated members cannot be added to it; add the 'partial' modifier");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "BPG002",
+        "Types containing a network must be partial",
+        "The type '{0}' contains the network '{1}' but is not declared partial, so the generated members cannot be added; add the 'partial' modifier to '{0}'");
+
+    public static readonly DiagnosticDescriptor TooFewLayerSizes = Error(
+        "BPG003",
+        "A network needs at least two sizes",
+        "[Network] needs at least two sizes, the inputs n_0 and the outputs n_L, but {0} given");
+
+    public static readonly DiagnosticDescriptor NonPositiveLayerSize = Error(
+        "BPG004",
+        "Layer sizes must be positive",
+        "Size n_{0} is {1}, but every layer size must be at least 1");
+
+    public static readonly DiagnosticDescriptor UndefinedEnumValue = Error(
+        "BPG005",
+        "Undefined enum value",
+        "{0} is not a defined {1} value; use one of: {2}");
+
+    public static readonly DiagnosticDescriptor ActivationCountMismatch = Error(
+        "BPG006",
+        "Activations must have one entry per layer",
+        "Activations has {0} entries, but the network has {1} layers with weights (one activation per layer 1..{1})");
+
+    public static readonly DiagnosticDescriptor ActivationsConflict = Error(
+        "BPG007",
+        "Activations conflicts with Hidden or Output",
+        "'{0}' is set together with Activations, which already chooses every layer's activation; remove '{0}' or Activations");
+
+    public static readonly DiagnosticDescriptor LossDoesNotFitOutput = Error(
+        "BPG008",
+        "Loss does not fit the output activation",
+        "Loss.{0} requires a {1} output layer, but layer {2} uses {3}; set Output = Activation.{1} or choose another loss");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "BPG009",
+        "Network is too large to generate",
+        "{0}; the limits are {1} units per layer, {2} layers and {3} parameters");
+
+    public static readonly DiagnosticDescriptor StaticNetworkType = Error(
+        "BPG010",
+        "Network type cannot be static",
+        "The type '{0}' is static, but a network holds its parameters in each instance; remove the 'static' modifier");
+
+    public static readonly DiagnosticDescriptor FileLocalNetworkType = Error(
+        "BPG011",
+        "Network type cannot be file-local",
+        "The type '{0}' is file-local, and a generated file cannot add members to it; remove the 'file' modifier");
+
+    public static readonly DiagnosticDescriptor LoopStrategy = new(
+        "BPG012",
+        "Wide layers are generated as vector loops",
+        "Layer {0} ({1}x{2}, {3} multiply-adds) is too wide to unroll and is generated as a vector loop",
+        Category,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Small layers are unrolled into straight-line code; a layer above the unrolling budget becomes a fixed-bound SIMD loop, which the JIT optimises better than thousands of statements.",
+        helpLinkUri: HelpLinkBase + "BPG012.md");
+
+    /// <summary>All descriptors, for the analyzer-release tracking tests and the docs check.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticDescriptors)
+        .GetFields()
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToArray();
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor ById(string id) => ByIdMap[id];
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+}

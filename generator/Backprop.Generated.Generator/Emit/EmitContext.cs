@@ -1,0 +1,93 @@
+using Backprop.Generated.Generator.Model;
+
+namespace Backprop.Generated.Generator.Emit;
+
+/// <summary>
+/// Facts derived from a <see cref="NetworkModel"/> that every emitter needs: the element type, where
+/// each W[l] and b[l] sits in the flat parameter array, and how each layer is written.
+/// </summary>
+internal sealed class EmitContext
+{
+    public const string GeneratorName = "Backprop.Generated.Generator";
+    public const string GeneratorVersion = "0.1.0";
+    public const string Runtime = "global::Backprop.Generated";
+
+    public EmitContext(NetworkModel model)
+    {
+        Model = model;
+        Sizes = model.LayerSizes.ToArray();
+        L = Sizes.Length - 1;
+        Plan = LayerPlanner.Plan(Sizes);
+        WeightOffset = new int[L + 1];
+        BiasOffset = new int[L + 1];
+        int offset = 0;
+        for (int l = 1; l <= L; l++)
+        {
+            WeightOffset[l] = offset;
+            offset += Sizes[l - 1] * Sizes[l];
+            BiasOffset[l] = offset;
+            offset += Sizes[l];
+        }
+
+        ParameterCount = offset;
+        T = model.Precision == PrecisionKind.Single ? "float" : "double";
+        Math = model.Precision == PrecisionKind.Single ? "global::System.MathF" : "global::System.Math";
+    }
+
+    public NetworkModel Model { get; }
+
+    /// <summary>n_0 .. n_L.</summary>
+    public int[] Sizes { get; }
+
+    /// <summary>The number of layers with weights.</summary>
+    public int L { get; }
+
+    /// <summary>Strategy of layer l at index l - 1.</summary>
+    public LayerStrategy[] Plan { get; }
+
+    /// <summary>Offset of W[l] (index l; index 0 unused).</summary>
+    public int[] WeightOffset { get; }
+
+    /// <summary>Offset of b[l] (index l; index 0 unused).</summary>
+    public int[] BiasOffset { get; }
+
+    public int ParameterCount { get; }
+
+    /// <summary>"float" or "double".</summary>
+    public string T { get; }
+
+    /// <summary>global::System.MathF or global::System.Math.</summary>
+    public string Math { get; }
+
+    public ActivationKind Activation(int layer) => Model.Activations[layer - 1];
+
+    public LayerStrategy Strategy(int layer) => Plan[layer - 1];
+
+    public string Real(double value) => Literals.Real(value, Model.Precision);
+
+    public string Zero => Real(0);
+
+    /// <summary>The name the design document uses, e.g. "sigmoid", "tanh", "softmax".</summary>
+    public static string FormulaName(ActivationKind activation) => activation switch
+    {
+        ActivationKind.Identity => "identity",
+        ActivationKind.Sigmoid => "sigmoid",
+        ActivationKind.Tanh => "tanh",
+        ActivationKind.ReLU => "relu",
+        ActivationKind.LeakyReLU => "leaky_relu",
+        ActivationKind.ELU => "elu",
+        ActivationKind.SiLU => "silu",
+        ActivationKind.Softplus => "softplus",
+        _ => "softmax",
+    };
+
+    /// <summary>g(z) for an element-wise activation, as a call into the runtime.</summary>
+    public string ApplyElementwise(ActivationKind activation, string z) => activation switch
+    {
+        ActivationKind.Identity => z,
+        _ => $"{Runtime}.ActivationFunctions.{activation}({z})",
+    };
+
+    /// <summary>"W2 is 3x1" with the sizes of layer l.</summary>
+    public string Shape(int layer) => $"W{layer} is {Sizes[layer - 1]}x{Sizes[layer]}";
+}

@@ -1,0 +1,186 @@
+using System.Linq;
+using Backprop.Generated.Generator.Model;
+
+namespace Backprop.Generated.Generator.Emit;
+
+/// <summary>
+/// Writes the inference methods: <c>Forward</c> (one example, span or fixed-size value),
+/// <c>ForwardBatch</c> (the design matrix X, row by row) and the shared <c>ForwardCore</c> that
+/// computes Z[l] = A[l-1] W[l] + b[l], A[l] = g(Z[l]) for l = 1..L.
+/// </summary>
+internal static class ForwardEmitter
+{
+    public static void Emit(SourceWriter w, EmitContext c)
+    {
+        string t = c.T;
+        string rt = EmitContext.Runtime;
+
+        w.Line("/// <summary>");
+        w.Line("/// Runs one example through the network: <paramref name=\"output\"/> = A[L] for A[0] = <paramref name=\"input\"/>.");
+        w.Line("/// Allocates nothing and reads the parameters only, so concurrent calls on one instance are safe.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"input\">The n_0 features of one example.</param>");
+        w.Line("/// <param name=\"output\">Receives the n_L outputs.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have exactly the length above.</exception>");
+        using (w.Block($"public void Forward(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)"))
+        {
+            w.Line($"{rt}.ShapeGuard.Length(input.Length, InputSize, nameof(input));");
+            w.Line($"{rt}.ShapeGuard.Length(output.Length, OutputSize, nameof(output));");
+            w.Line("ForwardCore(input, output);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Runs one example through the network; the fixed-size types make a length mistake impossible.</summary>");
+        w.Line("/// <param name=\"input\">The n_0 features of one example.</param>");
+        w.Line("/// <returns>The n_L outputs A[L].</returns>");
+        using (w.Block("public Output Forward(in Input input)"))
+        {
+            w.Line("Output output = default;");
+            w.Line("ForwardCore(input, output);");
+            w.Line("return output;");
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Runs the design matrix X through the network: m rows of n_0 features in, m rows of n_L outputs out,");
+        w.Line("/// both row-major, with m = inputs.Length / InputSize. Computes Z[l] = A[l-1] W[l] + b[l] (b broadcast");
+        w.Line("/// over rows) and A[l] = g(Z[l]) one row at a time, which is the same product, without allocating.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"inputs\">X, m x n_0 row-major.</param>");
+        w.Line("/// <param name=\"outputs\">Receives A[L], m x n_L row-major.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"inputs\"/> is not whole rows, or <paramref name=\"outputs\"/> is not m rows.</exception>");
+        using (w.Block($"public void ForwardBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)"))
+        {
+            w.Line($"int m = {rt}.ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));");
+            w.Line($"{rt}.ShapeGuard.Length(outputs.Length, m * OutputSize, nameof(outputs));");
+            using (w.Block("for (int i = 0; i < m; i++)"))
+            {
+                w.Line("ForwardCore(inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
+            }
+        }
+
+        w.Line();
+        EmitCore(w, c);
+    }
+
+    private static void EmitCore(SourceWriter w, EmitContext c)
+    {
+        string t = c.T;
+        w.Line("/// <summary>One example, lengths already checked: a0 is A[0] = x, output receives A[L].</summary>");
+        using (w.Block($"private void ForwardCore(global::System.ReadOnlySpan<{t}> a0, global::System.Span<{t}> output)"))
+        {
+            w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
+            for (int l = 1; l <= c.L; l++)
+            {
+                w.Line();
+                if (c.Strategy(l) == LayerStrategy.Unrolled)
+                {
+                    EmitUnrolledLayer(w, c, l);
+                }
+                else
+                {
+                    EmitLoopLayer(w, c, l);
+                }
+            }
+        }
+    }
+
+    /// <summary>How layer l's activations are held: named locals, or a span (for a loop layer or the output).</summary>
+    private static bool ActivationsInSpan(EmitContext c, int l) =>
+        l == 0 || c.Strategy(l) == LayerStrategy.VectorLoop || (l < c.L && c.Strategy(l + 1) == LayerStrategy.VectorLoop);
+
+    /// <summary>The expression for A[l]_j of the current example.</summary>
+    public static string ActivationElement(EmitContext c, int l, int j) =>
+        l == c.L ? $"output[{j}]" : ActivationsInSpan(c, l) ? $"a{l}[{j}]" : $"a{l}_{j}";
+
+    private static string Header(EmitContext c, int l, string strategy) =>
+        $"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}){strategy}";
+
+    private static void EmitUnrolledLayer(SourceWriter w, EmitContext c, int l)
+    {
+        string t = c.T;
+        int nIn = c.Sizes[l - 1];
+        int nOut = c.Sizes[l];
+        ActivationKind g = c.Activation(l);
+        w.Line(Header(c, l, string.Empty));
+
+        // Z[l]_k = b[l]_k + sum_j A[l-1]_j W[l]_jk, with W[l]_jk at WeightOffset + j * n_l + k.
+        for (int k = 0; k < nOut; k++)
+        {
+            string sum = $"p[{c.BiasOffset[l] + k}]" + string.Concat(Enumerable.Range(0, nIn).Select(j =>
+                $" + {ActivationElement(c, l - 1, j)} * p[{c.WeightOffset[l] + (j * nOut) + k}]"));
+            w.Line($"{t} z{l}_{k} = {sum};");
+        }
+
+        bool inSpan = l == c.L || ActivationsInSpan(c, l);
+        if (inSpan && l != c.L)
+        {
+            w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{nOut}];");
+        }
+
+        string Target(int k) => inSpan ? ActivationElement(c, l, k) : $"{t} {ActivationElement(c, l, k)}";
+
+        if (g == ActivationKind.Softmax)
+        {
+            w.Line($"// softmax: subtract the largest z so every exponent is <= 0 and nothing overflows");
+            w.Line($"{t} max{l} = z{l}_0;");
+            for (int k = 1; k < nOut; k++)
+            {
+                w.Line($"max{l} = {c.Math}.Max(max{l}, z{l}_{k});");
+            }
+
+            for (int k = 0; k < nOut; k++)
+            {
+                w.Line($"{t} e{l}_{k} = {c.Math}.Exp(z{l}_{k} - max{l});");
+            }
+
+            w.Line($"{t} sum{l} = " + string.Join(" + ", Enumerable.Range(0, nOut).Select(k => $"e{l}_{k}")) + ";");
+            for (int k = 0; k < nOut; k++)
+            {
+                w.Line($"{Target(k)} = e{l}_{k} / sum{l};");
+            }
+        }
+        else
+        {
+            for (int k = 0; k < nOut; k++)
+            {
+                w.Line($"{Target(k)} = {c.ApplyElementwise(g, $"z{l}_{k}")};");
+            }
+        }
+    }
+
+    private static void EmitLoopLayer(SourceWriter w, EmitContext c, int l)
+    {
+        string t = c.T;
+        string rt = EmitContext.Runtime;
+        int nIn = c.Sizes[l - 1];
+        int nOut = c.Sizes[l];
+        ActivationKind g = c.Activation(l);
+        w.Line(Header(c, l, $" (vector loop, {Literals.Grouped((long)nIn * nOut)} multiply-adds)"));
+
+        // The previous layer's activations are in a span named a{l-1} (a0 is the input).
+        w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{nOut}];");
+        w.Line($"p.Slice({c.BiasOffset[l]}, {nOut}).CopyTo(a{l}); // Z{l} = b{l}, then add A{l - 1}_j times row j of W{l}");
+        using (w.Block($"for (int j = 0; j < {nIn}; j++)"))
+        {
+            w.Line($"{rt}.Kernels.MultiplyAdd(a{l - 1}[j], p.Slice({c.WeightOffset[l]} + (j * {nOut}), {nOut}), a{l});");
+        }
+
+        if (g == ActivationKind.Softmax)
+        {
+            w.Line($"{rt}.ActivationFunctions.Softmax(a{l});");
+        }
+        else if (g != ActivationKind.Identity)
+        {
+            using (w.Block($"for (int k = 0; k < {nOut}; k++)"))
+            {
+                w.Line($"a{l}[k] = {c.ApplyElementwise(g, $"a{l}[k]")};");
+            }
+        }
+
+        if (l == c.L)
+        {
+            w.Line($"a{l}.CopyTo(output);");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Text;
+
+namespace Backprop.Generated.Generator.Emit;
+
+/// <summary>
+/// A small indented text writer: <see cref="Block"/> opens a brace block that closes on dispose, so
+/// braces and indentation cannot drift apart (the shape of the Regex generator's EmitBlock).
+/// </summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public void Line(string text = "")
+    {
+        if (text.Length > 0)
+        {
+            _builder.Append(' ', _indent * 4).Append(text);
+        }
+
+        _builder.Append('\n');
+    }
+
+    public void Lines(string text)
+    {
+        foreach (string line in text.Split('\n'))
+        {
+            Line(line.TrimEnd('\r'));
+        }
+    }
+
+    public Scope Block(string header)
+    {
+        Line(header);
+        Line("{");
+        _indent++;
+        return new Scope(this);
+    }
+
+    public void Indent() => _indent++;
+
+    public void Unindent() => _indent--;
+
+    public override string ToString() => _builder.ToString();
+
+    public readonly struct Scope : IDisposable
+    {
+        private readonly SourceWriter _writer;
+
+        public Scope(SourceWriter writer) => _writer = writer;
+
+        public void Dispose()
+        {
+            _writer._indent--;
+            _writer.Line("}");
+        }
+    }
+}

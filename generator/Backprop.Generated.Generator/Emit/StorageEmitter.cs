@@ -1,0 +1,73 @@
+namespace Backprop.Generated.Generator.Emit;
+
+/// <summary>
+/// Writes the shape constants, the flat parameter storage with its per-layer views, and the
+/// fixed-size <c>Input</c>/<c>Output</c> value types.
+/// </summary>
+internal static class StorageEmitter
+{
+    public static void Emit(SourceWriter w, EmitContext c)
+    {
+        string t = c.T;
+        int[] n = c.Sizes;
+
+        w.Line("/// <summary>n_0, the number of input features of one example.</summary>");
+        w.Line($"public const int InputSize = {Literals.Int(n[0])};");
+        w.Line();
+        w.Line($"/// <summary>n_{c.L}, the number of outputs of one example.</summary>");
+        w.Line($"public const int OutputSize = {Literals.Int(n[c.L])};");
+        w.Line();
+        w.Line("/// <summary>L, the number of layers with weights.</summary>");
+        w.Line($"public const int LayerCount = {Literals.Int(c.L)};");
+        w.Line();
+        w.Line("/// <summary>The number of weights and biases: the sum over l of n_{l-1} * n_l + n_l.</summary>");
+        w.Line($"public const int ParameterCount = {Literals.Int(c.ParameterCount)};");
+        w.Line();
+        w.Line("/// <summary>Every weight and bias, laid out as <see cref=\"Parameters\"/> documents.</summary>");
+        w.Line($"private readonly {t}[] _parameters = new {t}[ParameterCount];");
+        w.Line();
+
+        w.Line("/// <summary>");
+        w.Line("/// All weights and biases, in this order: for l = 1..L, W[l] row-major with shape (n_{l-1}, n_l)");
+        w.Line("/// (element (j, k) at offset j * n_l + k), then b[l] (n_l values).");
+        w.Line("/// </summary>");
+        w.Line("/// <remarks>");
+        w.Line("/// <list type=\"table\">");
+        w.Line("/// <listheader><term>Block</term><description>Offset, length</description></listheader>");
+        for (int l = 1; l <= c.L; l++)
+        {
+            w.Line($"/// <item><term>W{l} ({n[l - 1]}x{n[l]})</term><description>{c.WeightOffset[l]}, {n[l - 1] * n[l]}</description></item>");
+            w.Line($"/// <item><term>b{l} ({n[l]})</term><description>{c.BiasOffset[l]}, {n[l]}</description></item>");
+        }
+
+        w.Line("/// </list>");
+        w.Line("/// </remarks>");
+        w.Line($"public global::System.Span<{t}> Parameters => _parameters;");
+
+        for (int l = 1; l <= c.L; l++)
+        {
+            w.Line();
+            w.Line($"/// <summary>W[{l}], shape ({n[l - 1]}, {n[l]}) row-major: element (j, k) weighs input j of unit k.</summary>");
+            w.Line($"public global::System.Span<{t}> W{l} => new global::System.Span<{t}>(_parameters, {Literals.Int(c.WeightOffset[l])}, {Literals.Int(n[l - 1] * n[l])});");
+            w.Line();
+            w.Line($"/// <summary>b[{l}], the {n[l]} biases of layer {l}.</summary>");
+            w.Line($"public global::System.Span<{t}> b{l} => new global::System.Span<{t}>(_parameters, {Literals.Int(c.BiasOffset[l])}, {Literals.Int(n[l])});");
+        }
+
+        w.Line();
+        w.Line("/// <summary>One example's n_0 input features, as a fixed-size value: it cannot have the wrong length.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.InlineArray(InputSize)]");
+        using (w.Block("public struct Input"))
+        {
+            w.Line($"private {t} _element0;");
+        }
+
+        w.Line();
+        w.Line("/// <summary>One example's n_L outputs, as a fixed-size value.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.InlineArray(OutputSize)]");
+        using (w.Block("public struct Output"))
+        {
+            w.Line($"private {t} _element0;");
+        }
+    }
+}

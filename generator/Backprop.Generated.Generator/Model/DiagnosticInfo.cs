@@ -1,0 +1,29 @@
+using Backprop.Generated.Generator.Diagnostics;
+using Backprop.Generated.Generator.Helpers;
+using Microsoft.CodeAnalysis;
+
+namespace Backprop.Generated.Generator.Model;
+
+/// <summary>A diagnostic to report, as equatable values (descriptor ID, location, message arguments).</summary>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> MessageArguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
+    {
+        var strings = new string[arguments.Length];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            strings[i] = System.Convert.ToString(arguments[i], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        return new DiagnosticInfo(descriptor.Id, location, new EquatableArray<string>(strings));
+    }
+
+    public Diagnostic ToDiagnostic() =>
+        Diagnostic.Create(
+            DiagnosticDescriptors.ById(Id),
+            Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
+            MessageArguments.ToArray());
+}
+
+/// <summary>The outcome of parsing one annotated type: a model to emit (if valid) and its diagnostics.</summary>
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

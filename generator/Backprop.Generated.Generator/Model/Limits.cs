@@ -1,0 +1,30 @@
+namespace Backprop.Generated.Generator.Model;
+
+/// <summary>
+/// The size limits of a generated network and the unrolling budget. Documented in
+/// docs/diagnostics/BPG009.md and docs/diagnostics/BPG012.md; change them together.
+/// </summary>
+internal static class Limits
+{
+    /// <summary>
+    /// The widest layer. Hidden activations of one example live on the stack during Forward and
+    /// training (two buffers of this many elements at most), so the cap keeps stack use bounded.
+    /// </summary>
+    public const int MaxLayerSize = 16_384;
+
+    /// <summary>The most layers with weights (L).</summary>
+    public const int MaxLayers = 128;
+
+    /// <summary>The most parameters (weights plus biases): 64 Mi values, 256 MiB in single precision.</summary>
+    public const long MaxParameters = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest layer, in multiply-adds n_{l-1} * n_l, that is unrolled into straight-line code.
+    /// The JIT fully optimises methods of up to about 1,500 statements and then falls back to
+    /// unoptimised code, so unrolled layers stay well under that.
+    /// </summary>
+    public const int MaxUnrolledMultiplyAdds = 256;
+
+    /// <summary>The most multiply-adds that one method unrolls across all its layers.</summary>
+    public const int MaxUnrolledMultiplyAddsPerNetwork = 1_024;
+}

@@ -1,0 +1,51 @@
+using System;
+
+namespace Backprop.Generated;
+
+/// <summary>
+/// Asks the Backprop.Generated source generator to implement a fixed-topology multi-layer perceptron
+/// on the annotated <c>partial</c> class.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The sizes are n_0 (the number of input features), then n_1 ... n_L (the units of each layer).
+/// Layer l computes Z[l] = A[l-1] W[l] + b[l] with W[l] of shape (n_{l-1}, n_l), then A[l] = g(Z[l]).
+/// </para>
+/// <example>
+/// <code>
+/// [Network(3, 2, 1, Hidden = Activation.Tanh, Output = Activation.Sigmoid)]
+/// public partial class Student { }
+/// </code>
+/// </example>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class NetworkAttribute : Attribute
+{
+    /// <summary>Creates the attribute from the layer sizes n_0, n_1, ..., n_L.</summary>
+    /// <param name="layerSizes">n_0 (inputs) followed by the number of units of each layer; at least two values.</param>
+    public NetworkAttribute(params int[] layerSizes)
+    {
+        LayerSizes = layerSizes;
+    }
+
+    /// <summary>n_0 (inputs) followed by the number of units of each layer.</summary>
+    public int[] LayerSizes { get; }
+
+    /// <summary>Activation of the hidden layers 1 .. L-1. Defaults to <see cref="Activation.Tanh"/>.</summary>
+    public Activation Hidden { get; set; } = Activation.Tanh;
+
+    /// <summary>Activation of the output layer L. Defaults to <see cref="Activation.Identity"/>.</summary>
+    public Activation Output { get; set; } = Activation.Identity;
+
+    /// <summary>
+    /// One activation per layer 1 .. L, for per-layer choice. When set, it must have exactly L entries
+    /// and replaces <see cref="Hidden"/> and <see cref="Output"/> (which must then be left unset).
+    /// </summary>
+    public Activation[]? Activations { get; set; }
+
+    /// <summary>The training loss. Defaults to <see cref="Generated.Loss.MeanSquaredError"/>.</summary>
+    public Loss Loss { get; set; } = Loss.MeanSquaredError;
+
+    /// <summary>The floating-point type of the generated code. Defaults to <see cref="Generated.Precision.Single"/>.</summary>
+    public Precision Precision { get; set; } = Precision.Single;
+}
