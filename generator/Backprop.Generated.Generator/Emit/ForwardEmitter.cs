@@ -163,9 +163,11 @@ internal static class ForwardEmitter
         w.Line($"p.Slice({c.BiasOffset[l]}, {nOut}).CopyTo(a{l}); // Z{l} = b{l}, then add A{l - 1}_j times row j of W{l}");
         using (w.Block($"for (int j = 0; j < {nIn}; j++)"))
         {
-            w.Line($"{rt}.Kernels.MultiplyAdd(a{l - 1}[j], p.Slice({c.WeightOffset[l]} + (j * {nOut}), {nOut}), a{l});");
+            string row = c.WeightOffset[l] == 0 ? $"j * {nOut}" : $"{c.WeightOffset[l]} + (j * {nOut})";
+            w.Line($"{rt}.Kernels.MultiplyAdd(a{l - 1}[j], p.Slice({row}, {nOut}), a{l});");
         }
 
+        w.Line();
         if (g == ActivationKind.Softmax)
         {
             w.Line($"{rt}.ActivationFunctions.Softmax(a{l});");

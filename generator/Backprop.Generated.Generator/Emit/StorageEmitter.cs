@@ -50,7 +50,7 @@ internal static class StorageEmitter
             w.Line($"/// <summary>W[{l}], shape ({n[l - 1]}, {n[l]}) row-major: element (j, k) weighs input j of unit k.</summary>");
             w.Line($"public global::System.Span<{t}> W{l} => new global::System.Span<{t}>(_parameters, {Literals.Int(c.WeightOffset[l])}, {Literals.Int(n[l - 1] * n[l])});");
             w.Line();
-            w.Line($"/// <summary>b[{l}], the {n[l]} biases of layer {l}.</summary>");
+            w.Line($"/// <summary>b[{l}], the biases of layer {l} (n_{l} = {n[l]} values), broadcast over the rows of Z[{l}].</summary>");
             w.Line($"public global::System.Span<{t}> b{l} => new global::System.Span<{t}>(_parameters, {Literals.Int(c.BiasOffset[l])}, {Literals.Int(n[l])});");
         }
 
