@@ -19,7 +19,7 @@ public sealed partial class NetworkGenerator
     /// Never throws on user input: anything the compiler itself rejects (a missing argument, a type
     /// mismatch) is left to the compiler's own error and produces no model.
     /// </summary>
-    internal static class Parser
+    internal static partial class Parser
     {
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -34,10 +34,20 @@ public sealed partial class NetworkGenerator
             AttributeData attribute = context.Attributes[0];
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
+            // [Network] on a record struct (CS0592), or on a second part of the same type (CS0579): the
+            // compiler reports it; generating would emit a struct with a field initializer, or add the
+            // same hint name twice (an exception that removes all generated code).
+            // A declaration still being typed (`partial class {`) has no name to emit: CS1001 is the compiler's.
+            if (type.TypeKind != TypeKind.Class || !IsOnThisDeclaration(attribute, declaration) || HasMissingName(declaration))
+            {
+                return Result(null, diagnostics);
+            }
+
             CheckDeclaration(type, declaration, diagnostics);
 
             NetworkModel? model = null;
             if (TryReadAttribute(attribute, attributeSyntax, diagnostics, out int[] sizes, out ActivationKind[] activations, out LossKind loss, out PrecisionKind precision)
+                & CheckGeneratedNames(type, declaration, sizes.Length - 1, precision, diagnostics)
                 && diagnostics.Count == 0)
             {
                 model = new NetworkModel(
@@ -79,6 +89,12 @@ public sealed partial class NetworkGenerator
 
             for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = parent.Parent)
             {
+                if (outer.Modifiers.Any(SyntaxKind.FileKeyword))
+                {
+                    // The generated file would declare a different, non-file-local type of the same name.
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalNetworkType, LocationInfo.From(outer.Identifier.GetLocation()), outer.Identifier.ValueText));
+                }
+
                 if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
@@ -107,13 +123,15 @@ public sealed partial class NetworkGenerator
             // A constructor that did not bind, or an argument with a compile error, is the compiler's to report.
             if (attribute.AttributeConstructor is null
                 || attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array
-                || attribute.ConstructorArguments[0].IsNull)
+                || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             {
                 return false;
             }
 
-            ImmutableArray<TypedConstant> values = attribute.ConstructorArguments[0].Values;
+            // [Network(null)] and [Network(default)] compile (a null params array) but give no sizes at all.
+            ImmutableArray<TypedConstant> values = attribute.ConstructorArguments[0].IsNull
+                ? ImmutableArray<TypedConstant>.Empty
+                : attribute.ConstructorArguments[0].Values;
             if (values.Any(v => v.Value is not int))
             {
                 return false;
@@ -229,7 +247,13 @@ public sealed partial class NetworkGenerator
 
         private static bool CheckLimits(int[] sizes, AttributeSyntax? syntax, LocationInfo? attributeLocation, List<DiagnosticInfo> diagnostics)
         {
-            object[] limits = { Limits.MaxLayerSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Limits.MaxLayers, Limits.MaxParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) };
+            object[] limits =
+            {
+                Limits.MaxLayerSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                Limits.MaxLayers,
+                Limits.MaxParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                Limits.MaxTotalUnits.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+            };
             for (int i = 0; i < sizes.Length; i++)
             {
                 if (sizes[i] > Limits.MaxLayerSize)
@@ -263,6 +287,21 @@ public sealed partial class NetworkGenerator
                     DiagnosticDescriptors.NetworkTooLarge,
                     attributeLocation,
                     new object[] { $"The network has {parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters" }.Concat(limits).ToArray()));
+                return false;
+            }
+
+            long units = 0;
+            for (int l = 1; l < sizes.Length; l++)
+            {
+                units += sizes[l];
+            }
+
+            if (units > Limits.MaxTotalUnits)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.NetworkTooLarge,
+                    attributeLocation,
+                    new object[] { $"The layers have {units.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} units together" }.Concat(limits).ToArray()));
                 return false;
             }
 
@@ -353,7 +392,12 @@ public sealed partial class NetworkGenerator
         private static LocationInfo? NamedLocation(AttributeSyntax? syntax, string name) => LocationInfo.From(NamedArgument(syntax, name));
 
         private static string? GetNamespace(INamedTypeSymbol type) =>
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(EscapedNamespaceFormat) : null;
+
+        /// <summary>Namespace names as they must be written in source: <c>namespace @class</c> stays <c>@class</c>.</summary>
+        private static readonly SymbolDisplayFormat EscapedNamespaceFormat = new(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+            miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
         private static EquatableArray<TypeHeader> GetContainingTypes(TypeDeclarationSyntax declaration)
         {
@@ -371,23 +415,34 @@ public sealed partial class NetworkGenerator
             string keyword = declaration is RecordDeclarationSyntax record
                 ? record.ClassOrStructKeyword.IsKind(SyntaxKind.None) ? "record" : "record " + record.ClassOrStructKeyword.ValueText
                 : declaration.Keyword.ValueText;
+            // Identifier.Text keeps a verbatim '@' (a type named @class), which ValueText drops.
             string typeParameters = declaration.TypeParameterList is { } list
-                ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.ValueText)) + ">"
+                ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.Text)) + ">"
                 : string.Empty;
-            return new TypeHeader(keyword, declaration.Identifier.ValueText + typeParameters);
+            return new TypeHeader(keyword, declaration.Identifier.Text + typeParameters);
         }
 
         private static string GetHintName(INamedTypeSymbol type)
         {
             // Metadata names (Outer`1.Network`2) are unique per type, unlike display names; hint names may not contain '`'.
+            // '-' cannot occur in an identifier, so Net<T> (Net-1) never meets a type named Net_1.
             var parts = new List<string>();
             for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
             {
-                parts.Insert(0, current.MetadataName.Replace('`', '_'));
+                parts.Insert(0, current.MetadataName.Replace('`', '-'));
             }
 
-            string? ns = GetNamespace(type);
-            return (ns is null ? string.Empty : ns + ".") + string.Join(".", parts) + ".g.cs";
+            // Unescaped names: a hint name may not contain the '@' of namespace @class.
+            for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                parts.Insert(0, ns.MetadataName);
+            }
+
+            string name = string.Join(".", parts);
+
+            // Hint names are compared ignoring case: Net and NET would both claim Net.g.cs, and the
+            // second AddSource would throw. Such names get a suffix derived from their exact spelling.
+            return (HasCaseInsensitiveTwin(type) ? name + "-" + StableHash(name) : name) + ".g.cs";
         }
     }
 }

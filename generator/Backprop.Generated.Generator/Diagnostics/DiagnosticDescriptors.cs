@@ -56,7 +56,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
         "BPG009",
         "Network is too large to generate",
-        "{0}; the limits are {1} units per layer, {2} layers and {3} parameters");
+        "{0}; the limits are {1} units per layer, {2} layers, {3} parameters and {4} units in all layers together");
 
     public static readonly DiagnosticDescriptor StaticNetworkType = Error(
         "BPG010",
@@ -77,6 +77,21 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Small layers are unrolled into straight-line code; a layer above the unrolling budget becomes a fixed-bound SIMD loop, which the JIT optimises better than thousands of statements.",
         helpLinkUri: HelpLinkBase + "BPG012.md");
+
+    public static readonly DiagnosticDescriptor MemberCollidesWithGenerated = Error(
+        "BPG040",
+        "Member has the name of a generated member",
+        "'{0}' in '{1}' has the name of a member that [Network] generates ({2}); rename '{0}'");
+
+    public static readonly DiagnosticDescriptor TypeNameIsGeneratedMember = Error(
+        "BPG041",
+        "Network type has the name of a generated member",
+        "The type '{0}' has the name of a member that [Network] generates inside it, and a member cannot be named like its enclosing type; rename the type");
+
+    public static readonly DiagnosticDescriptor InheritedMemberHidden = Error(
+        "BPG042",
+        "Generated member would hide an inherited member",
+        "'{0}' inherits '{1}' from '{2}', which a member that [Network] generates would hide; rename '{1}' in '{2}' or do not derive '{0}' from it");
 
     /// <summary>All descriptors, for the analyzer-release tracking tests and the docs check.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticDescriptors)

@@ -19,6 +19,14 @@ internal static class Limits
     public const long MaxParameters = 64L * 1024 * 1024;
 
     /// <summary>
+    /// The most units in all layers together, n_1 + ... + n_L. Forward keeps each layer's activations
+    /// of one example on the stack, so this bounds its stack use (128 KiB in single, 256 KiB in double
+    /// precision) however the sizes are arranged: 64 layers alternating 16,384 and 1 units have few
+    /// parameters but would need 4 MiB of stack and overflow it.
+    /// </summary>
+    public const int MaxTotalUnits = 32_768;
+
+    /// <summary>
     /// The largest layer, in multiply-adds n_{l-1} * n_l, that is unrolled into straight-line code.
     /// The JIT fully optimises methods of up to about 1,500 statements and then falls back to
     /// unoptimised code, so unrolled layers stay well under that.

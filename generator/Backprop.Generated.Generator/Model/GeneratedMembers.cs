@@ -1,0 +1,81 @@
+using System.Collections.Generic;
+
+namespace Backprop.Generated.Generator.Model;
+
+/// <summary>
+/// The names the emitter declares on a network type, so the parser can report a user member that would
+/// collide with one (BPG040-BPG042) instead of leaving the user a CS0102/CS0111 in generated code.
+/// Keep this list in step with the emitters: every generated member name belongs here.
+/// </summary>
+internal static class GeneratedMembers
+{
+    /// <summary>
+    /// Members that cannot be overloaded (constants, fields, properties, nested types), each with a short
+    /// description for the diagnostic message. Any user member of the same name collides.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Unique = new Dictionary<string, string>(System.StringComparer.Ordinal)
+    {
+        ["InputSize"] = "the constant n_0",
+        ["OutputSize"] = "the constant n_L",
+        ["LayerCount"] = "the constant L",
+        ["ParameterCount"] = "the constant number of weights and biases",
+        ["_parameters"] = "the parameter storage field",
+        ["Parameters"] = "the span over all weights and biases",
+        ["Input"] = "the fixed-size input type",
+        ["Output"] = "the fixed-size output type",
+    };
+
+    /// <summary>
+    /// Generated methods and their parameter types ("T" stands for float or double, "Input" for the
+    /// generated input type). A user method of the same name with other parameter types is an overload
+    /// and is allowed; a member of the same name that is not a method collides.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, string[] Parameters)> Methods = new (string, string[])[]
+    {
+        ("Forward", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        ("Forward", new[] { "Input" }),
+        ("ForwardBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        ("ForwardCore", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+    };
+
+    /// <summary>Is <paramref name="name"/> W1..WL or b1..bL (the per-layer parameter views)?</summary>
+    public static bool IsLayerView(string name, int layerCount, out int layer)
+    {
+        layer = 0;
+        if (name.Length < 2 || name.Length > 6 || (name[0] != 'W' && name[0] != 'b') || name[1] == '0')
+        {
+            return false;
+        }
+
+        for (int i = 1; i < name.Length; i++)
+        {
+            if (name[i] < '0' || name[i] > '9')
+            {
+                return false;
+            }
+
+            layer = (layer * 10) + (name[i] - '0');
+        }
+
+        return layer >= 1 && layer <= layerCount;
+    }
+
+    /// <summary>Is <paramref name="name"/> the name of any generated member of a network with L = <paramref name="layerCount"/>?</summary>
+    public static bool IsGeneratedName(string name, int layerCount)
+    {
+        if (Unique.ContainsKey(name) || IsLayerView(name, layerCount, out _))
+        {
+            return true;
+        }
+
+        foreach ((string method, _) in Methods)
+        {
+            if (method == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Backprop.Generated.Generator.Diagnostics;
+using Backprop.Generated.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Backprop.Generated.Generator;
+
+public sealed partial class NetworkGenerator
+{
+    // The parser's checks that the generated members fit into the user's type (BPG040-BPG042), and
+    // the guards that keep one declaration from producing two outputs with the same hint name.
+    internal static partial class Parser
+    {
+        /// <summary>
+        /// Reports user members, type parameters, the type's own name and inherited members that would
+        /// collide with the members generated for a network of <paramref name="layerCount"/> layers.
+        /// </summary>
+        /// <returns><see langword="true"/> when nothing collides.</returns>
+        private static bool CheckGeneratedNames(INamedTypeSymbol type, TypeDeclarationSyntax declaration, int layerCount, PrecisionKind precision, List<DiagnosticInfo> diagnostics)
+        {
+            int before = diagnostics.Count;
+            LocationInfo? identifier = LocationInfo.From(declaration.Identifier.GetLocation());
+            string element = precision == PrecisionKind.Double ? "double" : "float";
+
+            // A member may not have the name of its enclosing type (CS0542).
+            if (GeneratedMembers.IsGeneratedName(type.Name, layerCount))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNameIsGeneratedMember, identifier, type.Name));
+            }
+
+            foreach (ITypeParameterSymbol typeParameter in type.TypeParameters)
+            {
+                if (GeneratedMembers.IsGeneratedName(typeParameter.Name, layerCount))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.MemberCollidesWithGenerated,
+                        SourceLocation(typeParameter) ?? identifier,
+                        "type parameter " + typeParameter.Name,
+                        type.Name,
+                        Describe(typeParameter.Name, layerCount, element)));
+                }
+            }
+
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (!member.IsImplicitlyDeclared && Collides(member, layerCount, element, out string? generated))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.MemberCollidesWithGenerated,
+                        SourceLocation(member) ?? identifier,
+                        member.Name,
+                        type.Name,
+                        generated!));
+                }
+            }
+
+            // Inherited members would be hidden (CS0108/CS0114, errors under warnings-as-errors).
+            LocationInfo? baseLocation = LocationInfo.From(declaration.BaseList?.Types.FirstOrDefault()) ?? identifier;
+            for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            {
+                foreach (ISymbol member in baseType.GetMembers())
+                {
+                    if (member.DeclaredAccessibility != Accessibility.Private
+                        && !member.IsImplicitlyDeclared
+                        && Collides(member, layerCount, element, out _))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            DiagnosticDescriptors.InheritedMemberHidden,
+                            baseLocation,
+                            type.Name,
+                            member.Name,
+                            baseType.Name));
+                    }
+                }
+            }
+
+            return diagnostics.Count == before;
+        }
+
+        /// <summary>Would <paramref name="member"/> collide with a generated member? If so, says which.</summary>
+        private static bool Collides(ISymbol member, int layerCount, string element, out string? generated)
+        {
+            generated = null;
+            string name = member.Name;
+            if (member is IMethodSymbol method)
+            {
+                if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.DeclareMethod))
+                {
+                    return false;
+                }
+
+                // The getters of the generated properties reserve get_X() (CS0082).
+                if (name.StartsWith("get_", StringComparison.Ordinal) && method.Parameters.Length == 0)
+                {
+                    string property = name.Substring(4);
+                    if (property == "Parameters" || GeneratedMembers.IsLayerView(property, layerCount, out _))
+                    {
+                        generated = "the getter of " + property;
+                        return true;
+                    }
+                }
+
+                // A method named like a generated method is an overload unless its parameter types match (CS0111).
+                foreach ((string generatedName, string[] parameters) in GeneratedMembers.Methods)
+                {
+                    if (generatedName == name && SameParameterTypes(method, parameters, element))
+                    {
+                        generated = Describe(name, parameters, element);
+                        return true;
+                    }
+                }
+
+                if (!GeneratedMembers.Unique.ContainsKey(name) && !GeneratedMembers.IsLayerView(name, layerCount, out _))
+                {
+                    return false;
+                }
+            }
+
+            if (!GeneratedMembers.IsGeneratedName(name, layerCount))
+            {
+                return false;
+            }
+
+            generated = Describe(name, layerCount, element);
+            return true;
+        }
+
+        private static bool SameParameterTypes(IMethodSymbol method, string[] parameters, string element)
+        {
+            if (method.Parameters.Length != parameters.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                ITypeSymbol actual = method.Parameters[i].Type;
+                bool same = parameters[i] == "Input"
+                    ? actual.Name == "Input"
+                    : actual.ToDisplayString() == parameters[i].Replace("<T>", "<" + element + ">");
+                if (!same)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static string Describe(string name, int layerCount, string element)
+        {
+            if (GeneratedMembers.Unique.TryGetValue(name, out string? description))
+            {
+                return description + " " + name;
+            }
+
+            if (GeneratedMembers.IsLayerView(name, layerCount, out int layer))
+            {
+                return (name[0] == 'W' ? "the weight view W[" : "the bias view b[") + layer + "]";
+            }
+
+            (string method, string[] parameters) = GeneratedMembers.Methods.First(m => m.Name == name);
+            return "the method " + Describe(method, parameters, element);
+        }
+
+        private static string Describe(string name, string[] parameters, string element) =>
+            name + "(" + string.Join(", ", parameters.Select(p => p.Replace("System.", string.Empty).Replace("<T>", "<" + element + ">"))) + ")";
+
+        private static LocationInfo? SourceLocation(ISymbol symbol) =>
+            LocationInfo.From(symbol.Locations.FirstOrDefault(l => l.IsInSource));
+
+        /// <summary>
+        /// Is <paramref name="attribute"/> (the type's first [Network]) written on <paramref name="declaration"/>?
+        /// With [Network] on two partial parts (CS0579) the transform runs once per part, and each run's
+        /// context lists the attributes of every part; only the part holding the first one makes a model,
+        /// so the hint name is added once.
+        /// </summary>
+        private static bool IsOnThisDeclaration(AttributeData attribute, TypeDeclarationSyntax declaration) =>
+            attribute.ApplicationSyntaxReference is not { } reference
+            || (reference.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(reference.Span));
+
+        /// <summary>Is the name of the declaration, or of a type containing it, missing (a syntax error)?</summary>
+        private static bool HasMissingName(TypeDeclarationSyntax declaration)
+        {
+            for (SyntaxNode? node = declaration; node is not null; node = node.Parent)
+            {
+                if (node is BaseTypeDeclarationSyntax { Identifier.IsMissing: true })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Does a namespace or type on the path to <paramref name="type"/> have a sibling whose name
+        /// differs only in case (so the two hint names would be equal to Roslyn, which ignores case)?
+        /// </summary>
+        private static bool HasCaseInsensitiveTwin(INamedTypeSymbol type)
+        {
+            for (ISymbol current = type; current is not null && current is not INamespaceSymbol { IsGlobalNamespace: true }; current = current.ContainingSymbol)
+            {
+                IEnumerable<ISymbol> siblings = current.ContainingSymbol switch
+                {
+                    INamedTypeSymbol outer => outer.GetTypeMembers(),
+                    INamespaceSymbol ns => ns.GetMembers(),
+                    _ => Enumerable.Empty<ISymbol>(),
+                };
+                string name = current.MetadataName;
+                if (siblings.Any(s => s.MetadataName != name && string.Equals(s.MetadataName, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>FNV-1a of the exact spelling, as 8 hex digits: stable across runs and processes.</summary>
+        private static string StableHash(string text)
+        {
+            uint hash = 2166136261;
+            foreach (char c in text)
+            {
+                hash = (hash ^ c) * 16777619;
+            }
+
+            return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}
