@@ -84,8 +84,8 @@ public static class GradientCheck
     /// <param name="network">The network (its parameters are restored when the check returns).</param>
     /// <param name="inputs">X, m x n_0.</param>
     /// <param name="targets">Y, m x n_L.</param>
-    /// <param name="step">The relative step; defaults to 1e-4 for double and 1e-2 for float.</param>
-    /// <param name="floor">The smallest denominator of a relative error; defaults to 1e-8 for double and 1e-3 for float.</param>
+    /// <param name="step">The relative step; defaults to 1e-3 for double and 1e-2 for float.</param>
+    /// <param name="floor">The smallest denominator of a relative error; defaults to 1e-5 for double and 1e-3 for float: below it, the error is judged in absolute terms.</param>
     /// <returns>The worst disagreement and where it is.</returns>
     public static GradientCheckResult Run<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, double? step = null, double? floor = null)
         where T : unmanaged
@@ -96,8 +96,8 @@ public static class GradientCheck
         }
 
         bool isDouble = typeof(T) == typeof(double);
-        double h0 = step ?? (isDouble ? 1e-4 : 1e-2);
-        double minimum = floor ?? (isDouble ? 1e-8 : 1e-3);
+        double h0 = step ?? (isDouble ? 1e-3 : 1e-2);
+        double minimum = floor ?? (isDouble ? 1e-5 : 1e-3);
         if (!(h0 > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be greater than zero.");
