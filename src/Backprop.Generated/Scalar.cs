@@ -5,7 +5,8 @@ namespace Backprop.Generated;
 
 /// <summary>
 /// Conversions between a network's element type (float or double) and double for the generic runtime
-/// code. For a value type T the JIT removes the box in <c>(float)(object)value</c>, so nothing is allocated.
+/// code. On .NET 8+ the value is reinterpreted in place (no allocation at any tier); on netstandard2.0 the
+/// <c>(float)(object)value</c> pattern is used, whose box optimised JIT code removes.
 /// </summary>
 internal static class Scalar
 {
@@ -13,6 +14,18 @@ internal static class Scalar
     public static double ToDouble<T>(T value)
         where T : unmanaged
     {
+#if NET8_0_OR_GREATER
+        // Reinterpreting the reference allocates nothing even in unoptimised (tier-0) code.
+        if (typeof(T) == typeof(float))
+        {
+            return Unsafe.As<T, float>(ref value);
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Unsafe.As<T, double>(ref value);
+        }
+#else
         if (typeof(T) == typeof(float))
         {
             return (float)(object)value;
@@ -22,6 +35,7 @@ internal static class Scalar
         {
             return (double)(object)value;
         }
+#endif
 
         throw Unsupported<T>();
     }
@@ -30,6 +44,18 @@ internal static class Scalar
     public static T FromDouble<T>(double value)
         where T : unmanaged
     {
+#if NET8_0_OR_GREATER
+        if (typeof(T) == typeof(float))
+        {
+            float single = (float)value;
+            return Unsafe.As<float, T>(ref single);
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Unsafe.As<double, T>(ref value);
+        }
+#else
         if (typeof(T) == typeof(float))
         {
             return (T)(object)(float)value;
@@ -39,6 +65,7 @@ internal static class Scalar
         {
             return (T)(object)value;
         }
+#endif
 
         throw Unsupported<T>();
     }

@@ -41,3 +41,15 @@ public partial class TorchDoubleDeep { }
 // Unrolled 2x8, vector loop 8x64, unrolled 64x3, softmax + cross-entropy, in double.
 [Network(2, 8, 64, 3, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
 public partial class TorchDoubleMixedPlan { }
+
+// The XOR demo: 2-4-1, tanh hidden layer, sigmoid output, binary cross-entropy.
+[Network(2, 4, 1, Hidden = Activation.Tanh, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]
+public partial class Xor { }
+
+// The digits classifier of the issue: 64-32-10, tanh, softmax + cross-entropy.
+[Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+public partial class DigitsClassifier { }
+
+// The benchmark's middle size, all unrolled.
+[Network(8, 16, 16, 4, Hidden = Activation.ReLU, Output = Activation.Identity)]
+public partial class Net8x16x16x4 { }
