@@ -326,7 +326,7 @@ internal static class BackwardEmitter
                 {
                     string log = c.Model.Precision == PrecisionKind.Single ? $"{rt}.LossFunctions.Log" : "global::System.Math.Log";
                     w.Line($"{t} logSumExp{L} = max{L} + {log}(sum{L});");
-                    w.Line($"{t} loss = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"(y[{k}] * (logSumExp{L} - z{L}_{k}))")) + ";");
+                    w.Line($"{t} loss = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"y[{k}] * (logSumExp{L} - z{L}_{k})")) + ";");
                     w.Line($"{t} targetSum = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"y[{k}]")) + ";");
                     for (int k = 0; k < n; k++)
                     {
@@ -356,7 +356,7 @@ internal static class BackwardEmitter
                         w.Line($"{t} da{L}_{k} = {A(c, L, k)} - y[{k}];");
                     }
 
-                    w.Line($"{t} loss = {c.Real(0.5)} * (" + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"(da{L}_{k} * da{L}_{k})")) + ");");
+                    w.Line($"{t} loss = {c.Real(0.5)} * (" + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"da{L}_{k} * da{L}_{k}")) + ");");
                 }
 
                 EmitActivationDerivative(w, c, L, g);
@@ -414,7 +414,7 @@ internal static class BackwardEmitter
                 break;
             case ActivationKind.Softmax:
                 w.Line($"// dZ{l} = A{l} * (dA{l} - sum_k dA{l}_k A{l}_k) (softmax Jacobian-vector product)");
-                w.Line($"{t} dot{l} = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"(da{l}_{k} * {A(c, l, k)})")) + ";");
+                w.Line($"{t} dot{l} = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"da{l}_{k} * {A(c, l, k)}")) + ";");
                 for (int k = 0; k < n; k++)
                 {
                     w.Line($"{t} dz{l}_{k} = {A(c, l, k)} * (da{l}_{k} - dot{l});");
@@ -499,7 +499,7 @@ internal static class BackwardEmitter
         {
             for (int j = 0; j < nPrev; j++)
             {
-                string sum = string.Join(" + ", Enumerable.Range(0, nOut).Select(k => $"(dz{l}_{k} * p[{c.WeightOffset[l] + (j * nOut) + k}])"));
+                string sum = string.Join(" + ", Enumerable.Range(0, nOut).Select(k => $"dz{l}_{k} * p[{c.WeightOffset[l] + (j * nOut) + k}]"));
                 w.Line(intoSpan ? $"dz{prev}[{j}] = {sum};" : $"{t} da{prev}_{j} = {sum};");
             }
         }
