@@ -175,6 +175,12 @@ internal static class BackwardEmitter
                 w.Line($"global::System.Span<{t}> scratch = _trainingScratch ??= new {t}[TrainingScratchLength];");
             }
 
+            w.Line("// One range check of each span's last element up front lets the JIT drop those of the constant indices below.");
+            w.Line("_ = a0[InputSize - 1];");
+            w.Line("_ = y[OutputSize - 1];");
+            w.Line("_ = p[ParameterCount - 1];");
+            w.Line("_ = g[ParameterCount - 1];");
+
             for (int l = 1; l <= c.L; l++)
             {
                 w.Line();
