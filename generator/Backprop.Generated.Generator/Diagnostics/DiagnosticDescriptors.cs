@@ -105,32 +105,32 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ExampleLengthMismatch = Error(
         "BPG024",
         "A one-example buffer has the wrong length",
-        "'{0}' of {1}.{2} must hold one example of {3} values ({4}), but the argument holds {5}");
+        "'{0}' of {1}.{2} must hold one example of {3} ({4}), but the argument holds {5}");
 
     public static readonly DiagnosticDescriptor BatchNotWholeRows = Error(
         "BPG025",
         "A batch buffer is not a whole number of rows",
-        "'{0}' of {1}.{2} must hold whole rows of {3} values ({4}), but the argument holds {5}, which is {6} rows and {7} values left over");
+        "'{0}' of {1}.{2} must hold whole rows of {3} ({4}), but the argument holds {5}: {6} and {7} left over");
 
     public static readonly DiagnosticDescriptor BatchRowsMismatch = Error(
         "BPG026",
         "A batch buffer does not match the number of rows of the inputs",
-        "'{0}' of {1}.{2} must hold {3} values ({4} rows of {5}, {6}) to match the {4} rows of '{7}', but the argument holds {8}");
+        "'{0}' of {1}.{2} must hold {3} ({4} of {5}, {6}) to match the {4} of '{7}', but the argument holds {8}");
 
     public static readonly DiagnosticDescriptor GradientLengthMismatch = Error(
         "BPG027",
         "The gradient buffer must hold every parameter",
-        "'{0}' of {1}.{2} must hold {3} values (ParameterCount, one per weight and bias), but the argument holds {4}");
+        "'{0}' of {1}.{2} must hold {3} (ParameterCount, one per weight and bias), but the argument holds {4}");
 
     public static readonly DiagnosticDescriptor ParameterLoadLengthMismatch = Error(
         "BPG028",
         "Loaded parameters have the wrong length",
-        "{0}.{1} holds {2} values, but {3} values are copied into it; load exactly {2}");
+        "{0}.{1} holds {2}, but {3} are copied into it; load exactly {2}");
 
     public static readonly DiagnosticDescriptor CompositionMismatch = Error(
         "BPG029",
         "One network's output cannot feed another of a different size",
-        "The output of {0} holds {1} values ({0}.OutputSize), but {2}.{3} takes {4} inputs ({2}.InputSize); one network can feed another only when n_L of the first equals n_0 of the second");
+        "The output of {0} holds {1} ({0}.OutputSize), but {2}.{3} takes {4} ({2}.InputSize); one network can feed another only when n_L of the first equals n_0 of the second");
 
     /// <summary>All descriptors, for the analyzer-release tracking tests and the docs check.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticDescriptors)
