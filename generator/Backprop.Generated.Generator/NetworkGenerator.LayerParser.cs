@@ -33,10 +33,19 @@ public sealed partial class NetworkGenerator
                 return Result(null, diagnostics);
             }
 
-            // Syntax order of the attribute lists: the order the layers are written in.
+            // Syntax order of the attribute lists: the order the layers are written in. For a partial type,
+            // context.Attributes holds the [Layer]s of every declaration; keep this declaration's own.
             AttributeData[] layers = context.Attributes
+                .Where(a => a.ApplicationSyntaxReference is { } application
+                    && application.SyntaxTree == declaration.SyntaxTree
+                    && declaration.Span.Contains(application.Span))
                 .OrderBy(a => a.ApplicationSyntaxReference?.Span.Start ?? 0)
                 .ToArray();
+            if (layers.Length == 0)
+            {
+                return Result(null, diagnostics);
+            }
+
             AttributeSyntax?[] syntax = layers
                 .Select(a => a.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)
                 .ToArray();
@@ -89,7 +98,7 @@ public sealed partial class NetworkGenerator
                 AttributeSyntax? attributeSyntax = syntax[i];
                 LocationInfo? attributeLocation = LocationInfo.From(attributeSyntax);
 
-                // A constructor that did not bind is the compiler's to report (e.g. CS7036 for [Layer(3)]).
+                // A constructor that did not bind is the compiler's to report (e.g. CS1729 for [Layer(3)]).
                 if (attribute.AttributeConstructor is null
                     || attribute.ConstructorArguments.Length is not (2 or 3)
                     || attribute.ConstructorArguments.Any(a => a.Value is not int))

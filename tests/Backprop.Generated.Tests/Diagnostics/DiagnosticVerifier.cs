@@ -39,6 +39,16 @@ internal static class DiagnosticVerifier
     /// </summary>
     public static Diagnostic Verify(string marked, string id, string message, params string[] allowCompilerErrors)
     {
+        RunVerified(marked, id, message, allowCompilerErrors);
+        return Last!;
+    }
+
+    [System.ThreadStatic]
+    private static Diagnostic? Last;
+
+    /// <summary>As <see cref="Verify"/>, returning the run for further assertions.</summary>
+    public static GeneratorRun RunVerified(string marked, string id, string message, params string[] allowCompilerErrors)
+    {
         (string source, TextSpan span) = Unmark(marked);
         GeneratorRun run = Run(source);
         Diagnostic[] ours = run.AllDiagnostics.Where(d => d.Id.StartsWith("BPG", StringComparison.Ordinal)).ToArray();
@@ -46,7 +56,7 @@ internal static class DiagnosticVerifier
         Assert.True(matching.Length == 1, $"Expected exactly one {id}, got:\n{Describe(run)}");
         Diagnostic diagnostic = matching[0];
         Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("Network.cs", diagnostic.Location.SourceTree?.FilePath);
+        Assert.Equal("Network.cs", diagnostic.Location.GetLineSpan().Path);
         Assert.True(span == diagnostic.Location.SourceSpan, $"{id} at {diagnostic.Location.SourceSpan} '{Text(source, diagnostic.Location.SourceSpan)}', expected {span} '{Text(source, span)}'");
         Assert.True(ours.Length == 1, $"Expected only {id}, got:\n{Describe(run)}");
 
@@ -54,7 +64,8 @@ internal static class DiagnosticVerifier
             .Where(d => !d.Id.StartsWith("BPG", StringComparison.Ordinal) && d.Severity >= DiagnosticSeverity.Warning && !allowCompilerErrors.Contains(d.Id))
             .ToArray();
         Assert.True(otherErrors.Length == 0, $"Unexpected compiler diagnostics:\n{Describe(run)}");
-        return diagnostic;
+        Last = diagnostic;
+        return run;
     }
 
     /// <summary>Asserts the source compiles with no warnings and no Backprop.Generated diagnostic of any severity.</summary>
