@@ -35,11 +35,17 @@ internal static class NetworkEmitter
         }
 
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]");
-        using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name))
+        using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name + " : " + TrainingEmitter.Interface(context)))
         {
             StorageEmitter.Emit(writer, context);
             writer.Line();
             ForwardEmitter.Emit(writer, context);
+            writer.Line();
+            BackwardEmitter.Emit(writer, context);
+            writer.Line();
+            TrainingEmitter.Emit(writer, context);
+            writer.Line();
+            InitializationEmitter.Emit(writer, context);
         }
 
         while (scopes.Count > 0)
