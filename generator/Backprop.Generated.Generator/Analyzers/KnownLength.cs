@@ -81,6 +81,10 @@ internal sealed class KnownLength
 
                 return array.Initializer is { } initializer ? new Length(initializer.ElementValues.Length) : null;
 
+            case IArrayInitializerOperation initializerOnly:
+                // float[] x = { 1, 2, 3 }; declares an array whose operation is just the initializer.
+                return new Length(initializerOnly.ElementValues.Length);
+
             case ICollectionExpressionOperation collection:
                 return collection.Elements.Any(e => e is ISpreadOperation) ? null : new Length(collection.Elements.Length);
 
