@@ -96,7 +96,7 @@ public sealed partial class NetworkGenerator
                 if (name.StartsWith("get_", StringComparison.Ordinal) && method.Parameters.Length == 0)
                 {
                     string property = name.Substring(4);
-                    if (property == "Parameters" || GeneratedMembers.IsLayerView(property, layerCount, out _))
+                    if (property is "Parameters" or "LayerSizes" || GeneratedMembers.IsLayerView(property, layerCount, out _))
                     {
                         generated = "the getter of " + property;
                         return true;
@@ -154,7 +154,7 @@ public sealed partial class NetworkGenerator
         {
             if (GeneratedMembers.Unique.TryGetValue(name, out string? description))
             {
-                return description + " " + name;
+                return description;
             }
 
             if (GeneratedMembers.IsLayerView(name, layerCount, out int layer))

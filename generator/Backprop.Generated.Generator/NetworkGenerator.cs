@@ -8,32 +8,80 @@ using Microsoft.CodeAnalysis.Text;
 namespace Backprop.Generated.Generator;
 
 /// <summary>
-/// Implements <c>[Network(...)]</c> partial classes. The pipeline is: find the attribute
-/// (<see cref="Parser"/> turns each declaration into an equatable model or diagnostics), report the
-/// diagnostics, and emit each valid model (<see cref="NetworkEmitter"/>).
+/// Implements networks declared with <c>[Network(...)]</c> or a chain of <c>[Layer(...)]</c> on a
+/// partial class. The pipeline is: find either attribute (<see cref="Parser"/> turns each declaration
+/// into an equatable model or diagnostics; both forms produce the same model), report the diagnostics,
+/// emit each valid model (<see cref="NetworkEmitter"/>), and emit one composition file
+/// (<see cref="CompositionEmitter"/>) of conversions between networks whose shapes chain.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class NetworkGenerator : IIncrementalGenerator
 {
     public const string NetworkAttributeName = "Backprop.Generated.NetworkAttribute";
 
+    public const string LayerAttributeName = "Backprop.Generated.LayerAttribute";
+
     /// <summary>Tracking names of the pipeline steps, asserted by the caching tests.</summary>
     public static class TrackingNames
     {
         public const string Parse = nameof(Parse);
+        public const string ParseLayers = nameof(ParseLayers);
         public const string Diagnostics = nameof(Diagnostics);
         public const string Models = nameof(Models);
+        public const string Endpoints = nameof(Endpoints);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+        IncrementalValuesProvider<ParseResult> networks = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkAttributeName,
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 transform: static (ctx, ct) => Parser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
+        IncrementalValuesProvider<ParseResult> layered = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                LayerAttributeName,
+                predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                transform: static (ctx, ct) => Parser.ParseLayers(ctx, ct))
+            .WithTrackingName(TrackingNames.ParseLayers);
+
+        Register(context, networks);
+        Register(context, layered);
+
+        // One file for all networks: conversions A.Output -> B.Input where n_L(A) = n_0(B). Only this
+        // step reruns when another network changes; the per-network outputs above stay cached.
+        IncrementalValueProvider<EquatableArray<CompositionEndpoint>> endpoints = networks
+            .Collect()
+            .Combine(layered.Collect())
+            .Select(static (pair, _) =>
+            {
+                var all = new System.Collections.Generic.List<CompositionEndpoint>();
+                foreach (ParseResult result in pair.Left.AddRange(pair.Right))
+                {
+                    if (result.Endpoint is not null)
+                    {
+                        all.Add(result.Endpoint);
+                    }
+                }
+
+                return new EquatableArray<CompositionEndpoint>(all.ToArray());
+            })
+            .WithTrackingName(TrackingNames.Endpoints);
+
+        context.RegisterSourceOutput(endpoints, static (spc, all) =>
+        {
+            string? source = CompositionEmitter.Emit(all);
+            if (source is not null)
+            {
+                spc.AddSource(CompositionEmitter.HintName, SourceText.From(source, System.Text.Encoding.UTF8));
+            }
+        });
+    }
+
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult> results)
+    {
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
             .Select(static (result, _) => result.Diagnostics)
             .Where(static d => d.Length > 0)

@@ -16,7 +16,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TypeNotPartial = Error(
         "BPG001",
         "Network type must be partial",
-        "The type '{0}' has [Network] but is not declared partial, so the generated members cannot be added to it; add the 'partial' modifier");
+        "The type '{0}' declares a network but is not declared partial, so the generated members cannot be added to it; add the 'partial' modifier");
 
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
         "BPG002",
@@ -51,7 +51,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LossDoesNotFitOutput = Error(
         "BPG008",
         "Loss does not fit the output activation",
-        "Loss.{0} requires a {1} output layer, but layer {2} uses {3}; set Output = Activation.{1} or choose another loss");
+        "Loss.{0} requires a {1} output layer, but layer {2} uses {3}; give layer {2} the {1} activation or choose another loss");
 
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
         "BPG009",
@@ -77,6 +77,62 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Small layers are unrolled into straight-line code; a layer above the unrolling budget becomes a fixed-bound SIMD loop, which the JIT optimises better than thousands of statements.",
         helpLinkUri: HelpLinkBase + "BPG012.md");
+
+    // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
+
+    public static readonly DiagnosticDescriptor LayerChainMismatch = Error(
+        "BPG020",
+        "A layer's inputs must equal the previous layer's outputs",
+        "layer {0} takes {1} inputs but layer {2} produces {3}; set layer {0}'s inputs to {3}");
+
+    public static readonly DiagnosticDescriptor NetworkAndLayerMixed = Error(
+        "BPG021",
+        "A network is declared with [Network] or [Layer], not both",
+        "The type '{0}' has both [Network] and [Layer] attributes; declare the network in one form: remove [Network] or the [Layer] attributes");
+
+    public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = Error(
+        "BPG022",
+        "All [Layer] attributes must be on one declaration",
+        "The type '{0}' has [Layer] attributes on more than one partial declaration, so the order of its layers is undefined; move all of them to one declaration");
+
+    public static readonly DiagnosticDescriptor NetworkOptionSetTwice = Error(
+        "BPG023",
+        "Loss and Precision are set on one [Layer] only",
+        "{0} is set on layer {1} and again on layer {2}, but it applies to the whole network; set it on one [Layer] only");
+
+    // BPG024-BPG029: call sites of the generated APIs (reported by ShapeAnalyzer).
+
+    public static readonly DiagnosticDescriptor ExampleLengthMismatch = Error(
+        "BPG024",
+        "A one-example buffer has the wrong length",
+        "'{0}' of {1}.{2} must hold one example of {3} ({4}), but the argument holds {5}");
+
+    public static readonly DiagnosticDescriptor BatchNotWholeRows = Error(
+        "BPG025",
+        "A batch buffer is not a whole number of rows",
+        "'{0}' of {1}.{2} must hold whole rows of {3} ({4}), but the argument holds {5}: {6} and {7} left over");
+
+    public static readonly DiagnosticDescriptor BatchRowsMismatch = Error(
+        "BPG026",
+        "A batch buffer does not match the number of rows of the inputs",
+        "'{0}' of {1}.{2} must hold {3} ({4} of {5}, {6}) to match the {4} of '{7}', but the argument holds {8}");
+
+    public static readonly DiagnosticDescriptor GradientLengthMismatch = Error(
+        "BPG027",
+        "The gradient buffer must hold every parameter",
+        "'{0}' of {1}.{2} must hold {3} (ParameterCount, one per weight and bias), but the argument holds {4}");
+
+    public static readonly DiagnosticDescriptor ParameterLoadLengthMismatch = Error(
+        "BPG028",
+        "Loaded parameters have the wrong length",
+        "{0}.{1} holds {2}, but {3} are copied into it; load exactly {2}");
+
+    public static readonly DiagnosticDescriptor CompositionMismatch = Error(
+        "BPG029",
+        "One network's output cannot feed another of a different size",
+        "The output of {0} holds {1} ({0}.OutputSize), but {2}.{3} takes {4} ({2}.InputSize); one network can feed another only when n_L of the first equals n_0 of the second");
+
+    // BPG040-BPG042: generated member names that collide with the user's (reported by the generator).
 
     public static readonly DiagnosticDescriptor MemberCollidesWithGenerated = Error(
         "BPG040",

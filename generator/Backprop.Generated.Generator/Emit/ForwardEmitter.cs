@@ -70,6 +70,14 @@ internal static class ForwardEmitter
         using (w.Block($"private void ForwardCore(global::System.ReadOnlySpan<{t}> a0, global::System.Span<{t}> output)"))
         {
             w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
+            if (c.Plan.Any(s => s == LayerStrategy.Unrolled))
+            {
+                w.Line("// Touch the last element first: the JIT then drops the bounds checks of every smaller constant index below.");
+                w.Line("_ = p[ParameterCount - 1];");
+                w.Line("_ = a0[InputSize - 1];");
+                w.Line("_ = output[OutputSize - 1];");
+            }
+
             for (int l = 1; l <= c.L; l++)
             {
                 w.Line();

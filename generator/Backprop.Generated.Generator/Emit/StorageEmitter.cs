@@ -56,8 +56,9 @@ internal static class StorageEmitter
 
         w.Line();
         w.Line("/// <summary>One example's n_0 input features, as a fixed-size value: it cannot have the wrong length.</summary>");
+        // partial: the composition file adds implicit conversions from other networks' Output of the same size.
         w.Line("[global::System.Runtime.CompilerServices.InlineArray(InputSize)]");
-        using (w.Block("public struct Input"))
+        using (w.Block("public partial struct Input"))
         {
             w.Line($"private {t} _element0;");
         }
@@ -65,7 +66,7 @@ internal static class StorageEmitter
         w.Line();
         w.Line("/// <summary>One example's n_L outputs, as a fixed-size value.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.InlineArray(OutputSize)]");
-        using (w.Block("public struct Output"))
+        using (w.Block("public partial struct Output"))
         {
             w.Line($"private {t} _element0;");
         }

@@ -25,5 +25,8 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
             MessageArguments.ToArray());
 }
 
-/// <summary>The outcome of parsing one annotated type: a model to emit (if valid) and its diagnostics.</summary>
-internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The outcome of parsing one annotated type: a model to emit (if valid), its diagnostics, and (if the
+/// network can take part in typed composition) its <see cref="CompositionEndpoint"/>.
+/// </summary>
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, CompositionEndpoint? Endpoint = null);

@@ -23,6 +23,10 @@ internal static class GeneratedMembers
         ["Parameters"] = "the span over all weights and biases",
         ["Input"] = "the fixed-size input type",
         ["Output"] = "the fixed-size output type",
+        ["LayerSizes"] = "the static property n_0..n_L",
+        ["_gradients"] = "the gradient buffer of TrainStep",
+        ["_trainingScratch"] = "the training scratch buffer",
+        ["TrainingScratchLength"] = "the training scratch length",
     };
 
     /// <summary>
@@ -36,6 +40,10 @@ internal static class GeneratedMembers
         ("Forward", new[] { "Input" }),
         ("ForwardBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
         ("ForwardCore", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        ("ComputeGradients", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        ("AccumulateExample", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        ("TrainStep", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
+        ("InitializeParameters", new[] { "int" }),
     };
 
     /// <summary>Is <paramref name="name"/> W1..WL or b1..bL (the per-layer parameter views)?</summary>

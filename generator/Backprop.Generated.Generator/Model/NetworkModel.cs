@@ -14,6 +14,7 @@ namespace Backprop.Generated.Generator.Model;
 /// <param name="Activations">g for layers 1..L (index 0 is layer 1).</param>
 /// <param name="Loss">The training loss.</param>
 /// <param name="Precision">The floating-point type.</param>
+/// <param name="Form">Which attribute declared the network; only the generated header comment names it.</param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<TypeHeader> ContainingTypes,
@@ -22,7 +23,8 @@ internal sealed record NetworkModel(
     EquatableArray<int> LayerSizes,
     EquatableArray<ActivationKind> Activations,
     LossKind Loss,
-    PrecisionKind Precision)
+    PrecisionKind Precision,
+    DeclarationForm Form = DeclarationForm.Network)
 {
     /// <summary>L, the number of layers with weights.</summary>
     public int LayerCount => LayerSizes.Length - 1;
@@ -36,3 +38,13 @@ internal sealed record NetworkModel(
 /// <param name="Keyword">"class", "record", "struct", "record struct" or "interface".</param>
 /// <param name="Name">The name with its type parameter list, e.g. <c>Outer&lt;T&gt;</c>.</param>
 internal sealed record TypeHeader(string Keyword, string Name);
+
+/// <summary>The two equivalent ways to declare a network.</summary>
+internal enum DeclarationForm
+{
+    /// <summary><c>[Network(n_0, ..., n_L)]</c>.</summary>
+    Network,
+
+    /// <summary>One <c>[Layer(n_{l-1}, n_l, g)]</c> per layer.</summary>
+    Layer,
+}

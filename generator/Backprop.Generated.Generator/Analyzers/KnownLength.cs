@@ -1,0 +1,264 @@
+using System;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Backprop.Generated.Generator.Analyzers;
+
+/// <summary>A buffer length proven at compile time, and (for composition) the network whose Output it is.</summary>
+internal readonly struct Length
+{
+    public Length(int value, NetworkShape? outputOf = null)
+    {
+        Value = value;
+        OutputOf = outputOf;
+    }
+
+    public int Value { get; }
+
+    /// <summary>Set when the buffer is another network's generated <c>Output</c>.</summary>
+    public NetworkShape? OutputOf { get; }
+}
+
+/// <summary>
+/// Finds the length of a span or array argument when it is known at compile time. Deliberately
+/// conservative: anything it cannot prove (a parameter, a field, a local assigned twice or passed by
+/// reference, a length computed at run time) is unknown, and unknown lengths are never reported.
+/// </summary>
+/// <remarks>
+/// Proven: <c>stackalloc T[n]</c> and <c>stackalloc[] { ... }</c>; <c>new T[n]</c> and array initializers;
+/// collection expressions without spreads; any <c>[InlineArray(n)]</c> struct (including the generated
+/// Input/Output of every network); <c>new Span&lt;T&gt;(pointer or array, start, n)</c> (the way a fixed-size
+/// buffer becomes a span); <c>Slice</c>/<c>AsSpan</c> with constant bounds; a network's <c>Parameters</c>,
+/// <c>W1</c>, <c>b1</c>, ... views; and a local whose only assignment is its initializer, one of the above.
+/// Every size may be any constant expression (<c>stackalloc float[Student.InputSize * 4]</c>).
+/// </remarks>
+internal sealed class KnownLength
+{
+    private const int MaxDepth = 8;
+    private readonly Func<INamedTypeSymbol, NetworkShape?> _shapeOf;
+    private readonly INamedTypeSymbol? _inlineArrayAttribute;
+    private readonly CancellationToken _cancellationToken;
+
+    public KnownLength(Func<INamedTypeSymbol, NetworkShape?> shapeOf, INamedTypeSymbol? inlineArrayAttribute, CancellationToken cancellationToken)
+    {
+        _shapeOf = shapeOf;
+        _inlineArrayAttribute = inlineArrayAttribute;
+        _cancellationToken = cancellationToken;
+    }
+
+    public Length? Of(IOperation? operation) => Of(operation, 0);
+
+    private Length? Of(IOperation? operation, int depth)
+    {
+        if (operation is null || depth > MaxDepth)
+        {
+            return null;
+        }
+
+        switch (operation)
+        {
+            case IConversionOperation conversion:
+                if (conversion.Operand.Type is INamedTypeSymbol { TypeKind: TypeKind.Struct } inline && InlineLength(inline) is { } inlineLength)
+                {
+                    return inlineLength;
+                }
+
+                // Array -> span and span -> read-only span keep the length (they are operators on Span<T> before C# 14).
+                return conversion.OperatorMethod is null || IsSpan(conversion.OperatorMethod.ContainingType) ? Of(conversion.Operand, depth + 1) : null;
+
+            case IParenthesizedOperation parenthesized:
+                return Of(parenthesized.Operand, depth + 1);
+
+            case IArrayCreationOperation { DimensionSizes.Length: 1 } array:
+                if (array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: int size })
+                {
+                    return new Length(size);
+                }
+
+                return array.Initializer is { } initializer ? new Length(initializer.ElementValues.Length) : null;
+
+            case IArrayInitializerOperation initializerOnly:
+                // float[] x = { 1, 2, 3 }; declares an array whose operation is just the initializer.
+                return new Length(initializerOnly.ElementValues.Length);
+
+            case ICollectionExpressionOperation collection:
+                return collection.Elements.Any(e => e is ISpreadOperation) ? null : new Length(collection.Elements.Length);
+
+            case IObjectCreationOperation creation:
+                return SpanConstructor(creation, depth);
+
+            case IInvocationOperation invocation:
+                return SliceOrAsSpan(invocation, depth);
+
+            case IPropertyReferenceOperation { Instance: { } instance, Property: { } property }
+                when instance.Type is INamedTypeSymbol owner && _shapeOf(owner) is { } shape && shape.ViewLength(property.Name) is { } view:
+                return new Length(view);
+
+            case ILocalReferenceOperation local:
+                return SingleAssignment(local, depth);
+        }
+
+        // stackalloc has no IOperation of its own (it surfaces as OperationKind.None): read the syntax.
+        return Stackalloc(operation.Syntax, operation.SemanticModel);
+    }
+
+    private Length? InlineLength(INamedTypeSymbol type)
+    {
+        if (_inlineArrayAttribute is null)
+        {
+            return null;
+        }
+
+        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _inlineArrayAttribute));
+        if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not int length)
+        {
+            return null;
+        }
+
+        NetworkShape? outputOf = type.Name == "Output" && type.ContainingType is { } network ? _shapeOf(network) : null;
+        return new Length(length, outputOf);
+    }
+
+    private static Length? Stackalloc(SyntaxNode syntax, SemanticModel? model)
+    {
+        switch (syntax)
+        {
+            case StackAllocArrayCreationExpressionSyntax { Initializer: { } initializer }:
+                return new Length(initializer.Expressions.Count);
+            case StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax array }
+                when array.RankSpecifiers.Count == 1 && array.RankSpecifiers[0].Sizes.Count == 1
+                    && model?.GetConstantValue(array.RankSpecifiers[0].Sizes[0]) is { HasValue: true, Value: int value }:
+                return new Length(value);
+            case ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc:
+                return new Length(implicitStackalloc.Initializer.Expressions.Count);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary><c>new Span&lt;T&gt;(array)</c>, <c>(array, start, length)</c>, <c>(pointer, length)</c>.</summary>
+    private Length? SpanConstructor(IObjectCreationOperation creation, int depth)
+    {
+        if (!IsSpan(creation.Type) || creation.Arguments.Length == 0)
+        {
+            return null;
+        }
+
+        IArgumentOperation? lengthArgument = creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "length");
+        if (lengthArgument is not null)
+        {
+            return lengthArgument.Value.ConstantValue is { HasValue: true, Value: int length } ? new Length(length) : null;
+        }
+
+        return creation.Arguments.Length == 1 && creation.Arguments[0].Parameter?.Name == "array"
+            ? Of(creation.Arguments[0].Value, depth + 1)
+            : null;
+    }
+
+    /// <summary><c>x.Slice(start, length)</c>, <c>x.Slice(start)</c>, <c>x.AsSpan()</c> and its overloads with constant bounds.</summary>
+    private Length? SliceOrAsSpan(IInvocationOperation invocation, int depth)
+    {
+        string name = invocation.TargetMethod.Name;
+        if (name is not ("Slice" or "AsSpan" or "AsMemory" or "ToArray"))
+        {
+            return null;
+        }
+
+        IArgumentOperation[] arguments = invocation.Arguments.ToArray();
+        IOperation? source = invocation.Instance;
+        if (source is null && invocation.TargetMethod.IsExtensionMethod && arguments.Length > 0)
+        {
+            source = arguments[0].Value;
+            arguments = arguments.Skip(1).ToArray();
+        }
+
+        if (arguments.Any(a => a.Parameter?.Type.SpecialType != SpecialType.System_Int32))
+        {
+            return null;
+        }
+
+        IArgumentOperation? length = arguments.FirstOrDefault(a => a.Parameter?.Name == "length");
+        if (length is not null)
+        {
+            return length.Value.ConstantValue is { HasValue: true, Value: int value } ? new Length(value) : null;
+        }
+
+        if (Of(source, depth + 1) is not { } whole)
+        {
+            return null;
+        }
+
+        IArgumentOperation? start = arguments.FirstOrDefault(a => a.Parameter?.Name == "start");
+        if (start is null)
+        {
+            return arguments.Length == 0 ? new Length(whole.Value, whole.OutputOf) : null;
+        }
+
+        return start.Value.ConstantValue is { HasValue: true, Value: int offset } && offset <= whole.Value ? new Length(whole.Value - offset) : null;
+    }
+
+    /// <summary>A local that is assigned once, by its initializer, and never written or passed by reference afterwards.</summary>
+    private Length? SingleAssignment(ILocalReferenceOperation reference, int depth)
+    {
+        ILocalSymbol local = reference.Local;
+        SemanticModel? model = reference.SemanticModel;
+        if (model is null || local.IsRef || local.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        if (local.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator
+            || declarator.SyntaxTree != model.SyntaxTree
+            || IsWrittenAfterDeclaration(local, declarator, model))
+        {
+            return null;
+        }
+
+        return Of(model.GetOperation(initializer, _cancellationToken), depth + 1);
+    }
+
+    private bool IsWrittenAfterDeclaration(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model)
+    {
+        // The local's scope lies within its enclosing block (or the compilation unit for top-level statements).
+        SyntaxNode scope = (SyntaxNode?)declarator.FirstAncestorOrSelf<BlockSyntax>() ?? declarator.SyntaxTree.GetRoot(_cancellationToken);
+        foreach (IdentifierNameSyntax name in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (name.Identifier.ValueText != local.Name || !IsWrite(name))
+            {
+                continue;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, _cancellationToken).Symbol, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsWrite(IdentifierNameSyntax name)
+    {
+        SyntaxNode node = name;
+        while (node.Parent is ParenthesizedExpressionSyntax or TupleExpressionSyntax or ArgumentSyntax { Parent: TupleExpressionSyntax })
+        {
+            node = node.Parent;
+        }
+
+        return node.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == node,
+            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
+            RefExpressionSyntax => true,
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.AddressOfExpression } => true,
+            _ => false,
+        };
+    }
+
+    private static bool IsSpan(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+}

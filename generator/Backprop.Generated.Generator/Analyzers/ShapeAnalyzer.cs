@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Backprop.Generated.Generator.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Backprop.Generated.Generator.Analyzers;
+
+/// <summary>
+/// Checks calls to the generated span APIs of every <c>[Network]</c>/<c>[Layer]</c> type where a buffer's
+/// length is known at compile time (see <see cref="KnownLength"/>), so a shape mistake is an error at the
+/// argument instead of an <see cref="System.ArgumentException"/> at run time.
+/// </summary>
+/// <remarks>
+/// Methods are matched by name and parameter names, so methods added later with the same contract
+/// (ComputeGradients, TrainStep) are checked as soon as they exist. Each parameter name carries its rule:
+/// <list type="bullet">
+/// <item><c>input</c>: exactly InputSize; <c>output</c>, <c>target</c>: exactly OutputSize (BPG024).</item>
+/// <item><c>inputs</c>: whole rows of InputSize; <c>outputs</c>, <c>targets</c>: whole rows of OutputSize (BPG025),
+/// and as many rows as <c>inputs</c> when that is known (BPG026).</item>
+/// <item><c>gradients</c>: exactly ParameterCount (BPG027).</item>
+/// </list>
+/// Parameter loading (<c>source.CopyTo(net.Parameters)</c>, <c>.CopyTo(net.W1)</c>, ...) must copy exactly the
+/// view's length (BPG028). Feeding one network's Output to another network of a different input size is
+/// BPG029, both for the typed <c>Forward(in Input)</c> (where the compiler also rejects the call, because the
+/// generated composition file declares conversions only between matching sizes) and through spans.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ShapeAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly string[] CheckedMethods = { "Forward", "ForwardBatch", "ComputeGradients", "TrainStep" };
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.ExampleLengthMismatch,
+        DiagnosticDescriptors.BatchNotWholeRows,
+        DiagnosticDescriptors.BatchRowsMismatch,
+        DiagnosticDescriptors.GradientLengthMismatch,
+        DiagnosticDescriptors.ParameterLoadLengthMismatch,
+        DiagnosticDescriptors.CompositionMismatch);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            INamedTypeSymbol? network = start.Compilation.GetTypeByMetadataName(NetworkGenerator.NetworkAttributeName);
+            INamedTypeSymbol? layer = start.Compilation.GetTypeByMetadataName(NetworkGenerator.LayerAttributeName);
+            if (network is null && layer is null)
+            {
+                return;
+            }
+
+            INamedTypeSymbol? inlineArray = start.Compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.InlineArrayAttribute");
+            var shapes = new ConcurrentDictionary<INamedTypeSymbol, NetworkShape?>(SymbolEqualityComparer.Default);
+            NetworkShape? ShapeOf(INamedTypeSymbol type) => shapes.GetOrAdd(type.OriginalDefinition, t => NetworkShape.TryCreate(t, network, layer));
+
+            start.RegisterOperationAction(
+                ctx => AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, ShapeOf, new KnownLength(ShapeOf, inlineArray, ctx.CancellationToken)),
+                OperationKind.Invocation);
+            start.RegisterSyntaxNodeAction(ctx => AnalyzeUnboundForward(ctx, ShapeOf), SyntaxKind.InvocationExpression);
+        });
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, System.Func<INamedTypeSymbol, NetworkShape?> shapeOf, KnownLength lengths)
+    {
+        IMethodSymbol method = invocation.TargetMethod;
+        if (method.Name == "CopyTo")
+        {
+            AnalyzeCopyTo(context, invocation, shapeOf, lengths);
+            return;
+        }
+
+        if (!CheckedMethods.Contains(method.Name) || method.ContainingType is null || shapeOf(method.ContainingType) is not { } shape)
+        {
+            return;
+        }
+
+        int? rows = null;
+        foreach (IArgumentOperation argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            if (argument.Parameter is null || lengths.Of(argument.Value) is not { } length)
+            {
+                continue;
+            }
+
+            string parameter = argument.Parameter.Name;
+            Location location = argument.Value.Syntax.GetLocation();
+            switch (parameter)
+            {
+                case "input":
+                    if (length.Value != shape.InputSize)
+                    {
+                        context.ReportDiagnostic(length.OutputOf is { } source
+                            ? Diagnostic.Create(DiagnosticDescriptors.CompositionMismatch, location, source.Name, Count(source.OutputSize, "value"), shape.Name, method.Name, Count(shape.InputSize, "input"))
+                            : Diagnostic.Create(DiagnosticDescriptors.ExampleLengthMismatch, location, parameter, shape.Name, method.Name, Count(shape.InputSize, "value"), "InputSize", Count(length.Value, "value")));
+                    }
+
+                    break;
+
+                case "output" or "target":
+                    if (length.Value != shape.OutputSize)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExampleLengthMismatch, location, parameter, shape.Name, method.Name, Count(shape.OutputSize, "value"), "OutputSize", Count(length.Value, "value")));
+                    }
+
+                    break;
+
+                case "inputs":
+                    if (length.Value % shape.InputSize != 0)
+                    {
+                        ReportNotWholeRows(context, location, parameter, shape, method, shape.InputSize, "InputSize", length.Value);
+                    }
+                    else
+                    {
+                        rows = length.Value / shape.InputSize;
+                    }
+
+                    break;
+
+                case "outputs" or "targets":
+                    if (rows is { } m)
+                    {
+                        if (length.Value != m * shape.OutputSize)
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.BatchRowsMismatch, location, parameter, shape.Name, method.Name, Count(m * shape.OutputSize, "value"), Count(m, "row"), shape.OutputSize, "OutputSize", "inputs", Count(length.Value, "value")));
+                        }
+                    }
+                    else if (length.Value % shape.OutputSize != 0)
+                    {
+                        ReportNotWholeRows(context, location, parameter, shape, method, shape.OutputSize, "OutputSize", length.Value);
+                    }
+
+                    break;
+
+                case "gradients":
+                    if (length.Value != shape.ParameterCount)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GradientLengthMismatch, location, parameter, shape.Name, method.Name, Count(shape.ParameterCount, "value"), Count(length.Value, "value")));
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>"1 value", "3 values": messages read as sentences.</summary>
+    private static string Count(int n, string noun) =>
+        n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (n == 1 ? noun : noun + "s");
+
+    private static void ReportNotWholeRows(OperationAnalysisContext context, Location location, string parameter, NetworkShape shape, IMethodSymbol method, int row, string rowName, int actual) =>
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.BatchNotWholeRows, location, parameter, shape.Name, method.Name, Count(row, "value"), rowName, Count(actual, "value"), Count(actual / row, "row"), Count(actual % row, "value")));
+
+    /// <summary><c>source.CopyTo(net.Parameters)</c> (span instance method or the array extension) with a known source length.</summary>
+    private static void AnalyzeCopyTo(OperationAnalysisContext context, IInvocationOperation invocation, System.Func<INamedTypeSymbol, NetworkShape?> shapeOf, KnownLength lengths)
+    {
+        IOperation? source = invocation.Instance;
+        IOperation? destination = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "destination")?.Value;
+        if (source is null && invocation.TargetMethod.IsExtensionMethod)
+        {
+            source = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        }
+
+        while (destination is IConversionOperation conversion)
+        {
+            destination = conversion.Operand;
+        }
+
+        if (destination is not IPropertyReferenceOperation { Instance.Type: INamedTypeSymbol owner, Property: { } view }
+            || shapeOf(owner) is not { } shape
+            || shape.ViewLength(view.Name) is not { } expected
+            || lengths.Of(source) is not { } actual
+            || actual.Value == expected)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ParameterLoadLengthMismatch, source!.Syntax.GetLocation(), shape.Name, view.Name, Count(expected, "value"), Count(actual.Value, "value")));
+    }
+
+    /// <summary>
+    /// <c>b.Forward(a.Forward(x))</c> where n_L(a) != n_0(b): no conversion exists, so the call does not bind
+    /// (CS1503) and there is no invocation operation; explain the shapes at the argument.
+    /// </summary>
+    private static void AnalyzeUnboundForward(SyntaxNodeAnalysisContext context, System.Func<INamedTypeSymbol, NetworkShape?> shapeOf)
+    {
+        var invocation = (InvocationExpressionSyntax)context.Node;
+        if (invocation.ArgumentList.Arguments.Count != 1)
+        {
+            return;
+        }
+
+        SymbolInfo info = context.SemanticModel.GetSymbolInfo(invocation, context.CancellationToken);
+        if (info.Symbol is not null)
+        {
+            return;
+        }
+
+        IMethodSymbol? candidate = info.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault(m => m.Name == "Forward" && m.Parameters.Length == 1);
+        if (candidate?.ContainingType is null || shapeOf(candidate.ContainingType) is not { } target)
+        {
+            return;
+        }
+
+        ExpressionSyntax argument = invocation.ArgumentList.Arguments[0].Expression;
+        if (context.SemanticModel.GetTypeInfo(argument, context.CancellationToken).Type is INamedTypeSymbol { Name: "Output", ContainingType: { } sourceType }
+            && shapeOf(sourceType) is { } source
+            && source.OutputSize != target.InputSize)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.CompositionMismatch, argument.GetLocation(), source.Name, Count(source.OutputSize, "value"), target.Name, candidate.Name, Count(target.InputSize, "input")));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Linq;
+
+namespace Backprop.Generated.Generator.Emit;
+
+/// <summary>
+/// Writes <c>TrainStep</c> (gradients into a per-instance buffer, a finiteness check, then the optimizer's
+/// update) and the members that make the type a <c>global::Backprop.Generated.INetwork&lt;T&gt;</c>.
+/// </summary>
+internal static class TrainingEmitter
+{
+    /// <summary>The interface the generated type implements, e.g. <c>global::Backprop.Generated.INetwork&lt;float&gt;</c>.</summary>
+    public static string Interface(EmitContext c) => $"{EmitContext.Runtime}.INetwork<{c.T}>";
+
+    public static void Emit(SourceWriter w, EmitContext c)
+    {
+        string t = c.T;
+        string rt = EmitContext.Runtime;
+        string network = Interface(c);
+
+        // Crefs name the full signature: a user's own overload of TrainStep or ComputeGradients would make a bare name ambiguous (CS0419).
+        string spanT = $"global::System.ReadOnlySpan{{{t}}}";
+        w.Line($"/// <summary>dJ/dtheta of the last <see cref=\"TrainStep({spanT}, {spanT}, {rt}.IOptimizer)\"/>, allocated on its first call and reused.</summary>");
+        w.Line($"private {t}[]? _gradients;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// One step of training on one batch: <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> into a buffer this instance keeps,");
+        w.Line("/// then <paramref name=\"optimizer\"/> updates <see cref=\"Parameters\"/>. Allocates nothing after the first call.");
+        w.Line("/// If J or any gradient is NaN or infinite, throws before the update, leaving the parameters unchanged.");
+        w.Line("/// Not safe to call concurrently on one instance.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"inputs\">X, m x n_0 row-major, m &gt;= 1.</param>");
+        w.Line("/// <param name=\"targets\">Y, m x n_L row-major.</param>");
+        w.Line("/// <param name=\"optimizer\">The update rule, e.g. <see cref=\"global::Backprop.Generated.Sgd\"/> or <see cref=\"global::Backprop.Generated.Adam\"/>; use one per network.</param>");
+        w.Line("/// <returns>J of the batch before the update.</returns>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the batch is empty.</exception>");
+        w.Line("/// <exception cref=\"global::Backprop.Generated.TrainingDivergedException\">J or a gradient is not finite; the parameters are unchanged.</exception>");
+        using (w.Block($"public {t} TrainStep(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, {rt}.IOptimizer optimizer)"))
+        {
+            using (w.Block("if (optimizer is null)"))
+            {
+                w.Line("throw new global::System.ArgumentNullException(nameof(optimizer));");
+            }
+
+            w.Line($"{t}[] gradients = _gradients ??= new {t}[ParameterCount];");
+            w.Line($"{t} cost = ComputeGradients(inputs, targets, gradients);");
+            w.Line($"{rt}.TrainingGuard.EnsureFinite(cost, gradients); // throws before any parameter changes");
+            w.Line("optimizer.Step(_parameters, gradients); // theta = update(theta, dJ/dtheta)");
+            w.Line("return cost;");
+        }
+
+        w.Line();
+        w.Line("/// <summary>n_0, n_1, ..., n_L.</summary>");
+        w.Line("public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { " + string.Join(", ", c.Sizes.Select(Literals.Int)) + " };");
+        w.Line();
+        w.Line($"int {network}.InputSize => InputSize;");
+        w.Line();
+        w.Line($"int {network}.OutputSize => OutputSize;");
+        w.Line();
+        w.Line($"int {network}.LayerCount => LayerCount;");
+        w.Line();
+        w.Line($"int {network}.ParameterCount => ParameterCount;");
+        w.Line();
+        w.Line($"global::System.ReadOnlySpan<int> {network}.LayerSizes => LayerSizes;");
+    }
+}

@@ -1,0 +1,357 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Backprop.Generated.Generator.Diagnostics;
+using Backprop.Generated.Generator.Emit;
+using Backprop.Generated.Generator.Helpers;
+using Backprop.Generated.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Backprop.Generated.Generator;
+
+public sealed partial class NetworkGenerator
+{
+    internal static partial class Parser
+    {
+        /// <summary>
+        /// A declaration read from either form, before the checks they share. Lives only inside one
+        /// transform (it holds delegates), never in the pipeline.
+        /// </summary>
+        /// <param name="Sizes">n_0 .. n_L.</param>
+        /// <param name="Activations">g for layers 1..L.</param>
+        /// <param name="Loss">The training loss.</param>
+        /// <param name="Precision">The element type.</param>
+        /// <param name="SizeLocation">Where n_i is written.</param>
+        /// <param name="LayerLocation">Where layer l (1-based) is declared.</param>
+        /// <param name="LossLocation">Where the loss is chosen (or the declaration, when it is the default).</param>
+        /// <param name="WholeLocation">The whole declaration, for problems of the network as a whole.</param>
+        private sealed record Declaration(
+            int[] Sizes,
+            ActivationKind[] Activations,
+            LossKind Loss,
+            PrecisionKind Precision,
+            Func<int, LocationInfo?> SizeLocation,
+            Func<int, LocationInfo?> LayerLocation,
+            LocationInfo? LossLocation,
+            LocationInfo? WholeLocation);
+
+        /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
+        private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
+        {
+            int[] sizes = read.Sizes;
+            bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, read.Precision, diagnostics);
+            if (!CheckLimits(read, diagnostics) || !CheckLossFitsOutput(read, diagnostics) || !namesFit)
+            {
+                return Result(null, diagnostics);
+            }
+
+            var model = new NetworkModel(
+                GetNamespace(type),
+                GetContainingTypes(declaration),
+                GetHeader(declaration),
+                GetHintName(type),
+                new EquatableArray<int>(sizes),
+                new EquatableArray<ActivationKind>(read.Activations),
+                read.Loss,
+                read.Precision,
+                form);
+
+            ReportLoopLayers(read, diagnostics);
+            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), GetEndpoint(type, model));
+        }
+
+        private static ParseResult Result(NetworkModel? model, List<DiagnosticInfo> diagnostics) =>
+            new(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+
+        private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+        {
+            LocationInfo? identifier = LocationInfo.From(declaration.Identifier.GetLocation());
+            if (declaration.Modifiers.Any(SyntaxKind.FileKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalNetworkType, identifier, type.Name));
+            }
+
+            if (type.IsStatic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticNetworkType, identifier, type.Name));
+            }
+
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, identifier, type.Name));
+            }
+
+            for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = parent.Parent)
+            {
+                if (outer.Modifiers.Any(SyntaxKind.FileKeyword))
+                {
+                    // The generated file would declare a different, non-file-local type of the same name.
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalNetworkType, LocationInfo.From(outer.Identifier.GetLocation()), outer.Identifier.ValueText));
+                }
+
+                if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.ContainingTypeNotPartial,
+                        LocationInfo.From(outer.Identifier.GetLocation()),
+                        outer.Identifier.ValueText,
+                        type.Name));
+                }
+            }
+        }
+
+        /// <summary>BPG004 when n_<paramref name="index"/> is not positive.</summary>
+        private static bool CheckSize(int size, int index, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        {
+            if (size > 0)
+            {
+                return true;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveLayerSize, location, index, size));
+            return false;
+        }
+
+        private static bool CheckLimits(Declaration read, List<DiagnosticInfo> diagnostics)
+        {
+            int[] sizes = read.Sizes;
+            object[] limits = { Literals.Grouped(Limits.MaxLayerSize), Limits.MaxLayers, Literals.Grouped(Limits.MaxParameters), Literals.Grouped(Limits.MaxTotalUnits) };
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                if (sizes[i] > Limits.MaxLayerSize)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.NetworkTooLarge,
+                        read.SizeLocation(i),
+                        new object[] { $"n_{i} = {sizes[i]} is wider than the largest supported layer" }.Concat(limits).ToArray()));
+                    return false;
+                }
+            }
+
+            if (sizes.Length - 1 > Limits.MaxLayers)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.NetworkTooLarge,
+                    read.WholeLocation,
+                    new object[] { $"The network has {sizes.Length - 1} layers" }.Concat(limits).ToArray()));
+                return false;
+            }
+
+            long parameters = 0;
+            for (int l = 1; l < sizes.Length; l++)
+            {
+                parameters += ((long)sizes[l - 1] * sizes[l]) + sizes[l];
+            }
+
+            if (parameters > Limits.MaxParameters)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.NetworkTooLarge,
+                    read.WholeLocation,
+                    new object[] { $"The network has {Literals.Grouped(parameters)} parameters" }.Concat(limits).ToArray()));
+                return false;
+            }
+
+            // Forward keeps every layer's activations of one example on the stack (see Limits.MaxTotalUnits).
+            long units = 0;
+            for (int l = 1; l < sizes.Length; l++)
+            {
+                units += sizes[l];
+            }
+
+            if (units > Limits.MaxTotalUnits)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.NetworkTooLarge,
+                    read.WholeLocation,
+                    new object[] { $"The layers have {Literals.Grouped(units)} units together" }.Concat(limits).ToArray()));
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>BPG008: binary cross-entropy needs a sigmoid output, cross-entropy a softmax output.</summary>
+        private static bool CheckLossFitsOutput(Declaration read, List<DiagnosticInfo> diagnostics)
+        {
+            int layers = read.Sizes.Length - 1;
+            ActivationKind last = read.Activations[layers - 1];
+            ActivationKind? required = read.Loss switch
+            {
+                LossKind.BinaryCrossEntropy => ActivationKind.Sigmoid,
+                LossKind.CrossEntropy => ActivationKind.Softmax,
+                _ => null,
+            };
+            if (required is not { } requiredActivation || last == requiredActivation)
+            {
+                return true;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LossDoesNotFitOutput, read.LossLocation, read.Loss, requiredActivation, layers, last));
+            return false;
+        }
+
+        /// <summary>BPG012 (info) for each layer too wide to unroll, on the declaration of that layer.</summary>
+        private static void ReportLoopLayers(Declaration read, List<DiagnosticInfo> diagnostics)
+        {
+            int[] sizes = read.Sizes;
+            LayerStrategy[] plan = LayerPlanner.Plan(sizes);
+            for (int l = 1; l < sizes.Length; l++)
+            {
+                if (plan[l - 1] == LayerStrategy.VectorLoop)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.LoopStrategy,
+                        read.LayerLocation(l),
+                        l,
+                        sizes[l - 1],
+                        sizes[l],
+                        (long)sizes[l - 1] * sizes[l]));
+                }
+            }
+        }
+
+        private static Dictionary<string, TypedConstant> NamedArguments(AttributeData attribute)
+        {
+            var named = new Dictionary<string, TypedConstant>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                named[argument.Key] = argument.Value;
+            }
+
+            return named;
+        }
+
+        private static bool TryReadEnum<TEnum>(Dictionary<string, TypedConstant> named, string name, AttributeSyntax? syntax, List<DiagnosticInfo> diagnostics, ref TEnum value)
+            where TEnum : struct, Enum
+        {
+            if (!named.TryGetValue(name, out TypedConstant constant) || constant.Value is not int raw)
+            {
+                return true;
+            }
+
+            return TryConvertEnum(raw, NamedLocation(syntax, name) ?? LocationInfo.From(syntax), diagnostics, ref value);
+        }
+
+        private static bool TryConvertEnum<TEnum>(int raw, LocationInfo? location, List<DiagnosticInfo> diagnostics, ref TEnum value)
+            where TEnum : struct, Enum
+        {
+            if (!Enum.IsDefined(typeof(TEnum), raw))
+            {
+                diagnostics.Add(UndefinedEnum<TEnum>(raw, location));
+                return false;
+            }
+
+            value = (TEnum)(object)raw;
+            return true;
+        }
+
+        private static DiagnosticInfo UndefinedEnum<TEnum>(int raw, LocationInfo? location)
+            where TEnum : struct, Enum
+        {
+            // The mirrors are named ActivationKind, LossKind, PrecisionKind; users know the public names.
+            string publicName = typeof(TEnum).Name.Replace("Kind", string.Empty);
+            return DiagnosticInfo.Create(
+                DiagnosticDescriptors.UndefinedEnumValue,
+                location,
+                raw,
+                publicName,
+                string.Join(", ", Enum.GetNames(typeof(TEnum))));
+        }
+
+        private static AttributeArgumentSyntax? NamedArgument(AttributeSyntax? syntax, string name) =>
+            syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+
+        private static LocationInfo? NamedLocation(AttributeSyntax? syntax, string name) => LocationInfo.From(NamedArgument(syntax, name));
+
+        private static bool HasAttribute(INamedTypeSymbol type, string metadataName) =>
+            type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+        private static string? GetNamespace(INamedTypeSymbol type) =>
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(EscapedNamespaceFormat) : null;
+
+        /// <summary>Namespace names as they must be written in source: <c>namespace @class</c> stays <c>@class</c>.</summary>
+        private static readonly SymbolDisplayFormat EscapedNamespaceFormat = new(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+            miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+        private static EquatableArray<TypeHeader> GetContainingTypes(TypeDeclarationSyntax declaration)
+        {
+            var headers = new List<TypeHeader>();
+            for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = parent.Parent)
+            {
+                headers.Insert(0, GetHeader(outer));
+            }
+
+            return new EquatableArray<TypeHeader>(headers.ToArray());
+        }
+
+        private static TypeHeader GetHeader(TypeDeclarationSyntax declaration)
+        {
+            string keyword = declaration is RecordDeclarationSyntax record
+                ? record.ClassOrStructKeyword.IsKind(SyntaxKind.None) ? "record" : "record " + record.ClassOrStructKeyword.ValueText
+                : declaration.Keyword.ValueText;
+            // Identifier.Text keeps a verbatim '@' (a type named @class), which ValueText drops.
+            string typeParameters = declaration.TypeParameterList is { } list
+                ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.Text)) + ">"
+                : string.Empty;
+            return new TypeHeader(keyword, declaration.Identifier.Text + typeParameters);
+        }
+
+        private static string GetHintName(INamedTypeSymbol type)
+        {
+            // Metadata names (Outer`1.Network`2) are unique per type, unlike display names; hint names may not contain '`'.
+            // '-' cannot occur in an identifier, so Net<T> (Net-1) never meets a type named Net_1.
+            var parts = new List<string>();
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                parts.Insert(0, current.MetadataName.Replace('`', '-'));
+            }
+
+            // Unescaped names: a hint name may not contain the '@' of namespace @class.
+            for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                parts.Insert(0, ns.MetadataName);
+            }
+
+            string name = string.Join(".", parts);
+
+            // Hint names are compared ignoring case: Net and NET would both claim Net.g.cs, and the
+            // second AddSource would throw. Such names get a suffix derived from their exact spelling.
+            return (HasCaseInsensitiveTwin(type) ? name + "-" + StableHash(name) : name) + ".g.cs";
+        }
+
+        /// <summary>
+        /// The network's place in typed composition, or <see langword="null"/> when another network's
+        /// generated code could not name its Input/Output: inside a generic type (no type arguments to
+        /// write), or not plainly public or internal (a protected or private type).
+        /// </summary>
+        private static CompositionEndpoint? GetEndpoint(INamedTypeSymbol type, NetworkModel model)
+        {
+            bool isPublic = true;
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsGenericType || current.IsFileLocal)
+                {
+                    return null;
+                }
+
+                switch (current.DeclaredAccessibility)
+                {
+                    case Accessibility.Public:
+                        break;
+                    case Accessibility.Internal:
+                        isPublic = false;
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            string fullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            return new CompositionEndpoint(fullName, model.Namespace, model.ContainingTypes, model.Type, model.InputSize, model.OutputSize, model.Precision, isPublic);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+
+namespace Backprop.Generated;
+
+/// <summary>What <see cref="Trainer.Fit{T}"/> reports after each epoch.</summary>
+public readonly struct EpochProgress
+{
+    /// <summary>Creates a report.</summary>
+    /// <param name="epoch">The epoch just finished, 1-based.</param>
+    /// <param name="epochs">The number of epochs requested.</param>
+    /// <param name="loss">The epoch's mean cost.</param>
+    /// <param name="elapsed">The time spent in this epoch.</param>
+    public EpochProgress(int epoch, int epochs, double loss, TimeSpan elapsed)
+    {
+        Epoch = epoch;
+        Epochs = epochs;
+        Loss = loss;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The epoch just finished, 1-based.</summary>
+    public int Epoch { get; }
+
+    /// <summary>The number of epochs requested.</summary>
+    public int Epochs { get; }
+
+    /// <summary>
+    /// The mean over the epoch's examples of L_i, each computed with the parameters of its batch's
+    /// step before the update (the quantity scikit-learn's <c>loss_curve_</c> records).
+    /// </summary>
+    public double Loss { get; }
+
+    /// <summary>The wall-clock time of this epoch.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, "epoch {0}/{1}: loss {2:G6} ({3:F1} ms)", Epoch, Epochs, Loss, Elapsed.TotalMilliseconds);
+}

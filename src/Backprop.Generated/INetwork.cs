@@ -1,0 +1,77 @@
+using System;
+
+namespace Backprop.Generated;
+
+/// <summary>
+/// What every generated network offers, so that generic code (<see cref="Trainer"/>,
+/// <see cref="GradientCheck"/>, user code) works with any of them. The generator implements it on
+/// every <c>[Network]</c> type, with <typeparamref name="T"/> = <see cref="float"/> or, for
+/// <see cref="Precision.Double"/>, <see cref="double"/>.
+/// </summary>
+/// <typeparam name="T">The network's floating-point type.</typeparam>
+/// <remarks>
+/// Inference (<see cref="Forward"/>, <see cref="ForwardBatch"/>) is safe from many threads at once.
+/// Training members (<see cref="ComputeGradients"/>, <see cref="TrainStep"/>) reuse per-instance
+/// scratch buffers and must be called from one thread at a time.
+/// </remarks>
+public interface INetwork<T>
+    where T : unmanaged
+{
+    /// <summary>n_0, the number of input features of one example.</summary>
+    int InputSize { get; }
+
+    /// <summary>n_L, the number of outputs of one example.</summary>
+    int OutputSize { get; }
+
+    /// <summary>L, the number of layers with weights.</summary>
+    int LayerCount { get; }
+
+    /// <summary>The number of weights and biases, the length of <see cref="Parameters"/>.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>n_0, n_1, ..., n_L.</summary>
+    ReadOnlySpan<int> LayerSizes { get; }
+
+    /// <summary>
+    /// All weights and biases: for l = 1..L, W[l] row-major with shape (n_{l-1}, n_l), then b[l].
+    /// </summary>
+    Span<T> Parameters { get; }
+
+    /// <summary>Runs one example: <paramref name="output"/> = A[L] for A[0] = <paramref name="input"/>.</summary>
+    /// <param name="input">n_0 features.</param>
+    /// <param name="output">Receives n_L outputs.</param>
+    void Forward(ReadOnlySpan<T> input, Span<T> output);
+
+    /// <summary>Runs m examples (row-major, m = inputs.Length / InputSize).</summary>
+    /// <param name="inputs">X, m x n_0.</param>
+    /// <param name="outputs">Receives A[L], m x n_L.</param>
+    void ForwardBatch(ReadOnlySpan<T> inputs, Span<T> outputs);
+
+    /// <summary>
+    /// Computes the cost J = (1/m) sum_i L_i of one batch and writes dJ/dtheta into
+    /// <paramref name="gradients"/>, in exactly the layout of <see cref="Parameters"/>.
+    /// </summary>
+    /// <param name="inputs">X, m x n_0 row-major (m &gt;= 1).</param>
+    /// <param name="targets">Y, m x n_L row-major.</param>
+    /// <param name="gradients">Receives dJ/dtheta (ParameterCount values).</param>
+    /// <returns>J.</returns>
+    T ComputeGradients(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradients);
+
+    /// <summary>
+    /// One step of training on one batch: computes the gradients, then lets <paramref name="optimizer"/>
+    /// update <see cref="Parameters"/>.
+    /// </summary>
+    /// <param name="inputs">X, m x n_0 row-major (m &gt;= 1).</param>
+    /// <param name="targets">Y, m x n_L row-major.</param>
+    /// <param name="optimizer">The update rule (it keeps its own state, such as momentum).</param>
+    /// <returns>J before the update.</returns>
+    /// <exception cref="TrainingDivergedException">J or a gradient is not finite; the parameters are unchanged.</exception>
+    T TrainStep(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, IOptimizer optimizer);
+
+    /// <summary>
+    /// Draws every weight from the layer's initialisation distribution (Glorot-uniform or He-uniform,
+    /// see <see cref="Initialization"/>) and sets every bias to zero. Bit-identical on every platform for a given seed.
+    /// </summary>
+    /// <param name="seed">The seed of the random stream.</param>
+    void InitializeParameters(int seed);
+}

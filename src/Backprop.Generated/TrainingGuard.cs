@@ -1,0 +1,73 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Generated;
+
+/// <summary>The checks that generated training code runs; each throws a clear exception.</summary>
+public static class TrainingGuard
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> when a batch has no rows (J = (1/m) sum L_i needs m &gt;= 1).</summary>
+    /// <param name="rows">m.</param>
+    /// <param name="parameterName">The batch argument.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NotEmpty(int rows, string parameterName)
+    {
+        if (rows == 0)
+        {
+            throw new ArgumentException($"'{parameterName}' must hold at least one example (row) but is empty.", parameterName);
+        }
+    }
+
+    /// <summary>Throws <see cref="TrainingDivergedException"/> unless the cost and every gradient are finite.</summary>
+    /// <param name="loss">J.</param>
+    /// <param name="gradients">dJ/dtheta.</param>
+    public static void EnsureFinite(float loss, ReadOnlySpan<float> gradients)
+    {
+        if (!IsFinite(loss))
+        {
+            throw Diverged(loss, -1);
+        }
+
+        for (int q = 0; q < gradients.Length; q++)
+        {
+            if (!IsFinite(gradients[q]))
+            {
+                throw Diverged(loss, q);
+            }
+        }
+    }
+
+    /// <inheritdoc cref="EnsureFinite(float, ReadOnlySpan{float})"/>
+    public static void EnsureFinite(double loss, ReadOnlySpan<double> gradients)
+    {
+        if (!IsFinite(loss))
+        {
+            throw Diverged(loss, -1);
+        }
+
+        for (int q = 0; q < gradients.Length; q++)
+        {
+            if (!IsFinite(gradients[q]))
+            {
+                throw Diverged(loss, q);
+            }
+        }
+    }
+
+    // x - x is 0 for finite x and NaN for NaN or an infinity (netstandard2.0 has no float.IsFinite).
+    private static bool IsFinite(float x) => x - x == 0f;
+
+    private static bool IsFinite(double x) => x - x == 0d;
+
+    private static TrainingDivergedException Diverged(double loss, int parameterIndex)
+    {
+        string what = parameterIndex < 0
+            ? $"The cost of this batch is {loss.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : $"The gradient of parameter {parameterIndex} is not finite (cost {loss.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+        return new TrainingDivergedException(
+            what + ": training diverged or the batch holds NaN or infinite values. The parameters were left unchanged; "
+            + "check the data and try a smaller learning rate.",
+            loss,
+            parameterIndex);
+    }
+}

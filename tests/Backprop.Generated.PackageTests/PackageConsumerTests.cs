@@ -1,0 +1,126 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Runtime.CompilerServices;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Backprop.Generated.PackageTests;
+
+/// <summary>
+/// Packs Backprop.Generated into a local folder feed and builds and runs a consumer that knows nothing but
+/// that feed: proves the one package carries the runtime in lib/ and the generator in analyzers/dotnet/cs.
+/// </summary>
+public class PackageConsumerTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public PackageConsumerTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public void Packed_package_generates_and_runs_in_a_consumer_project()
+    {
+        string root = RepositoryRoot();
+        string work = Path.Combine(Path.GetTempPath(), "bpg-package-" + Guid.NewGuid().ToString("N"));
+        string feed = Path.Combine(work, "feed");
+        string consumer = Path.Combine(work, "consumer");
+        Directory.CreateDirectory(consumer);
+
+        // A version of its own, so no package cached by an earlier run can stand in for this one.
+        string version = "0.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            Run(root, "pack", Path.Combine(root, "src", "Backprop.Generated", "Backprop.Generated.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+
+            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                    <RestorePackagesPath>{Path.Combine(work, "packages")}</RestorePackagesPath>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Backprop.Generated" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            // Keep the repository's Directory.*.props out of the consumer: it is someone else's project.
+            File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
+            File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />");
+            File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+                using System;
+                using Backprop.Generated;
+
+                var net = new Tiny();
+                new float[] { 2f, -1f, 0.5f }.CopyTo(net.Parameters);
+                Span<float> y = stackalloc float[Tiny.OutputSize];
+                net.Forward(new float[] { 3f, 4f }, y);
+                Console.WriteLine($"{Tiny.InputSize}->{Tiny.OutputSize}: {y[0]}");
+
+                [Network(2, 1)]
+                public partial class Tiny { }
+                """);
+
+            string output = Run(consumer, "run", "--project", consumer);
+            Assert.Contains("2->1: 2.5", output);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is not a test failure.
+            }
+        }
+    }
+
+    private string Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using Process process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        _output.WriteLine($"dotnet {string.Join(' ', arguments)}\n{stdout}\n{stderr.Result}");
+        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        return stdout;
+    }
+
+    private static string RepositoryRoot([CallerFilePath] string path = "")
+    {
+        string? directory = Path.GetDirectoryName(path);
+        while (directory is not null && !File.Exists(Path.Combine(directory, "Backprop.Generated.sln")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("Repository root not found above " + path);
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Backprop.Generated.CodeFixes;
+using Backprop.Generated.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace Backprop.Generated.Tests.Diagnostics;
+
+/// <summary>
+/// The code fixes, applied in an <see cref="AdhocWorkspace"/> to the diagnostics the generator really
+/// reports: the text after the fix, and that the fixed text no longer has the diagnostic.
+/// </summary>
+public class CodeFixTests
+{
+    [Fact]
+    public Task BPG001_adds_partial() => VerifyFix(
+        new AddPartialCodeFixProvider(),
+        "BPG001",
+        "using Backprop.Generated;\n[Network(3, 1)]\npublic sealed class Net { }\n",
+        "using Backprop.Generated;\n[Network(3, 1)]\npublic sealed partial class Net { }\n");
+
+    [Fact]
+    public Task BPG001_adds_partial_without_other_modifiers() => VerifyFix(
+        new AddPartialCodeFixProvider(),
+        "BPG001",
+        "using Backprop.Generated;\n\n[Layer(3, 1)]\n// The student model.\nclass Net { }\n",
+        "using Backprop.Generated;\n\n[Layer(3, 1)]\n// The student model.\npartial class Net { }\n");
+
+    [Fact]
+    public Task BPG001_also_fixes_containing_types() => VerifyFix(
+        new AddPartialCodeFixProvider(),
+        "BPG001",
+        "using Backprop.Generated;\nnamespace Demo;\npublic static class Outer\n{\n    internal class Middle\n    {\n        [Network(3, 1)]\n        public class Net { }\n    }\n}\n",
+        "using Backprop.Generated;\nnamespace Demo;\npublic static partial class Outer\n{\n    internal partial class Middle\n    {\n        [Network(3, 1)]\n        public partial class Net { }\n    }\n}\n");
+
+    [Fact]
+    public Task BPG002_fixes_the_containing_type() => VerifyFix(
+        new AddPartialCodeFixProvider(),
+        "BPG002",
+        "using Backprop.Generated;\npublic class Outer\n{\n    [Network(3, 1)]\n    public partial class Net { }\n}\n",
+        "using Backprop.Generated;\npublic partial class Outer\n{\n    [Network(3, 1)]\n    public partial class Net { }\n}\n");
+
+    [Fact]
+    public Task BPG020_sets_inputs_to_the_previous_outputs() => VerifyFix(
+        new FixLayerInputsCodeFixProvider(),
+        "BPG020",
+        "using Backprop.Generated;\n[Layer(3, 2, Activation.Tanh)]\n[Layer(4, 1, Activation.Sigmoid)]\npublic partial class Student { }\n",
+        "using Backprop.Generated;\n[Layer(3, 2, Activation.Tanh)]\n[Layer(2, 1, Activation.Sigmoid)]\npublic partial class Student { }\n");
+
+    [Fact]
+    public Task BPG020_keeps_a_named_constant_and_named_arguments() => VerifyFix(
+        new FixLayerInputsCodeFixProvider(),
+        "BPG020",
+        "using Backprop.Generated;\nstatic class Sizes { public const int Hidden = 16; }\n[Layer(8, Sizes.Hidden), Layer(outputs: 1, inputs: 12)]\npublic partial class Net { }\n",
+        "using Backprop.Generated;\nstatic class Sizes { public const int Hidden = 16; }\n[Layer(8, Sizes.Hidden), Layer(outputs: 1, inputs: Sizes.Hidden)]\npublic partial class Net { }\n");
+
+    private static async Task VerifyFix(CodeFixProvider provider, string id, string before, string after)
+    {
+        Assert.Contains(id, provider.FixableDiagnosticIds);
+        using var workspace = new AdhocWorkspace();
+        Document document = CreateDocument(workspace, before);
+
+        Diagnostic diagnostic = (await GetDiagnosticsAsync(document)).First(d => d.Id == id);
+        var actions = new List<CodeAction>();
+        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+        await provider.RegisterCodeFixesAsync(context);
+        CodeAction fix = Assert.Single(actions);
+
+        ImmutableArray<CodeActionOperation> operations = await fix.GetOperationsAsync(CancellationToken.None);
+        Solution changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        Document fixedDocument = changed.GetDocument(document.Id)!;
+        string text = (await fixedDocument.GetTextAsync()).ToString();
+        Assert.Equal(after, text);
+
+        // The fix really fixes: no Backprop.Generated error left, and the result compiles.
+        GeneratorRun run = GeneratorHarness.Run(text);
+        GeneratorHarness.AssertClean(run);
+    }
+
+    private static Document CreateDocument(AdhocWorkspace workspace, string source)
+    {
+        var project = ProjectInfo.Create(
+            ProjectId.CreateNewId(),
+            VersionStamp.Create(),
+            "Consumer",
+            "Consumer",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            parseOptions: GeneratorHarness.ParseOptions(),
+            metadataReferences: GeneratorHarness.References);
+        Project added = workspace.AddProject(project);
+        return workspace.AddDocument(added.Id, "Network.cs", SourceText.From(source));
+    }
+
+    /// <summary>The generator's diagnostics for the document, located in the document's own syntax tree.</summary>
+    private static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Document document)
+    {
+        var compilation = (CSharpCompilation)(await document.Project.GetCompilationAsync())!;
+        SyntaxTree tree = (await document.GetSyntaxTreeAsync())!;
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out _, out ImmutableArray<Diagnostic> diagnostics);
+
+        // The generator reports file-path locations (it keeps no syntax trees); the IDE maps them to the
+        // document by path, as done here.
+        return diagnostics
+            .Select(d => Diagnostic.Create(d.Descriptor, Location.Create(tree, d.Location.SourceSpan)))
+            .ToImmutableArray();
+    }
+}

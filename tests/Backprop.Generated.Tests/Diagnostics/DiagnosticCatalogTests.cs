@@ -1,0 +1,95 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Backprop.Generated.Generator.Analyzers;
+using Backprop.Generated.Generator.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Backprop.Generated.Tests.Diagnostics;
+
+/// <summary>
+/// Every descriptor has a docs page (with the wrong code, a message that matches the descriptor, and the
+/// fix), a row in docs/diagnostics/README.md and an AnalyzerReleases entry; and nothing is documented or
+/// released that does not exist.
+/// </summary>
+public class DiagnosticCatalogTests
+{
+    private static readonly string Root = FindRoot();
+    private static readonly string Docs = Path.Combine(Root, "docs", "diagnostics");
+
+    [Fact]
+    public void Every_descriptor_has_a_page_and_every_page_a_descriptor()
+    {
+        string[] ids = DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal).ToArray();
+        string[] pages = Directory.GetFiles(Docs, "BPG*.md").Select(Path.GetFileNameWithoutExtension).OrderBy(i => i, StringComparer.Ordinal).ToArray()!;
+        Assert.Equal(ids, pages);
+    }
+
+    [Fact]
+    public void Every_page_shows_wrong_code_a_matching_message_and_the_fix()
+    {
+        foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+        {
+            string page = File.ReadAllText(Path.Combine(Docs, descriptor.Id + ".md"));
+            Assert.StartsWith($"# {descriptor.Id}: {descriptor.Title}", page, StringComparison.Ordinal);
+            Assert.Contains("## Wrong code", page, StringComparison.Ordinal);
+            Assert.Contains("## Fix", page, StringComparison.Ordinal);
+
+            Match message = Regex.Match(page, "## Message\\s+```text\\n" + descriptor.Id + ": (.*)\\n```");
+            Assert.True(message.Success, descriptor.Id + ": no message block");
+            string pattern = "^" + Regex.Replace(Regex.Escape(descriptor.MessageFormat.ToString()), "\\\\\\{\\d+}", ".+") + "$";
+            Assert.Matches(new Regex(pattern), message.Groups[1].Value);
+            Assert.EndsWith("docs/diagnostics/" + descriptor.Id + ".md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_index_lists_every_page()
+    {
+        string index = File.ReadAllText(Path.Combine(Docs, "README.md"));
+        string[] listed = Regex.Matches(index, "\\[(BPG\\d{3})\\]\\(\\1\\.md\\)").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal), listed.OrderBy(i => i, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_descriptor_is_in_the_release_tracking_files_and_nothing_else_is()
+    {
+        string generator = Path.Combine(Root, "generator", "Backprop.Generated.Generator");
+        var rows = File.ReadAllLines(Path.Combine(generator, "AnalyzerReleases.Shipped.md"))
+            .Concat(File.ReadAllLines(Path.Combine(generator, "AnalyzerReleases.Unshipped.md")))
+            .Select(line => Regex.Match(line, "^(BPG\\d{3}) \\| ([^|]+) \\| (\\w+) \\| (.*)$"))
+            .Where(m => m.Success)
+            .ToDictionary(m => m.Groups[1].Value);
+
+        Assert.Equal(DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal), rows.Keys.OrderBy(i => i, StringComparer.Ordinal));
+        foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+        {
+            Match row = rows[descriptor.Id];
+            Assert.Equal(descriptor.Category, row.Groups[2].Value.Trim());
+            Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Groups[3].Value);
+        }
+    }
+
+    [Fact]
+    public void The_analyzer_supports_exactly_the_call_site_descriptors()
+    {
+        string[] supported = new ShapeAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToArray();
+        Assert.Equal(new[] { "BPG024", "BPG025", "BPG026", "BPG027", "BPG028", "BPG029" }, supported);
+        Assert.All(supported, id => Assert.Same(DiagnosticDescriptors.ById(id), new ShapeAnalyzer().SupportedDiagnostics.First(d => d.Id == id)));
+    }
+
+    private static string FindRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Backprop.Generated.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Backprop.Generated.sln not found above " + AppContext.BaseDirectory);
+    }
+}

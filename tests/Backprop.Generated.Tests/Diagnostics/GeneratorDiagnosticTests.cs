@@ -1,0 +1,260 @@
+using System.Linq;
+using Backprop.Generated.Tests.Infrastructure;
+using Xunit;
+
+namespace Backprop.Generated.Tests.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports (BPG001-BPG012, BPG020-BPG023): it fires at the marked span with
+/// the exact message, and the nearest valid declaration stays silent.
+/// </summary>
+public class GeneratorDiagnosticTests
+{
+    private const string Usings = "using Backprop.Generated;\n";
+
+    [Fact]
+    public void BPG001_TypeNotPartial_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 1)]\npublic class [|Net|] { }",
+        "BPG001",
+        "The type 'Net' declares a network but is not declared partial, so the generated members cannot be added to it; add the 'partial' modifier");
+
+    [Fact]
+    public void BPG001_TypeNotPartial_FiresForLayerForm() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 1)]\npublic class [|Net|] { }",
+        "BPG001",
+        "The type 'Net' declares a network but is not declared partial, so the generated members cannot be added to it; add the 'partial' modifier");
+
+    [Fact]
+    public void BPG001_Silent_WhenPartial() => DiagnosticVerifier.VerifySilent(Usings + "[Network(3, 1)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG002_ContainingTypeNotPartial_Fires() => DiagnosticVerifier.Verify(
+        Usings + "public class [|Outer|]\n{\n    [Network(3, 1)]\n    public partial class Net { }\n}",
+        "BPG002",
+        "The type 'Outer' contains the network 'Net' but is not declared partial, so the generated members cannot be added; add the 'partial' modifier to 'Outer'");
+
+    [Fact]
+    public void BPG002_Silent_WhenContainersPartial() => DiagnosticVerifier.VerifySilent(
+        Usings + "public partial class Outer\n{\n    [Layer(3, 1)]\n    public partial class Net { }\n}");
+
+    [Fact]
+    public void BPG003_TooFewSizes_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[[|Network(3)|]]\npublic partial class Net { }",
+        "BPG003",
+        "[Network] needs at least two sizes, the inputs n_0 and the outputs n_L, but only 1 was given");
+
+    [Fact]
+    public void BPG003_EmptyChain_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[[|Network|]]\npublic partial class Net { }",
+        "BPG003",
+        "[Network] needs at least two sizes, the inputs n_0 and the outputs n_L, but none were given");
+
+    [Fact]
+    public void BPG003_Silent_WithTwoSizes() => DiagnosticVerifier.VerifySilent(Usings + "[Network(3, 1)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG004_NonPositiveSize_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, [|0|], 1)]\npublic partial class Net { }",
+        "BPG004",
+        "Size n_1 is 0, but every layer size must be at least 1");
+
+    [Fact]
+    public void BPG004_NonPositiveSize_FiresOnLayerOutputs() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 2)]\n[Layer(2, [|-1|])]\npublic partial class Net { }",
+        "BPG004",
+        "Size n_2 is -1, but every layer size must be at least 1");
+
+    [Fact]
+    public void BPG004_NonPositiveSize_FiresOnLayerInputs() => DiagnosticVerifier.Verify(
+        Usings + "[Layer([|0|], 2)]\npublic partial class Net { }",
+        "BPG004",
+        "Size n_0 is 0, but every layer size must be at least 1");
+
+    [Fact]
+    public void BPG004_Silent_WithPositiveSizes() => DiagnosticVerifier.VerifySilent(Usings + "[Layer(3, 2)]\n[Layer(2, 1)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG005_UndefinedEnum_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1, [|Hidden = (Activation)42|])]\npublic partial class Net { }",
+        "BPG005",
+        "42 is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, SiLU, Softplus, Softmax");
+
+    [Fact]
+    public void BPG005_UndefinedEnum_FiresOnLayerActivation() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 2, [|(Activation)42|])]\n[Layer(2, 1)]\npublic partial class Net { }",
+        "BPG005",
+        "42 is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, SiLU, Softplus, Softmax");
+
+    [Fact]
+    public void BPG005_UndefinedEnum_FiresOnLayerPrecision() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 1, [|Precision = (Precision)7|])]\npublic partial class Net { }",
+        "BPG005",
+        "7 is not a defined Precision value; use one of: Single, Double");
+
+    [Fact]
+    public void BPG005_Silent_WithDefinedValues() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Network(3, 2, 1, Hidden = Activation.ReLU, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG006_ActivationCount_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1, [|Activations = new[] { Activation.Tanh }|])]\npublic partial class Net { }",
+        "BPG006",
+        "Activations has 1 entries, but the network has 2 layers with weights (one activation per layer 1..2)");
+
+    [Fact]
+    public void BPG006_Silent_WithOnePerLayer() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Network(3, 2, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid })]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG007_ActivationsConflict_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, [|Hidden = Activation.ReLU|])]\npublic partial class Net { }",
+        "BPG007",
+        "'Hidden' is set together with Activations, which already chooses every layer's activation; remove 'Hidden' or Activations");
+
+    [Fact]
+    public void BPG007_Silent_WithHiddenAndOutputOnly() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Network(3, 2, 1, Hidden = Activation.ReLU, Output = Activation.Sigmoid)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG008_LossDoesNotFitOutput_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1, [|Loss = Loss.CrossEntropy|])]\npublic partial class Net { }",
+        "BPG008",
+        "Loss.CrossEntropy requires a Softmax output layer, but layer 2 uses Identity; give layer 2 the Softmax activation or choose another loss");
+
+    [Fact]
+    public void BPG008_LossDoesNotFitOutput_FiresForLayerForm() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 2, Activation.Tanh)]\n[Layer(2, 1, Activation.Tanh, [|Loss = Loss.BinaryCrossEntropy|])]\npublic partial class Net { }",
+        "BPG008",
+        "Loss.BinaryCrossEntropy requires a Sigmoid output layer, but layer 2 uses Tanh; give layer 2 the Sigmoid activation or choose another loss");
+
+    [Fact]
+    public void BPG008_Silent_WhenOutputFits() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Layer(3, 2)]\n[Layer(2, 4, Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG009_TooLarge_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, [|20000|], 1)]\npublic partial class Net { }",
+        "BPG009",
+        "n_1 = 20000 is wider than the largest supported layer; the limits are 16,384 units per layer, 128 layers, 67,108,864 parameters and 32,768 units in all layers together");
+
+    [Fact]
+    public void BPG009_TooLarge_FiresOnLayerOutputs() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, [|20000|])]\n[Layer(20000, 1)]\npublic partial class Net { }",
+        "BPG009",
+        "n_1 = 20000 is wider than the largest supported layer; the limits are 16,384 units per layer, 128 layers, 67,108,864 parameters and 32,768 units in all layers together");
+
+    [Fact]
+    public void BPG009_Silent_AtTheWidthLimit()
+    {
+        GeneratorRun run = DiagnosticVerifier.Run(Usings + "[Network(1, 16384, 1)]\npublic partial class Net { }");
+        Assert.DoesNotContain(run.AllDiagnostics, d => d.Id == "BPG009" || d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void BPG010_Static_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 1)]\npublic static partial class [|Net|] { }",
+        "BPG010",
+        "The type 'Net' is static, but a network holds its parameters in each instance; remove the 'static' modifier");
+
+    [Fact]
+    public void BPG010_Silent_WhenNotStatic() => DiagnosticVerifier.VerifySilent(Usings + "[Network(3, 1)]\npublic sealed partial class Net { }");
+
+    [Fact]
+    public void BPG011_FileLocal_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 1)]\nfile partial class [|Net|] { }",
+        "BPG011",
+        "The type 'Net' is file-local, and a generated file cannot add members to it; remove the 'file' modifier");
+
+    [Fact]
+    public void BPG011_Silent_WhenInternal() => DiagnosticVerifier.VerifySilent(Usings + "[Network(3, 1)]\ninternal partial class Net { }");
+
+    [Fact]
+    public void BPG012_LoopStrategy_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[[|Network(20, 20, 1)|]]\npublic partial class Net { }",
+        "BPG012",
+        "Layer 1 (20x20, 400 multiply-adds) is too wide to unroll and is generated as a vector loop");
+
+    [Fact]
+    public void BPG012_LoopStrategy_FiresOnTheWideLayer() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 20)]\n[[|Layer(20, 20)|]]\n[Layer(20, 1)]\npublic partial class Net { }",
+        "BPG012",
+        "Layer 2 (20x20, 400 multiply-adds) is too wide to unroll and is generated as a vector loop");
+
+    [Fact]
+    public void BPG012_Silent_WhenSmall() => DiagnosticVerifier.VerifySilent(Usings + "[Network(16, 16, 1)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG020_ChainMismatch_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 2)]\n[Layer([|4|], 1)]\npublic partial class Net { }",
+        "BPG020",
+        "layer 2 takes 4 inputs but layer 1 produces 2; set layer 2's inputs to 2");
+
+    [Fact]
+    public void BPG020_ChainMismatch_FiresOnNamedArgument() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 2), Layer(2, 5)]\n[Layer(outputs: 1, [|inputs: 4|])]\npublic partial class Net { }",
+        "BPG020",
+        "layer 3 takes 4 inputs but layer 2 produces 5; set layer 3's inputs to 5");
+
+    [Fact]
+    public void BPG020_Silent_WhenChained() => DiagnosticVerifier.VerifySilent(Usings + "[Layer(3, 2), Layer(2, 5)]\n[Layer(5, 1)]\npublic partial class Net { }");
+
+    [Fact]
+    public void BPG021_Mixed_FiresOnceAndEmitsNothing()
+    {
+        GeneratorRun run = DiagnosticVerifier.RunVerified(
+            Usings + "[[|Network(3, 2, 1)|]]\n[Layer(3, 2)]\n[Layer(2, 1)]\npublic partial class Net { }",
+            "BPG021",
+            "The type 'Net' has both [Network] and [Layer] attributes; declare the network in one form: remove [Network] or the [Layer] attributes");
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void BPG021_Mixed_FiresAcrossPartialDeclarations() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 1)]\npublic partial class Net { }\n[[|Network(3, 1)|]]\npublic partial class Net { }",
+        "BPG021",
+        "The type 'Net' has both [Network] and [Layer] attributes; declare the network in one form: remove [Network] or the [Layer] attributes");
+
+    [Fact]
+    public void BPG021_Silent_WithOneForm() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Network(3, 2, 1)]\npublic partial class A { }\n[Layer(3, 2)]\n[Layer(2, 1)]\npublic partial class B { }");
+
+    [Fact]
+    public void BPG022_Split_FiresOnTheSecondDeclaration()
+    {
+        GeneratorRun run = DiagnosticVerifier.RunVerified(
+            Usings + "[Layer(3, 2)]\npublic partial class Net { }\n[[|Layer(2, 1)|]]\npublic partial class Net { }",
+            "BPG022",
+            "The type 'Net' has [Layer] attributes on more than one partial declaration, so the order of its layers is undefined; move all of them to one declaration");
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void BPG022_Silent_WithOtherPartsUnannotated() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Layer(3, 2)]\n[Layer(2, 1)]\npublic partial class Net { }\npublic partial class Net { public int Extra => 1; }");
+
+    [Fact]
+    public void BPG023_LossSetTwice_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 2, Loss = Loss.MeanSquaredError)]\n[Layer(2, 1, [|Loss = Loss.MeanSquaredError|])]\npublic partial class Net { }",
+        "BPG023",
+        "Loss is set on layer 1 and again on layer 2, but it applies to the whole network; set it on one [Layer] only");
+
+    [Fact]
+    public void BPG023_PrecisionSetTwice_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(3, 2, Precision = Precision.Double)]\n[Layer(2, 2)]\n[Layer(2, 1, [|Precision = Precision.Double|])]\npublic partial class Net { }",
+        "BPG023",
+        "Precision is set on layer 1 and again on layer 3, but it applies to the whole network; set it on one [Layer] only");
+
+    [Fact]
+    public void BPG023_Silent_WhenSetOnce() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Layer(3, 2, Precision = Precision.Double)]\n[Layer(2, 1, Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]\npublic partial class Net { }");
+
+    [Fact]
+    public void InvalidDeclarations_NeverThrow_AndLeaveBindingErrorsToTheCompiler()
+    {
+        // [Layer(3)] does not bind (CS1729): no BPG diagnostic, no generated code, no exception.
+        GeneratorRun run = DiagnosticVerifier.Run(Usings + "[Layer(3)]\n[Layer(3, 1)]\npublic partial class Net { }");
+        Assert.Contains(run.AllDiagnostics, d => d.Id == "CS1729");
+        Assert.DoesNotContain(run.AllDiagnostics, d => d.Id.StartsWith("BPG", System.StringComparison.Ordinal) || d.Id.StartsWith("CS8785", System.StringComparison.Ordinal));
+        Assert.Empty(run.Sources);
+    }
+}
