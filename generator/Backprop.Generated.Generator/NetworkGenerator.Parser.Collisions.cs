@@ -61,6 +61,19 @@ public sealed partial class NetworkGenerator
             LocationInfo? baseLocation = LocationInfo.From(declaration.BaseList?.Types.FirstOrDefault()) ?? identifier;
             for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
             {
+                // A base that is itself a network gets its members from this generator, so they are not in
+                // the compilation yet; every one of them would be hidden.
+                if (HasAttribute(baseType, NetworkAttributeName) || HasAttribute(baseType, LayerAttributeName))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.InheritedMemberHidden,
+                        baseLocation,
+                        type.Name,
+                        "Forward, Parameters and every other generated member",
+                        baseType.Name));
+                    continue;
+                }
+
                 foreach (ISymbol member in baseType.GetMembers())
                 {
                     if (member.DeclaredAccessibility != Accessibility.Private
