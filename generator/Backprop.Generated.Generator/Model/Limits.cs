@@ -22,7 +22,8 @@ internal static class Limits
     /// The most units in all layers together, n_1 + ... + n_L. Forward keeps each layer's activations
     /// of one example on the stack, so this bounds its stack use (128 KiB in single, 256 KiB in double
     /// precision) however the sizes are arranged: 64 layers alternating 16,384 and 1 units have few
-    /// parameters but would need 4 MiB of stack and overflow it.
+    /// parameters but would need 4 MiB of stack, more than the 1.5 MiB of a .NET secondary
+    /// thread on Linux (1 MiB on Windows): a stack overflow, which ends the process.
     /// </summary>
     public const int MaxTotalUnits = 32_768;
 
