@@ -78,11 +78,19 @@ public static class ActivationFunctions
 
     /// <summary>z * sigmoid(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float SiLU(float z) => z * Sigmoid(z);
+    public static float SiLU(float z) =>
+        // Below -80 the single-precision e^z nears the subnormal range and loses its low bits: use double there.
+        z < -80f ? (float)SiLU((double)z) : z * Sigmoid(z);
 
     /// <inheritdoc cref="SiLU(float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double SiLU(double z) => z * Sigmoid(z);
+    public static double SiLU(double z) =>
+        // Below -700, e^z is near or under the subnormal range and has lost its low bits. There
+        // sigmoid(z) = e^z (1 + e^z rounds to 1), and z e^z = (z e^(z + 700)) e^-700 with every factor
+        // normal: z + 700 is exact (Sterbenz) for z >= -1400, and below that the result is 0 anyway.
+        z < -700d ? z * Math.Exp(z + 700d) * ExpMinus700 : z * Sigmoid(z);
+
+    private static readonly double ExpMinus700 = Math.Exp(-700d);
 
     /// <summary>log(1 + e^z), computed as max(z, 0) + log1p(e^-|z|) so it neither overflows nor loses small values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

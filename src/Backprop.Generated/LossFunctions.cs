@@ -24,7 +24,10 @@ public static class LossFunctions
     public static double BinaryCrossEntropyWithLogit(double z, double y) =>
         Math.Max(z, 0d) - (y * z) + ActivationFunctions.Log1P(Math.Exp(-Math.Abs(z)));
 
-    /// <summary>log sum_k e^(z_k), computed as max + log sum_k e^(z_k - max) so nothing overflows.</summary>
+    /// <summary>
+    /// log sum_k e^(z_k), computed as max + log1p(sum over the other k of e^(z_k - max)): nothing overflows, and
+    /// the result keeps full relative accuracy when one term dominates.
+    /// </summary>
     /// <param name="z">The pre-activations of a softmax layer.</param>
     /// <returns>log-sum-exp of <paramref name="z"/>.</returns>
     public static float LogSumExp(ReadOnlySpan<float> z)
@@ -35,13 +38,22 @@ public static class LossFunctions
             max = Math.Max(max, z[k]);
         }
 
-        float sum = 0f;
+        // The largest term is e^0 = 1 exactly; summing the others apart and taking log1p keeps a
+        // cross-entropy near 0 (a confident correct class, loss about e^(z_other - max)) instead of rounding it to 0.
+        float rest = 0f;
+        bool skipped = false;
         for (int k = 0; k < z.Length; k++)
         {
-            sum += ActivationFunctions.Exp(z[k] - max);
+            if (!skipped && z[k] == max)
+            {
+                skipped = true;
+                continue;
+            }
+
+            rest += ActivationFunctions.Exp(z[k] - max);
         }
 
-        return max + Log(sum);
+        return max + (float)ActivationFunctions.Log1P(rest);
     }
 
     /// <inheritdoc cref="LogSumExp(ReadOnlySpan{float})"/>
@@ -53,13 +65,20 @@ public static class LossFunctions
             max = Math.Max(max, z[k]);
         }
 
-        double sum = 0d;
+        double rest = 0d;
+        bool skipped = false;
         for (int k = 0; k < z.Length; k++)
         {
-            sum += Math.Exp(z[k] - max);
+            if (!skipped && z[k] == max)
+            {
+                skipped = true;
+                continue;
+            }
+
+            rest += Math.Exp(z[k] - max);
         }
 
-        return max + Math.Log(sum);
+        return max + ActivationFunctions.Log1P(rest);
     }
 
     /// <summary>The natural logarithm in single precision.</summary>

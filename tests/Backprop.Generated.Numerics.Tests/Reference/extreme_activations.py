@@ -21,13 +21,15 @@ for z in zs:
         "z": z,
         "sigmoid": f(sig),
         "tanh": f(mp.tanh(Z)),
-        "softplus": f(mp.log(1 + mp.e ** Z)),
-        "elu": f(Z if Z > 0 else mp.e ** Z - 1),
+        # log1p/expm1 keep all 60 digits where 1 + e^z or e^z - 1 would round at this precision
+        "softplus": f(mp.log1p(mp.e ** Z)),
+        "elu": f(Z if Z > 0 else mp.expm1(Z)),
         "silu": f(Z * sig),
-        # -[y log s + (1-y) log(1-s)] for y = 0, 1, 0.25, with s = sigmoid(z): evaluated exactly
-        "bce_y0": f(-mp.log(1 - sig)),
-        "bce_y1": f(-mp.log(sig)),
-        "bce_y025": f(-(mp.mpf("0.25") * mp.log(sig) + mp.mpf("0.75") * mp.log(1 - sig))),
+        # -[y log s + (1-y) log(1-s)] for y = 0, 1, 0.25, with s = sigmoid(z), using the exact identities
+        # -log s = log(1 + e^-z) and -log(1 - s) = log(1 + e^z) (1 - s itself would round to 0 at z = 700)
+        "bce_y0": f(mp.log1p(mp.e ** Z)),
+        "bce_y1": f(mp.log1p(mp.e ** (-Z))),
+        "bce_y025": f(mp.mpf("0.25") * mp.log1p(mp.e ** (-Z)) + mp.mpf("0.75") * mp.log1p(mp.e ** Z)),
     })
 
 vectors = [
@@ -52,6 +54,7 @@ for v in vectors:
         "cross_entropy": [f(m + mp.log(s) - x) for x in V],
     })
 
+assert all(isinstance(v, float) and v == v and abs(v) != float("inf") for r in rows for v in r.values())
 out = {"mpmath": mp.__version__, "digits": mp.mp.dps, "scalars": rows, "vectors": softmax}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "extreme_activations.json")
 with open(path, "w") as fh:
