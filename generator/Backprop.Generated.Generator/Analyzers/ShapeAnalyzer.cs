@@ -32,7 +32,14 @@ namespace Backprop.Generated.Generator.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ShapeAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly string[] CheckedMethods = { "Forward", "ForwardBatch", "ComputeGradients", "TrainStep" };
+    /// <summary>The generated span APIs, by name and parameter names (types are not needed: the names carry the rules).</summary>
+    private static readonly (string Name, string[] Parameters)[] CheckedMethods =
+    {
+        ("Forward", new[] { "input", "output" }),
+        ("ForwardBatch", new[] { "inputs", "outputs" }),
+        ("ComputeGradients", new[] { "inputs", "targets", "gradients" }),
+        ("TrainStep", new[] { "inputs", "targets", "optimizer" }),
+    };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ExampleLengthMismatch,
@@ -75,7 +82,9 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!CheckedMethods.Contains(method.Name) || method.ContainingType is null || shapeOf(method.ContainingType) is not { } shape)
+        if (!CheckedMethods.Any(m => m.Name == method.Name && m.Parameters.SequenceEqual(method.Parameters.Select(p => p.Name)))
+            || method.ContainingType is null
+            || shapeOf(method.ContainingType) is not { } shape)
         {
             return;
         }
