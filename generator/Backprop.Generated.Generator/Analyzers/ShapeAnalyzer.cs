@@ -23,6 +23,7 @@ namespace Backprop.Generated.Generator.Analyzers;
 /// <item><c>inputs</c>: whole rows of InputSize; <c>outputs</c>, <c>targets</c>: whole rows of OutputSize (BPG025),
 /// and as many rows as <c>inputs</c> when that is known (BPG026).</item>
 /// <item><c>gradients</c>: exactly ParameterCount (BPG027).</item>
+/// <item>ComputeGradients and TrainStep need at least one row of <c>inputs</c> (BPG030).</item>
 /// </list>
 /// Parameter loading (<c>source.CopyTo(net.Parameters)</c>, <c>.CopyTo(net.W1)</c>, ...) must copy exactly the
 /// view's length (BPG028). Feeding one network's Output to another network of a different input size is
@@ -47,7 +48,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.BatchRowsMismatch,
         DiagnosticDescriptors.GradientLengthMismatch,
         DiagnosticDescriptors.ParameterLoadLengthMismatch,
-        DiagnosticDescriptors.CompositionMismatch);
+        DiagnosticDescriptors.CompositionMismatch,
+        DiagnosticDescriptors.EmptyTrainingBatch);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -127,6 +129,11 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
                     else
                     {
                         rows = length.Value / shape.InputSize;
+                        if (rows == 0 && method.Name is "ComputeGradients" or "TrainStep")
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.EmptyTrainingBatch, location, parameter, shape.Name, method.Name, Count(shape.InputSize, "value"), "InputSize"));
+                        }
                     }
 
                     break;

@@ -213,4 +213,16 @@ public class ShapeAnalyzerTests
         Student.Output h = net.Forward(new Student.Input());
         teacher.Forward(h, new float[4]);
         """));
+
+    [Fact]
+    public void BPG030_EmptyTrainingBatch_Fires() => DiagnosticVerifier.Verify(
+        Program("net.TrainStep([|new float[0]|], new float[0], new Sgd(0.1));"),
+        "BPG030",
+        "'inputs' of Student.TrainStep holds no example, but the mean loss J = (1/m) sum L_i needs at least one row of 3 values (InputSize)");
+
+    [Fact]
+    public void BPG030_Silent_ForOneRowAndForEmptyInference() => DiagnosticVerifier.VerifySilent(Program("""
+        net.TrainStep(new float[] { 0.9f, 0.2f, 0.4f }, new float[] { 1f }, new Sgd(0.1));
+        net.ForwardBatch(new float[0], new float[0]);
+        """));
 }
