@@ -72,7 +72,8 @@ public sealed class GradientCheckResult
 /// Each parameter theta_q is moved by h_q = step * max(1, |theta_q|) and J is evaluated four times for
 /// the fourth-order central difference
 /// (J(theta - 2h) - 8 J(theta - h) + 8 J(theta + h) - J(theta + 2h)) / (12 h), whose truncation error is
-/// O(h^4), then restored exactly. The relative error of a parameter is
+/// O(h^4), then restored exactly. In single precision, where theta + h itself is rounded, the second-order
+/// central difference (J(theta + h') - J(theta - h')) / (2 h') over the step h' actually taken is used instead. The relative error of a parameter is
 /// |analytic - numeric| / max(|analytic|, |numeric|, floor); the floor keeps gradients that are zero up to
 /// rounding from dominating. Run it in double precision for a sharp check: in single precision J itself
 /// only has about 7 digits. Avoid data that puts a ReLU-family unit within 2h of its kink.

@@ -57,6 +57,33 @@ public sealed class ArrayMlp
         _a[0] = new float[sizes[0]];
     }
 
+    /// <summary>One example forward: the same loops as the training step's forward half.</summary>
+    public void Forward(float[] input, float[] output)
+    {
+        int layers = _sizes.Length - 1;
+        Array.Copy(input, _a[0], _sizes[0]);
+        for (int l = 1; l <= layers; l++)
+        {
+            float[] z = _z[l];
+            float[] aPrev = _a[l - 1];
+            float[,] w = _w[l];
+            for (int k = 0; k < z.Length; k++)
+            {
+                float sum = _b[l][k];
+                for (int j = 0; j < aPrev.Length; j++)
+                {
+                    sum += aPrev[j] * w[j, k];
+                }
+
+                z[k] = sum;
+            }
+
+            Activate(_activations[l - 1], z, _a[l]);
+        }
+
+        Array.Copy(_a[layers], output, output.Length);
+    }
+
     public float TrainStep(float[] inputs, float[] targets, float learningRate)
     {
         int layers = _sizes.Length - 1;

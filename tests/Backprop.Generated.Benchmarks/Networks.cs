@@ -8,3 +8,6 @@ public partial class Net8x16x16x4 { }
 
 [Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class Net64x32x10 { }
+
+[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax)]
+public partial class Net784x128x10 { }

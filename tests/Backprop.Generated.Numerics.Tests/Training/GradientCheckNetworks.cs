@@ -43,3 +43,7 @@ namespace Backprop.Generated.Numerics.Tests.Training.Checked;
 [Network(10, 40, 30, Hidden = Activation.Identity, Output = Activation.ELU, Precision = Precision.Double)] public partial class WideIdentityMse { }
 [Network(2, 8, 64, 3, Activations = new[] { Activation.Tanh, Activation.Softplus, Activation.Identity }, Precision = Precision.Double)] public partial class UnrolledLoopUnrolledMse { }
 [Network(3, 100, 2, Hidden = Activation.LeakyReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double)] public partial class LoopThenUnrolledCe { }
+
+// Forward unrolls all four 16x16 layers (1,024 multiply-adds); training unrolls only the first 512 and
+// runs layers 3 and 4 as vector loops.
+[Network(16, 16, 16, 16, 16, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double)] public partial class TrainingBudgetSplit { }

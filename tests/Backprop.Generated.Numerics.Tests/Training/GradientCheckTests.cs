@@ -53,6 +53,7 @@ public class GradientCheckTests
         yield return Case(new WideIdentityMse(), Loss.MeanSquaredError);
         yield return Case(new UnrolledLoopUnrolledMse(), Loss.MeanSquaredError);
         yield return Case(new LoopThenUnrolledCe(), Loss.CrossEntropy);
+        yield return Case(new TrainingBudgetSplit(), Loss.CrossEntropy);
     }
 
     private static object[] Case(INetwork<double> network, Loss loss) => new object[] { network.GetType().Name, network, loss };

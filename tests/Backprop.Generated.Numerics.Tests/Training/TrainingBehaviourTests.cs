@@ -197,8 +197,7 @@ public class TrainingBehaviourTests
         var gradients = new float[TorchStudent.ParameterCount];
         var sgd = new Sgd(0.1);
 
-        // These lengths are known at compile time, so the call-site analyzer rejects them (BPG025-BPG027);
-        // this test is about the run-time guard behind it, for lengths only known at run time.
+        // The call-site analyzer rejects these lengths at compile time (BPG025-BPG027); the runtime checks are tested here.
 #pragma warning disable BPG025, BPG026, BPG027
         Assert.Equal("gradients", Assert.Throws<ArgumentException>(() => net.ComputeGradients(new float[3], new float[1], new float[5])).ParamName);
         Assert.Equal("targets", Assert.Throws<ArgumentException>(() => net.ComputeGradients(new float[6], new float[1], gradients)).ParamName);
