@@ -207,7 +207,13 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeUnboundForward(SyntaxNodeAnalysisContext context, System.Func<INamedTypeSymbol, NetworkShape?> shapeOf)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
-        if (invocation.ArgumentList.Arguments.Count != 1)
+        string? name = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => null,
+        };
+        if (name != "Forward" || invocation.ArgumentList.Arguments.Count != 1)
         {
             return;
         }
