@@ -13,7 +13,8 @@ namespace Backprop.Generated;
 /// within one attribute list). Each layer's <c>inputs</c> must equal the previous layer's
 /// <c>outputs</c>; a mismatch is error BPG020 on the wrong <c>inputs</c> argument, with a code fix.
 /// All <c>[Layer]</c> attributes of a type must be on one of its partial declarations (BPG022), and a
-/// type uses either <c>[Layer]</c> or <see cref="NetworkAttribute"/>, never both (BPG021).
+/// type uses either <c>[Layer]</c> or <see cref="NetworkAttribute"/>, never both (BPG021). A chain cannot be
+/// empty: a type without any <c>[Layer]</c> is not a network (the empty <c>[Network]</c> is BPG003).
 /// </para>
 /// <para>
 /// <b>Default activation.</b> When <c>activation</c> is omitted, the layer gets the same default as

@@ -18,6 +18,7 @@ namespace Backprop.Generated;
 /// </code>
 /// </example>
 /// </remarks>
+/// <seealso cref="LayerAttribute">The layer-by-layer form of the same declaration, which generates the same members.</seealso>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class NetworkAttribute : Attribute
 {

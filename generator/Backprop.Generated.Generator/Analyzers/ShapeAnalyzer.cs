@@ -23,6 +23,7 @@ namespace Backprop.Generated.Generator.Analyzers;
 /// <item><c>inputs</c>: whole rows of InputSize; <c>outputs</c>, <c>targets</c>: whole rows of OutputSize (BPG025),
 /// and as many rows as <c>inputs</c> when that is known (BPG026).</item>
 /// <item><c>gradients</c>: exactly ParameterCount (BPG027).</item>
+/// <item>ComputeGradients and TrainStep need at least one row of <c>inputs</c> (BPG030).</item>
 /// </list>
 /// Parameter loading (<c>source.CopyTo(net.Parameters)</c>, <c>.CopyTo(net.W1)</c>, ...) must copy exactly the
 /// view's length (BPG028). Feeding one network's Output to another network of a different input size is
@@ -32,7 +33,14 @@ namespace Backprop.Generated.Generator.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ShapeAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly string[] CheckedMethods = { "Forward", "ForwardBatch", "ComputeGradients", "TrainStep" };
+    /// <summary>The generated span APIs, by name and parameter names (types are not needed: the names carry the rules).</summary>
+    private static readonly (string Name, string[] Parameters)[] CheckedMethods =
+    {
+        ("Forward", new[] { "input", "output" }),
+        ("ForwardBatch", new[] { "inputs", "outputs" }),
+        ("ComputeGradients", new[] { "inputs", "targets", "gradients" }),
+        ("TrainStep", new[] { "inputs", "targets", "optimizer" }),
+    };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ExampleLengthMismatch,
@@ -40,7 +48,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.BatchRowsMismatch,
         DiagnosticDescriptors.GradientLengthMismatch,
         DiagnosticDescriptors.ParameterLoadLengthMismatch,
-        DiagnosticDescriptors.CompositionMismatch);
+        DiagnosticDescriptors.CompositionMismatch,
+        DiagnosticDescriptors.EmptyTrainingBatch);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -75,7 +84,9 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!CheckedMethods.Contains(method.Name) || method.ContainingType is null || shapeOf(method.ContainingType) is not { } shape)
+        if (!CheckedMethods.Any(m => m.Name == method.Name && m.Parameters.SequenceEqual(method.Parameters.Select(p => p.Name)))
+            || method.ContainingType is null
+            || shapeOf(method.ContainingType) is not { } shape)
         {
             return;
         }
@@ -118,6 +129,11 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
                     else
                     {
                         rows = length.Value / shape.InputSize;
+                        if (rows == 0 && method.Name is "ComputeGradients" or "TrainStep")
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.EmptyTrainingBatch, location, parameter, shape.Name, method.Name, Count(shape.InputSize, "value"), "InputSize"));
+                        }
                     }
 
                     break;
@@ -191,7 +207,13 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeUnboundForward(SyntaxNodeAnalysisContext context, System.Func<INamedTypeSymbol, NetworkShape?> shapeOf)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
-        if (invocation.ArgumentList.Arguments.Count != 1)
+        string? name = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => null,
+        };
+        if (name != "Forward" || invocation.ArgumentList.Arguments.Count != 1)
         {
             return;
         }

@@ -132,6 +132,11 @@ internal static class DiagnosticDescriptors
         "One network's output cannot feed another of a different size",
         "The output of {0} holds {1} ({0}.OutputSize), but {2}.{3} takes {4} ({2}.InputSize); one network can feed another only when n_L of the first equals n_0 of the second");
 
+    public static readonly DiagnosticDescriptor EmptyTrainingBatch = Error(
+        "BPG030",
+        "A training batch cannot be empty",
+        "'{0}' of {1}.{2} holds no example, but the mean loss J = (1/m) sum L_i needs at least one row of {3} ({4})");
+
     // BPG040-BPG042: generated member names that collide with the user's (reported by the generator).
 
     public static readonly DiagnosticDescriptor MemberCollidesWithGenerated = Error(

@@ -216,16 +216,10 @@ internal static class BackwardEmitter
     private static void EmitUnrolledForward(SourceWriter w, EmitContext c, ScratchLayout layout, int l)
     {
         string t = c.T;
-        int nIn = c.Sizes[l - 1];
         int nOut = c.Sizes[l];
         ActivationKind g = c.Activation(l);
         w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {Name(g)}(Z{l}), kept for the backward pass");
-        for (int k = 0; k < nOut; k++)
-        {
-            string sum = $"p[{c.BiasOffset[l] + k}]" + string.Concat(Enumerable.Range(0, nIn).Select(j =>
-                $" + {A(c, l - 1, j)} * p[{c.WeightOffset[l] + (j * nOut) + k}]"));
-            w.Line($"{t} z{l}_{k} = {sum};");
-        }
+        UnrolledLayerWriter.WritePreActivations(w, c, l, j => A(c, l - 1, j));
 
         bool inSpan = ASpan(c, l);
         if (inSpan)
@@ -233,35 +227,7 @@ internal static class BackwardEmitter
             w.Line($"global::System.Span<{t}> a{l} = scratch.Slice({layout.A[l]}, {nOut});");
         }
 
-        string Target(int k) => inSpan ? A(c, l, k) : $"{t} {A(c, l, k)}";
-
-        if (g == ActivationKind.Softmax)
-        {
-            w.Line($"// softmax: subtract the largest z so every exponent is <= 0 and nothing overflows");
-            w.Line($"{t} max{l} = z{l}_0;");
-            for (int k = 1; k < nOut; k++)
-            {
-                w.Line($"max{l} = {c.Math}.Max(max{l}, z{l}_{k});");
-            }
-
-            for (int k = 0; k < nOut; k++)
-            {
-                w.Line($"{t} e{l}_{k} = {c.Math}.Exp(z{l}_{k} - max{l});");
-            }
-
-            w.Line($"{t} sum{l} = " + string.Join(" + ", Enumerable.Range(0, nOut).Select(k => $"e{l}_{k}")) + ";");
-            for (int k = 0; k < nOut; k++)
-            {
-                w.Line($"{Target(k)} = e{l}_{k} / sum{l};");
-            }
-        }
-        else
-        {
-            for (int k = 0; k < nOut; k++)
-            {
-                w.Line($"{Target(k)} = {c.ApplyElementwise(g, $"z{l}_{k}")};");
-            }
-        }
+        UnrolledLayerWriter.WriteActivations(w, c, l, k => inSpan ? A(c, l, k) : $"{t} {A(c, l, k)}");
     }
 
     private static void EmitVectorForward(SourceWriter w, EmitContext c, ScratchLayout layout, int l)

@@ -77,7 +77,7 @@ internal static class CompositionEmitter
         string targetName = target.FullName.Substring("global::".Length);
         return string.Join("\n", new[]
         {
-            $"/// <summary>Feeds the {Literals.Int(source.OutputSize)} outputs of <see cref=\"{source.FullName}\"/> to <see cref=\"{target.FullName}\"/> as its {Literals.Int(target.InputSize)} inputs (n_L of {sourceName} = n_0 of {targetName}).</summary>",
+            $"/// <summary>Feeds the output of <see cref=\"{source.FullName}\"/> to <see cref=\"{target.FullName}\"/>: n_L of {sourceName} = n_0 of {targetName} = {Literals.Int(target.InputSize)}.</summary>",
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]",
             $"public static implicit operator {returnType}({parameterType} value)",
             "{",

@@ -107,18 +107,10 @@ internal static class ForwardEmitter
     private static void EmitUnrolledLayer(SourceWriter w, EmitContext c, int l)
     {
         string t = c.T;
-        int nIn = c.Sizes[l - 1];
         int nOut = c.Sizes[l];
-        ActivationKind g = c.Activation(l);
         w.Line(Header(c, l, string.Empty));
 
-        // Z[l]_k = b[l]_k + sum_j A[l-1]_j W[l]_jk, with W[l]_jk at WeightOffset + j * n_l + k.
-        for (int k = 0; k < nOut; k++)
-        {
-            string sum = $"p[{c.BiasOffset[l] + k}]" + string.Concat(Enumerable.Range(0, nIn).Select(j =>
-                $" + {ActivationElement(c, l - 1, j)} * p[{c.WeightOffset[l] + (j * nOut) + k}]"));
-            w.Line($"{t} z{l}_{k} = {sum};");
-        }
+        UnrolledLayerWriter.WritePreActivations(w, c, l, j => ActivationElement(c, l - 1, j));
 
         bool inSpan = l == c.L || ActivationsInSpan(c, l);
         if (inSpan && l != c.L)
@@ -126,35 +118,7 @@ internal static class ForwardEmitter
             w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{nOut}];");
         }
 
-        string Target(int k) => inSpan ? ActivationElement(c, l, k) : $"{t} {ActivationElement(c, l, k)}";
-
-        if (g == ActivationKind.Softmax)
-        {
-            w.Line($"// softmax: subtract the largest z so every exponent is <= 0 and nothing overflows");
-            w.Line($"{t} max{l} = z{l}_0;");
-            for (int k = 1; k < nOut; k++)
-            {
-                w.Line($"max{l} = {c.Math}.Max(max{l}, z{l}_{k});");
-            }
-
-            for (int k = 0; k < nOut; k++)
-            {
-                w.Line($"{t} e{l}_{k} = {c.Math}.Exp(z{l}_{k} - max{l});");
-            }
-
-            w.Line($"{t} sum{l} = " + string.Join(" + ", Enumerable.Range(0, nOut).Select(k => $"e{l}_{k}")) + ";");
-            for (int k = 0; k < nOut; k++)
-            {
-                w.Line($"{Target(k)} = e{l}_{k} / sum{l};");
-            }
-        }
-        else
-        {
-            for (int k = 0; k < nOut; k++)
-            {
-                w.Line($"{Target(k)} = {c.ApplyElementwise(g, $"z{l}_{k}")};");
-            }
-        }
+        UnrolledLayerWriter.WriteActivations(w, c, l, k => inSpan ? ActivationElement(c, l, k) : $"{t} {ActivationElement(c, l, k)}");
     }
 
     private static void EmitLoopLayer(SourceWriter w, EmitContext c, int l)

@@ -65,6 +65,36 @@ public class ShapeAnalyzerTests
         "'input' of Student.Forward must hold one example of 3 values (InputSize), but the argument holds 5 values");
 
     [Fact]
+    public void BPG024_UserInlineArray_Fires() => DiagnosticVerifier.Verify(
+        Program("var buffer = new Buffer5();\nnet.Forward([|buffer|], new float[1]);") + "\n[System.Runtime.CompilerServices.InlineArray(5)]\npublic struct Buffer5 { private float _e0; }\n",
+        "BPG024",
+        "'input' of Student.Forward must hold one example of 3 values (InputSize), but the argument holds 5 values");
+
+    [Fact]
+    public void BPG024_SpanConstructorLength_Fires() => DiagnosticVerifier.Verify(
+        Program("net.Forward([|new ReadOnlySpan<float>(unknown, 1, 4)|], new float[1]);"),
+        "BPG024",
+        "'input' of Student.Forward must hold one example of 3 values (InputSize), but the argument holds 4 values");
+
+    [Fact]
+    public void Methods_with_other_parameter_names_are_not_checked() => DiagnosticVerifier.VerifySilent(Program("""
+        Extra.Forward(net, new float[7]);
+        """) + """
+
+        public static class Extra
+        {
+            public static void Forward(Student net, ReadOnlySpan<float> input) { }
+        }
+
+        public partial class Student
+        {
+            public void Forward(ReadOnlySpan<float> input, int repeat) { }
+
+            public void Use() => Forward(new float[7], 2);
+        }
+        """);
+
+    [Fact]
     public void BPG024_Silent_ForCorrectAndUnknownLengths() => DiagnosticVerifier.VerifySilent(Program("""
         Span<float> y = stackalloc float[Student.OutputSize];
         net.Forward(stackalloc float[Student.InputSize], y);
@@ -182,5 +212,17 @@ public class ShapeAnalyzerTests
         Teacher.Output y = teacher.Forward(net.Forward(new Student.Input()));
         Student.Output h = net.Forward(new Student.Input());
         teacher.Forward(h, new float[4]);
+        """));
+
+    [Fact]
+    public void BPG030_EmptyTrainingBatch_Fires() => DiagnosticVerifier.Verify(
+        Program("net.TrainStep([|new float[0]|], new float[0], new Sgd(0.1));"),
+        "BPG030",
+        "'inputs' of Student.TrainStep holds no example, but the mean loss J = (1/m) sum L_i needs at least one row of 3 values (InputSize)");
+
+    [Fact]
+    public void BPG030_Silent_ForOneRowAndForEmptyInference() => DiagnosticVerifier.VerifySilent(Program("""
+        net.TrainStep(new float[] { 0.9f, 0.2f, 0.4f }, new float[] { 1f }, new Sgd(0.1));
+        net.ForwardBatch(new float[0], new float[0]);
         """));
 }

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using ApprovalTests;
+using ApprovalTests.Namers;
+using ApprovalTests.Reporters;
 using Backprop.Generated.Generator;
 using Backprop.Generated.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -15,6 +18,8 @@ namespace Backprop.Generated.Tests.Shapes;
 /// precisions match), computes the same as going through spans, and the shared composition file does not
 /// defeat per-network caching.
 /// </summary>
+[UseReporter(typeof(QuietReporter))]
+[UseApprovalSubdirectory("Snapshots")]
 public class CompositionTests
 {
     private const string Networks = """
@@ -70,6 +75,14 @@ public class CompositionTests
         // Decoder -> Head (public) lives in the internal Decoder.Output.
         Assert.Contains("public static implicit operator Input(global::Demo.Encoder.Output value)", composition, StringComparison.Ordinal);
         Assert.Contains("public static implicit operator global::Demo.Outer.Head.Input(Output value)", composition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Composition_file_snapshot()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Networks);
+        GeneratorHarness.AssertClean(run);
+        Approvals.Verify(run.Sources[CompositionEmitterHint]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using CsCheck;
 using Backprop.Generated.Tests.Infrastructure;
 using Xunit;
 
@@ -47,6 +48,27 @@ public class LayerFormTests
     }
 
     [Fact]
+    public void Both_forms_generate_the_same_members_for_random_declarations()
+    {
+        string[] names = Enum.GetNames(typeof(Activation));
+        Gen.Select(Gen.Int[1, 9].Array[2, 6], Gen.Int[0, names.Length - 1].Array[5], Gen.Bool)
+            .Sample((sizes, choice, explicitActivations) =>
+            {
+                int layers = sizes.Length - 1;
+                string[] activations = Enumerable.Range(0, layers).Select(l => "Activation." + names[choice[l]]).ToArray();
+                string network = explicitActivations
+                    ? $"[Network({string.Join(", ", sizes)}, Activations = new[] {{ {string.Join(", ", activations)} }})]"
+                    : $"[Network({string.Join(", ", sizes)})]";
+                string layerForm = string.Join("\n", Enumerable.Range(1, layers).Select(l =>
+                    explicitActivations ? $"[Layer({sizes[l - 1]}, {sizes[l]}, {activations[l - 1]})]" : $"[Layer({sizes[l - 1]}, {sizes[l]})]"));
+
+                string[] left = GenerateNetworkFile(network).Split('\n');
+                string[] right = GenerateNetworkFile(layerForm).Split('\n');
+                return left.Length == right.Length && left.Skip(2).SequenceEqual(right.Skip(2));
+            }, iter: 25);
+    }
+
+    [Fact]
     public void Layers_apply_in_the_order_they_are_written()
     {
         // Written bottom-up, the chain 2->1 then 3->2 does not connect: proof that syntax order is used.
@@ -85,6 +107,14 @@ public class LayerFormTests
         Assert.Equal(
             Generate("[Network(2, 3, 4, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double)]").Split('\n').Skip(2),
             source.Split('\n').Skip(2));
+    }
+
+    /// <summary>The network's own file (a network with n_L = n_0 also gets the composition file).</summary>
+    private static string GenerateNetworkFile(string attributes)
+    {
+        GeneratorRun run = GeneratorHarness.Run("using Backprop.Generated;\nnamespace Demo;\n" + attributes + "\npublic partial class Net { }\n");
+        GeneratorHarness.AssertClean(run);
+        return run.Sources["Demo.Net.g.cs"];
     }
 
     private static string Generate(string attributes) =>
