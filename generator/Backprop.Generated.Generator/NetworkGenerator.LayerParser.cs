@@ -41,7 +41,8 @@ public sealed partial class NetworkGenerator
                     && declaration.Span.Contains(application.Span))
                 .OrderBy(a => a.ApplicationSyntaxReference?.Span.Start ?? 0)
                 .ToArray();
-            if (layers.Length == 0)
+            // As for [Network]: a record struct (CS0592) or a declaration without a name (CS1001) is the compiler's to report.
+            if (layers.Length == 0 || type.TypeKind != TypeKind.Class || HasMissingName(declaration))
             {
                 return Result(null, diagnostics);
             }

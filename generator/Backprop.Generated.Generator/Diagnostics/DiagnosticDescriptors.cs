@@ -142,17 +142,17 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MemberCollidesWithGenerated = Error(
         "BPG040",
         "Member has the name of a generated member",
-        "'{0}' in '{1}' has the name of a member that [Network] generates ({2}); rename '{0}'");
+        "'{0}' in '{1}' has the name of a member that the generator adds ({2}); rename '{0}'");
 
     public static readonly DiagnosticDescriptor TypeNameIsGeneratedMember = Error(
         "BPG041",
         "Network type has the name of a generated member",
-        "The type '{0}' has the name of a member that [Network] generates inside it, and a member cannot be named like its enclosing type; rename the type");
+        "The type '{0}' has the name of a member that the generator adds inside it, and a member cannot be named like its enclosing type; rename the type");
 
     public static readonly DiagnosticDescriptor InheritedMemberHidden = Error(
         "BPG042",
         "Generated member would hide an inherited member",
-        "'{0}' inherits '{1}' from '{2}', which a member that [Network] generates would hide; rename '{1}' in '{2}' or do not derive '{0}' from it");
+        "'{0}' inherits '{1}' from '{2}', which a member that the generator adds would hide; rename '{1}' in '{2}' or do not derive '{0}' from it");
 
     /// <summary>All descriptors, for the analyzer-release tracking tests and the docs check.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticDescriptors)

@@ -105,4 +105,12 @@ public class CrashRegressionTests
         GeneratorRun run = RunWithoutException("using Backprop.Generated;\nusing System;\n[Network(2, 1)]\npublic partial class Net\n{\n    public void TrainStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y) { }\n    public void ComputeGradients(float[] x) { }\n}");
         GeneratorHarness.AssertClean(run);
     }
+
+    [Fact]
+    public void Layer_form_without_a_name_or_on_a_record_struct_generates_nothing()
+    {
+        // Was: the [Layer] form generated 'partial class ' (CS1001) and a struct with a field initializer (CS8983).
+        GeneratorRun run = RunWithoutException("using Backprop.Generated;\n[Layer(2, 1)]\npublic partial class { }\n[Layer(2, 1)]\npublic partial record struct R;");
+        Assert.Equal(new[] { "CS0592", "CS1001" }, run.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.Id).Order(StringComparer.Ordinal));
+    }
 }

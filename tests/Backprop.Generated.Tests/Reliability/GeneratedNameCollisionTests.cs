@@ -15,61 +15,61 @@ public class GeneratedNameCollisionTests
     public void BPG040_Field_named_like_a_constant() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public int [|InputSize|] = 3;\n}",
         "BPG040",
-        "'InputSize' in 'Net' has the name of a member that [Network] generates (the constant n_0); rename 'InputSize'");
+        "'InputSize' in 'Net' has the name of a member that the generator adds (the constant n_0); rename 'InputSize'");
 
     [Fact]
     public void BPG040_Method_with_the_signature_of_Forward() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public void [|Forward|](ReadOnlySpan<float> x, Span<float> y) { }\n}",
         "BPG040",
-        "'Forward' in 'Net' has the name of a member that [Network] generates (Forward(ReadOnlySpan<float>, Span<float>)); rename 'Forward'");
+        "'Forward' in 'Net' has the name of a member that the generator adds (Forward(ReadOnlySpan<float>, Span<float>)); rename 'Forward'");
 
     [Fact]
     public void BPG040_Property_named_like_a_layer_view() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public int [|W2|] => 0;\n}",
         "BPG040",
-        "'W2' in 'Net' has the name of a member that [Network] generates (the weight view W[2]); rename 'W2'");
+        "'W2' in 'Net' has the name of a member that the generator adds (the weight view W[2]); rename 'W2'");
 
     [Fact]
     public void BPG040_Nested_type_named_Input() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public sealed class [|Input|] { }\n}",
         "BPG040",
-        "'Input' in 'Net' has the name of a member that [Network] generates (the fixed-size input type); rename 'Input'");
+        "'Input' in 'Net' has the name of a member that the generator adds (the fixed-size input type); rename 'Input'");
 
     [Fact]
     public void BPG040_Training_method_with_the_generated_signature() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public void [|InitializeParameters|](int seed) { }\n}",
         "BPG040",
-        "'InitializeParameters' in 'Net' has the name of a member that [Network] generates (InitializeParameters(int)); rename 'InitializeParameters'");
+        "'InitializeParameters' in 'Net' has the name of a member that the generator adds (InitializeParameters(int)); rename 'InitializeParameters'");
 
     [Fact]
     public void BPG040_Positional_record_parameter() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial record Net(int [|Parameters|]);",
         "BPG040",
-        "'Parameters' in 'Net' has the name of a member that [Network] generates (the span over all weights and biases); rename 'Parameters'");
+        "'Parameters' in 'Net' has the name of a member that the generator adds (the span over all weights and biases); rename 'Parameters'");
 
     [Fact]
     public void BPG040_Type_parameter() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net<[|Output|]> { }",
         "BPG040",
-        "'type parameter Output' in 'Net' has the name of a member that [Network] generates (the fixed-size output type); rename 'type parameter Output'");
+        "'type parameter Output' in 'Net' has the name of a member that the generator adds (the fixed-size output type); rename 'type parameter Output'");
 
     [Fact]
     public void BPG041_Type_named_like_a_generated_member() => DiagnosticVerifier.Verify(
         Usings + "namespace App;\n[Network(3, 2, 1)]\npublic partial class [|Forward|] { }",
         "BPG041",
-        "The type 'Forward' has the name of a member that [Network] generates inside it, and a member cannot be named like its enclosing type; rename the type");
+        "The type 'Forward' has the name of a member that the generator adds inside it, and a member cannot be named like its enclosing type; rename the type");
 
     [Fact]
     public void BPG042_Inherited_member_would_be_hidden() => DiagnosticVerifier.Verify(
         Usings + "public class ModelBase { public int Parameters => 0; }\n[Network(3, 2, 1)]\npublic partial class Net : [|ModelBase|] { }",
         "BPG042",
-        "'Net' inherits 'Parameters' from 'ModelBase', which a member that [Network] generates would hide; rename 'Parameters' in 'ModelBase' or do not derive 'Net' from it");
+        "'Net' inherits 'Parameters' from 'ModelBase', which a member that the generator adds would hide; rename 'Parameters' in 'ModelBase' or do not derive 'Net' from it");
 
     [Fact]
     public void BPG042_Deriving_one_network_from_another() => DiagnosticVerifier.Verify(
         Usings + "[Network(2, 1)]\npublic partial class Small { }\n[Network(3, 2, 1)]\npublic partial class Net : [|Small|] { }",
         "BPG042",
-        "'Net' inherits 'Forward, Parameters and every other generated member' from 'Small', which a member that [Network] generates would hide; rename 'Forward, Parameters and every other generated member' in 'Small' or do not derive 'Net' from it");
+        "'Net' inherits 'Forward, Parameters and every other generated member' from 'Small', which a member that the generator adds would hide; rename 'Forward, Parameters and every other generated member' in 'Small' or do not derive 'Net' from it");
 
     [Fact]
     public void Overloads_and_look_alike_names_are_not_reported() => DiagnosticVerifier.VerifySilent(
