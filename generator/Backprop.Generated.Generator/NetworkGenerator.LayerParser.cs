@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Backprop.Generated.Generator.Diagnostics;
@@ -23,19 +24,23 @@ public sealed partial class NetworkGenerator
         /// declaration; every other one reports BPG022 on its own first <c>[Layer]</c>. So each problem is
         /// reported once, and a type with any of them generates nothing.
         /// </remarks>
-        public static ParseResult ParseLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ParseResult ParseLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            ParseLayers(context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
+
+        /// <summary>The same parse from a symbol, its declaration and its [Layer] attributes (used by <see cref="Analyzers.DeclarationAnalyzer"/>).</summary>
+        public static ParseResult ParseLayers(ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
-            if (context.TargetSymbol is not INamedTypeSymbol type
-                || context.TargetNode is not TypeDeclarationSyntax declaration
-                || context.Attributes.IsEmpty)
+            if (targetSymbol is not INamedTypeSymbol type
+                || targetNode is not TypeDeclarationSyntax declaration
+                || attributes.IsEmpty)
             {
                 return Result(null, diagnostics);
             }
 
             // Syntax order of the attribute lists: the order the layers are written in. For a partial type,
             // context.Attributes holds the [Layer]s of every declaration; keep this declaration's own.
-            AttributeData[] layers = context.Attributes
+            AttributeData[] layers = attributes
                 .Where(a => a.ApplicationSyntaxReference is { } application
                     && application.SyntaxTree == declaration.SyntaxTree
                     && declaration.Span.Contains(application.Span))

@@ -46,7 +46,7 @@ public sealed partial class NetworkGenerator
 
             foreach (ISymbol member in type.GetMembers())
             {
-                if (!member.IsImplicitlyDeclared && Collides(member, layerCount, element, out string? generated))
+                if (!member.IsImplicitlyDeclared && !IsGeneratedByThisGenerator(member) && Collides(member, layerCount, element, out string? generated))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.MemberCollidesWithGenerated,
@@ -78,6 +78,7 @@ public sealed partial class NetworkGenerator
                 {
                     if (member.DeclaredAccessibility != Accessibility.Private
                         && !member.IsImplicitlyDeclared
+                        && !IsGeneratedByThisGenerator(member)
                         && Collides(member, layerCount, element, out _))
                     {
                         diagnostics.Add(DiagnosticInfo.Create(
@@ -92,6 +93,17 @@ public sealed partial class NetworkGenerator
 
             return diagnostics.Count == before;
         }
+
+        /// <summary>
+        /// Is <paramref name="member"/> one this generator wrote? The declaration analyzer parses the compilation
+        /// that already holds the generated files (path ".../Backprop.Generated.Generator.NetworkGenerator/X.g.cs"),
+        /// and a network's own generated members are not collisions.
+        /// </summary>
+        private static bool IsGeneratedByThisGenerator(ISymbol member) =>
+            member.DeclaringSyntaxReferences.Length > 0
+            && member.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains(GeneratedFilesFolder));
+
+        private static readonly string GeneratedFilesFolder = "/" + typeof(NetworkGenerator).FullName + "/";
 
         /// <summary>Would <paramref name="member"/> collide with a generated member? If so, says which.</summary>
         private static bool Collides(ISymbol member, int layerCount, string element, out string? generated)

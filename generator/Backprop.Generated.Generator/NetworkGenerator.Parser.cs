@@ -23,12 +23,16 @@ public sealed partial class NetworkGenerator
     /// </summary>
     internal static partial class Parser
     {
-        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            Parse(context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
+
+        /// <summary>The same parse from a symbol, its declaration and its [Network] attributes (used by <see cref="Analyzers.DeclarationAnalyzer"/>).</summary>
+        public static ParseResult Parse(ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
-            if (context.TargetSymbol is not INamedTypeSymbol type
-                || context.TargetNode is not TypeDeclarationSyntax declaration
-                || context.Attributes.IsEmpty)
+            if (targetSymbol is not INamedTypeSymbol type
+                || targetNode is not TypeDeclarationSyntax declaration
+                || attributes.IsEmpty)
             {
                 return Result(null, diagnostics);
             }
@@ -39,7 +43,7 @@ public sealed partial class NetworkGenerator
                 return Result(null, diagnostics);
             }
 
-            AttributeData attribute = context.Attributes[0];
+            AttributeData attribute = attributes[0];
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
             // [Network] on a record struct (CS0592), or on a second part of the same type (CS0579): the

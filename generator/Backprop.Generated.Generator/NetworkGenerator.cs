@@ -10,7 +10,8 @@ namespace Backprop.Generated.Generator;
 /// <summary>
 /// Implements networks declared with <c>[Network(...)]</c> or a chain of <c>[Layer(...)]</c> on a
 /// partial class. The pipeline is: find either attribute (<see cref="Parser"/> turns each declaration
-/// into an equatable model or diagnostics; both forms produce the same model), report the diagnostics,
+/// into an equatable model or diagnostics; both forms produce the same model; the diagnostics themselves
+/// are reported by <see cref="Analyzers.DeclarationAnalyzer"/>),
 /// emit each valid model (<see cref="NetworkEmitter"/>), and emit one composition file
 /// (<see cref="CompositionEmitter"/>) of conversions between networks whose shapes chain.
 /// </summary>
@@ -26,7 +27,6 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
     {
         public const string Parse = nameof(Parse);
         public const string ParseLayers = nameof(ParseLayers);
-        public const string Diagnostics = nameof(Diagnostics);
         public const string Models = nameof(Models);
         public const string Endpoints = nameof(Endpoints);
     }
@@ -82,19 +82,8 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
 
     private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult> results)
     {
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
-            .Select(static (result, _) => result.Diagnostics)
-            .Where(static d => d.Length > 0)
-            .WithTrackingName(TrackingNames.Diagnostics);
-
-        context.RegisterSourceOutput(diagnostics, static (spc, infos) =>
-        {
-            foreach (DiagnosticInfo info in infos)
-            {
-                spc.ReportDiagnostic(info.ToDiagnostic());
-            }
-        });
-
+        // Diagnostics are reported by Analyzers.DeclarationAnalyzer, which runs the same parser with real
+        // source locations; here an invalid declaration simply produces no model.
         IncrementalValuesProvider<NetworkModel> models = results
             .Select(static (result, _) => result.Model!)
             .Where(static model => model is not null)

@@ -18,10 +18,11 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
         return new DiagnosticInfo(descriptor.Id, location, new EquatableArray<string>(strings));
     }
 
-    public Diagnostic ToDiagnostic() =>
+    /// <summary>The diagnostic, located in <paramref name="compilation"/>'s syntax tree of the recorded file when it has one.</summary>
+    public Diagnostic ToDiagnostic(Compilation? compilation = null) =>
         Diagnostic.Create(
             DiagnosticDescriptors.ById(Id),
-            Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
+            Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None,
             MessageArguments.ToArray());
 }
 

@@ -9,7 +9,27 @@ namespace Backprop.Generated.Generator.Model;
 /// </summary>
 internal sealed record LocationInfo(string FilePath, int Start, int Length, int StartLine, int StartCharacter, int EndLine, int EndCharacter)
 {
-    public Location ToLocation() =>
+    /// <summary>
+    /// A source location in the syntax tree of <see cref="FilePath"/> when <paramref name="compilation"/> has that
+    /// tree (and the span still fits it), otherwise an external file location with the same path and span.
+    /// </summary>
+    public Location ToLocation(Compilation? compilation = null)
+    {
+        if (compilation is not null)
+        {
+            foreach (SyntaxTree tree in compilation.SyntaxTrees)
+            {
+                if (tree.FilePath == FilePath && Start + Length <= tree.Length)
+                {
+                    return Location.Create(tree, new TextSpan(Start, Length));
+                }
+            }
+        }
+
+        return ToExternalLocation();
+    }
+
+    private Location ToExternalLocation() =>
         Location.Create(
             FilePath,
             new TextSpan(Start, Length),

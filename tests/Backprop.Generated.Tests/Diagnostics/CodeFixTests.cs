@@ -6,7 +6,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Backprop.Generated.CodeFixes;
 using Backprop.Generated.Tests.Infrastructure;
+using Backprop.Generated.Generator.Analyzers;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -101,17 +103,18 @@ public class CodeFixTests
         return workspace.AddDocument(added.Id, "Network.cs", SourceText.From(source));
     }
 
-    /// <summary>The generator's diagnostics for the document, located in the document's own syntax tree.</summary>
+    /// <summary>
+    /// The declaration analyzer's diagnostics for the document, as the IDE gets them: real source locations
+    /// in the document's own syntax tree, which is what lets it offer the code fixes.
+    /// </summary>
     private static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Document document)
     {
         var compilation = (CSharpCompilation)(await document.Project.GetCompilationAsync())!;
         SyntaxTree tree = (await document.GetSyntaxTreeAsync())!;
-        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out _, out ImmutableArray<Diagnostic> diagnostics);
-
-        // The generator reports file-path locations (it keeps no syntax trees); the IDE maps them to the
-        // document by path, as done here.
-        return diagnostics
-            .Select(d => Diagnostic.Create(d.Descriptor, Location.Create(tree, d.Location.SourceSpan)))
-            .ToImmutableArray();
+        ImmutableArray<Diagnostic> diagnostics = await compilation
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeclarationAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync();
+        Assert.All(diagnostics, d => Assert.Same(tree, d.Location.SourceTree));
+        return diagnostics;
     }
 }

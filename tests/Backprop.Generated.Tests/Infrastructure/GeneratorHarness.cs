@@ -80,11 +80,15 @@ public static class GeneratorHarness
     {
         GeneratorDriver driver = CreateDriver(version).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         ImmutableArray<Diagnostic> compilerDiagnostics = output.GetDiagnostics();
-        if (analyzers.Length > 0)
+        // The declaration diagnostics (BPG001...) come from the analyzer that ships in the generator
+        // assembly, exactly as in a user's build; tests add further analyzers (the call-site checks).
+        if (!analyzers.Any(a => a is Backprop.Generated.Generator.Analyzers.DeclarationAnalyzer))
         {
-            compilerDiagnostics = compilerDiagnostics.AddRange(
-                output.WithAnalyzers(analyzers.ToImmutableArray()).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult());
+            analyzers = analyzers.Prepend(new Backprop.Generated.Generator.Analyzers.DeclarationAnalyzer()).ToArray();
         }
+
+        compilerDiagnostics = compilerDiagnostics.AddRange(
+            output.WithAnalyzers(analyzers.ToImmutableArray()).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult());
 
         return new GeneratorRun(input, output, driver, driver.GetRunResult(), generatorDiagnostics, compilerDiagnostics);
     }

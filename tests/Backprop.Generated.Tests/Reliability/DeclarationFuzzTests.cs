@@ -8,7 +8,9 @@ using System.Runtime.Loader;
 using System.Threading;
 using Backprop.Generated.Tests.Infrastructure;
 using CsCheck;
+using Backprop.Generated.Generator.Analyzers;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Xunit.Abstractions;
@@ -87,13 +89,14 @@ public class DeclarationFuzzTests
         Assert.DoesNotContain(generatorDiagnostics, d => d.Id is "CS8784" or "CS8785" or "AD0001");
 
         var inputTrees = new HashSet<SyntaxTree>(input.SyntaxTrees);
-        ImmutableArray<Diagnostic> all = generatorDiagnostics.AddRange(output.GetDiagnostics());
+        ImmutableArray<Diagnostic> all = generatorDiagnostics
+            .AddRange(output.GetDiagnostics())
+            .AddRange(output.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeclarationAnalyzer())).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult());
 
         // 2. Nothing generated has a diagnostic, and nothing is reported without a location.
         foreach (Diagnostic d in all.Where(d => d.Severity >= DiagnosticSeverity.Warning))
         {
-            // The generator's diagnostics carry a file path and span (an external location, so the
-            // cached models hold no syntax tree); the compiler's carry the tree itself.
+            // The declaration analyzer's and the compiler's diagnostics carry the syntax tree itself.
             Assert.True(d.Location.Kind != LocationKind.None, "diagnostic without a location: " + d);
             if (d.Location.SourceTree is { } tree && !inputTrees.Contains(tree))
             {
