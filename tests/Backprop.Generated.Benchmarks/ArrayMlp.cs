@@ -60,8 +60,15 @@ public sealed class ArrayMlp
     /// <summary>One example forward: the same loops as the training step's forward half.</summary>
     public void Forward(float[] input, float[] output)
     {
-        int layers = _sizes.Length - 1;
         Array.Copy(input, _a[0], _sizes[0]);
+        ForwardFromA0();
+        Array.Copy(_a[_sizes.Length - 1], output, output.Length);
+    }
+
+    /// <summary>Z[l] = A[l-1] W[l] + b[l], A[l] = g(Z[l]) for l = 1..L, from the example in A[0].</summary>
+    private void ForwardFromA0()
+    {
+        int layers = _sizes.Length - 1;
         for (int l = 1; l <= layers; l++)
         {
             float[] z = _z[l];
@@ -80,8 +87,6 @@ public sealed class ArrayMlp
 
             Activate(_activations[l - 1], z, _a[l]);
         }
-
-        Array.Copy(_a[layers], output, output.Length);
     }
 
     public float TrainStep(float[] inputs, float[] targets, float learningRate)
@@ -100,24 +105,7 @@ public sealed class ArrayMlp
         for (int i = 0; i < m; i++)
         {
             Array.Copy(inputs, i * n0, _a[0], 0, n0);
-            for (int l = 1; l <= layers; l++)
-            {
-                float[] z = _z[l];
-                float[] aPrev = _a[l - 1];
-                float[,] w = _w[l];
-                for (int k = 0; k < z.Length; k++)
-                {
-                    float sum = _b[l][k];
-                    for (int j = 0; j < aPrev.Length; j++)
-                    {
-                        sum += aPrev[j] * w[j, k];
-                    }
-
-                    z[k] = sum;
-                }
-
-                Activate(_activations[l - 1], z, _a[l]);
-            }
+            ForwardFromA0();
 
             float[] aL = _a[layers];
             float[] dzL = _dz[layers];

@@ -17,33 +17,6 @@ namespace Backprop.Generated.Generator.Emit;
 /// </remarks>
 internal static class BackwardEmitter
 {
-    /// <summary>
-    /// The most multiply-adds of the forward pass that the per-example training method unrolls. Training
-    /// writes about three statements per multiply-add (forward, dW, dA), and measured on .NET 10 a method
-    /// unrolling 1,024 (58 KB of IL) was switched to unoptimised code by the JIT; 512 stays well inside.
-    /// Layers past the budget use the vector-loop code in training even when Forward unrolls them.
-    /// </summary>
-    public const int MaxUnrolledMultiplyAddsPerTrainingMethod = 512;
-
-    /// <summary>The forward pass's plan with the tighter training budget: unrolled only if unrolled in Forward and within budget.</summary>
-    public static LayerStrategy[] TrainingPlan(EmitContext c)
-    {
-        var plan = new LayerStrategy[c.L];
-        long budget = MaxUnrolledMultiplyAddsPerTrainingMethod;
-        for (int l = 1; l <= c.L; l++)
-        {
-            long multiplyAdds = (long)c.Sizes[l - 1] * c.Sizes[l];
-            bool unroll = c.Strategy(l) == LayerStrategy.Unrolled && multiplyAdds <= budget;
-            plan[l - 1] = unroll ? LayerStrategy.Unrolled : LayerStrategy.VectorLoop;
-            if (unroll)
-            {
-                budget -= multiplyAdds;
-            }
-        }
-
-        return plan;
-    }
-
     public static void Emit(SourceWriter w, EmitContext c)
     {
         var layout = new ScratchLayout(c);
@@ -144,7 +117,7 @@ internal static class BackwardEmitter
         public int Length { get; }
     }
 
-    private static bool IsVector(EmitContext c, int l) => l >= 1 && TrainingPlan(c)[l - 1] == LayerStrategy.VectorLoop;
+    private static bool IsVector(EmitContext c, int l) => l >= 1 && c.TrainingPlan[l - 1] == LayerStrategy.VectorLoop;
 
     /// <summary>A[l] is a span: the input, a vector-loop layer, or an unrolled layer that feeds a vector-loop layer.</summary>
     private static bool ASpan(EmitContext c, int l) =>

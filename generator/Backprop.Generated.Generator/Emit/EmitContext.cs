@@ -18,6 +18,7 @@ internal sealed class EmitContext
         Sizes = model.LayerSizes.ToArray();
         L = Sizes.Length - 1;
         Plan = LayerPlanner.Plan(Sizes);
+        TrainingPlan = LayerPlanner.PlanTraining(Sizes, Plan);
         WeightOffset = new int[L + 1];
         BiasOffset = new int[L + 1];
         int offset = 0;
@@ -44,6 +45,9 @@ internal sealed class EmitContext
 
     /// <summary>Strategy of layer l at index l - 1.</summary>
     public LayerStrategy[] Plan { get; }
+
+    /// <summary>Strategy of layer l at index l - 1 in the training method (a tighter unrolling budget).</summary>
+    public LayerStrategy[] TrainingPlan { get; }
 
     /// <summary>Offset of W[l] (index l; index 0 unused).</summary>
     public int[] WeightOffset { get; }

@@ -19,7 +19,7 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
     }
 
     /// <summary>The diagnostic, located in <paramref name="compilation"/>'s syntax tree of the recorded file when it has one.</summary>
-    public Diagnostic ToDiagnostic(Compilation? compilation = null) =>
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
         Diagnostic.Create(
             DiagnosticDescriptors.ById(Id),
             Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None,

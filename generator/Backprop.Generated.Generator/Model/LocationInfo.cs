@@ -13,16 +13,13 @@ internal sealed record LocationInfo(string FilePath, int Start, int Length, int 
     /// A source location in the syntax tree of <see cref="FilePath"/> when <paramref name="compilation"/> has that
     /// tree (and the span still fits it), otherwise an external file location with the same path and span.
     /// </summary>
-    public Location ToLocation(Compilation? compilation = null)
+    public Location ToLocation(Compilation compilation)
     {
-        if (compilation is not null)
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
-            foreach (SyntaxTree tree in compilation.SyntaxTrees)
+            if (tree.FilePath == FilePath && Start + Length <= tree.Length)
             {
-                if (tree.FilePath == FilePath && Start + Length <= tree.Length)
-                {
-                    return Location.Create(tree, new TextSpan(Start, Length));
-                }
+                return Location.Create(tree, new TextSpan(Start, Length));
             }
         }
 
