@@ -138,7 +138,7 @@ public sealed partial class NetworkGenerator
                     }
                 }
 
-                if (!GeneratedMembers.Unique.ContainsKey(name) && !GeneratedMembers.IsLayerView(name, layerCount, out _))
+                if (!GeneratedMembers.Unique.ContainsKey(name) && !GeneratedMembers.IsLayerView(name, layerCount, out _) && !GeneratedMembers.IsLayerConstant(name, layerCount, out _))
                 {
                     return false;
                 }
@@ -185,6 +185,13 @@ public sealed partial class NetworkGenerator
             if (GeneratedMembers.IsLayerView(name, layerCount, out int layer))
             {
                 return (name[0] == 'W' ? "the weight view W[" : "the bias view b[") + layer + "]";
+            }
+
+            if (GeneratedMembers.IsLayerConstant(name, layerCount, out layer))
+            {
+                return name.StartsWith("Layer", StringComparison.Ordinal)
+                    ? "the kernel shape type of layer " + layer
+                    : "the parameter offset of " + (name[0] == 'W' ? "W[" : "b[") + layer + "]";
             }
 
             (string method, string[] parameters) = GeneratedMembers.Methods.First(m => m.Name == name);

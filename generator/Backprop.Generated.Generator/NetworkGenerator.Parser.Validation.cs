@@ -200,7 +200,7 @@ public sealed partial class NetworkGenerator
             LayerStrategy[] plan = LayerPlanner.Plan(sizes);
             for (int l = 1; l < sizes.Length; l++)
             {
-                if (plan[l - 1] == LayerStrategy.VectorLoop)
+                if (plan[l - 1] == LayerStrategy.UnitLanes)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.LoopStrategy,

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -98,8 +99,8 @@ public class ForwardReferenceTests
             subject.Forward(inputs.AsSpan(i * subject.InputSize, subject.InputSize), one);
             AssertClose(reference.Expected.AsSpan(i * subject.OutputSize, subject.OutputSize).ToArray(), one, relative, absolute, $"{name} Forward row {i}");
 
-            // Row by row and batched are the same computation, so they agree exactly.
-            Assert.Equal(batch.AsSpan(i * subject.OutputSize, subject.OutputSize).ToArray(), one);
+            // Row by row and batched run different kernels (units or examples in SIMD lanes): they agree to rounding.
+            AssertClose(batch.AsSpan(i * subject.OutputSize, subject.OutputSize).ToArray().Select(v => v.ToDouble(CultureInfo.InvariantCulture)).ToArray(), one, relative, absolute, $"{name} Forward row {i} against ForwardBatch");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using Backprop.Generated.Generator.Model;
 
@@ -6,43 +5,41 @@ namespace Backprop.Generated.Generator.Emit;
 
 /// <summary>
 /// Writes <c>ComputeGradients</c>: the cost J = (1/m) sum_i L_i of a batch and dJ/dtheta in the layout of
-/// <c>Parameters</c>. Each example is run forward keeping Z[l] and A[l], then backward from dZ[L] (the loss),
-/// adding its share of dW[l] = (1/m) A[l-1]^T dZ[l] (an outer product per example) and db[l] = (1/m) sum_i dZ[l]_i
-/// straight into the caller's gradient span; the sums are scaled by 1/m at the end. No per-batch scratch exists.
+/// <c>Parameters</c>, computed block by block of <c>BlockRows</c> examples held in SIMD lanes. Per block: the forward
+/// pass keeping Z[l] and A[l]; dZ[L] from the loss; then for l = L..1 the batched products dW[l] += A[l-1]^T dZ[l],
+/// db[l] += column sums of dZ[l] and dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]), each a register-blocked runtime kernel
+/// specialised for the layer's shape. The sums are scaled by 1/m once, at the end.
 /// </summary>
-/// <remarks>
-/// Unrolled layers (see <see cref="LayerPlanner"/>) keep Z, A and dZ in locals; vector-loop layers keep them
-/// in slices of one per-instance scratch array allocated on the first call (its length is fixed at
-/// generation time, independent of m), and use the runtime's vector kernels.
-/// </remarks>
 internal static class BackwardEmitter
 {
     public static void Emit(SourceWriter w, EmitContext c)
     {
-        var layout = new ScratchLayout(c);
+        var layout = new TrainingLayout(c);
         string t = c.T;
         string rt = EmitContext.Runtime;
+        string dense = EmitContext.Compute + ".Dense";
+        string spanT = $"global::System.ReadOnlySpan{{{t}}}";
 
-        if (layout.Length > 0)
-        {
-            w.Line($"/// <summary>Length of the per-example training scratch: Z, A and dZ of the vector-loop layers (and A of layers that feed one).</summary>");
-            w.Line($"private const int TrainingScratchLength = {Literals.Int(layout.Length)};");
-            w.Line();
-            w.Line($"/// <summary>Training scratch for one example, allocated on the first <see cref=\"ComputeGradients(global::System.ReadOnlySpan{{{t}}}, global::System.ReadOnlySpan{{{t}}}, global::System.Span{{{t}}})\"/> call and reused.</summary>");
-            w.Line($"private {t}[]? _trainingScratch;");
-            w.Line();
-        }
-
+        w.Line("/// <summary>");
+        w.Line("/// Length of the training scratch: for one block of <c>BlockRows</c> examples in lanes, A[0], then Z[l], A[l] and dZ[l]");
+        w.Line("/// of every layer, the targets, the examples' losses and dZ as rows; then the unscaled gradient sums, rows of dW padded.");
+        w.Line("/// </summary>");
+        w.Line($"private const int TrainingScratchLength = {Literals.Int(layout.LaneUnits)} * BlockRows + {Literals.Int(layout.SumsLength)};");
+        w.Line();
+        w.Line($"/// <summary>Training scratch, allocated on the first <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> call and reused.</summary>");
+        w.Line($"private {t}[]? _trainingScratch;");
+        w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Computes the cost J = (1/m) sum_i L_i of one batch, {LossDescription(c.Model.Loss)}, and writes dJ/dtheta into");
         w.Line("/// <paramref name=\"gradients\"/> in exactly the layout of <see cref=\"Parameters\"/>: dW[l] = (1/m) A[l-1]^T dZ[l],");
         w.Line("/// db[l] = (1/m) sum over rows of dZ[l], with dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]).");
+        w.Line("/// Works on blocks of <c>BlockRows</c> examples side by side in SIMD lanes, each product a register-blocked kernel.");
         w.Line("/// Allocates nothing after the first call. Not safe to call concurrently on one instance.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"inputs\">X, m x n_0 row-major, m &gt;= 1.</param>");
         w.Line("/// <param name=\"targets\">Y, m x n_L row-major.</param>");
         w.Line("/// <param name=\"gradients\">Receives dJ/dtheta (<see cref=\"ParameterCount\"/> values); its previous contents are ignored.</param>");
-        w.Line("/// <returns>J, the mean loss over the m examples.</returns>");
+        w.Line("/// <returns>J, the mean loss over the m examples (NaN if any example's loss is NaN).</returns>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the batch is empty.</exception>");
         using (w.Block($"public {t} ComputeGradients(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients)"))
         {
@@ -51,28 +48,85 @@ internal static class BackwardEmitter
             w.Line($"{rt}.ShapeGuard.Length(targets.Length, m * OutputSize, nameof(targets));");
             w.Line($"{rt}.ShapeGuard.Length(gradients.Length, ParameterCount, nameof(gradients));");
             w.Line();
-            w.Line("// Sum over examples of L_i and of each example's dW[l], db[l]; one example at a time, so no m-sized scratch.");
-            w.Line("gradients.Clear();");
+            w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
+            w.Line($"global::System.Span<{t}> scratch = _trainingScratch ??= new {t}[TrainingScratchLength];");
+            foreach ((string name, int units) in layout.LaneBuffers)
+            {
+                w.Line($"global::System.Span<{t}> {name} = scratch.Slice({Literals.Int(layout.Offset[name])} * BlockRows, {Literals.Int(units)} * BlockRows);");
+            }
+
+            w.Line($"global::System.Span<{t}> sums = scratch.Slice({Literals.Int(layout.LaneUnits)} * BlockRows);");
+            w.Line("sums.Clear();");
             w.Line($"{t} cost = {c.Zero};");
-            using (w.Block("for (int i = 0; i < m; i++)"))
+            w.Line();
+            using (w.Block("for (int row = 0; row < m; row += BlockRows)"))
             {
-                w.Line("cost += AccumulateExample(inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), gradients);");
+                w.Line("int rows = global::System.Math.Min(BlockRows, m - row);");
+                w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
+                w.Line($"{dense}.ToLanes(targets.Slice(row * OutputSize, rows * OutputSize), OutputSize, rows, y);");
+                for (int l = 1; l <= c.L; l++)
+                {
+                    w.Line();
+                    w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}), both kept for the backward pass");
+                    w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, z{l}, a{l}, rows);");
+                }
+
+                w.Line();
+                EmitLoss(w, c);
+                for (int l = c.L; l >= 1; l--)
+                {
+                    w.Line();
+                    w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows); db{l} += column sums of dZ{l}");
+                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>(a{l - 1}, dz{l}, dzRows, sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), rows);");
+                    if (l > 1)
+                    {
+                        ActivationKind g = c.Activation(l - 1);
+                        string derivative = g == ActivationKind.Softmax
+                            ? $"A{l - 1} * (dA{l - 1} - sum_k dA{l - 1}_k A{l - 1}_k) (softmax Jacobian-vector product)"
+                            : $"dA{l - 1} * {EmitContext.FormulaName(g)}'(Z{l - 1})";
+                        w.Line($"// dA{l - 1} = dZ{l} W{l}^T; dZ{l - 1} = {derivative}");
+                        w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, dz{l - 1}, rows);");
+                    }
+                }
             }
 
             w.Line();
-            w.Line("// J = (1/m) sum_i L_i; dW[l] = (1/m) A[l-1]^T dZ[l]; db[l] = (1/m) sum_i dZ[l]_i");
+            w.Line("// J = (1/m) sum_i L_i; dW[l] = (1/m) A[l-1]^T dZ[l]; db[l] = (1/m) sum_i dZ[l]_i, into the layout of Parameters");
             w.Line($"{t} scale = {c.Real(1)} / m;");
-            using (w.Block("for (int q = 0; q < gradients.Length; q++)"))
+            for (int l = 1; l <= c.L; l++)
             {
-                w.Line("gradients[q] *= scale;");
+                w.Line($"{dense}.WriteGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>(sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), gradients, scale);");
             }
 
-            w.Line();
-            w.Line("return cost / m;");
+            w.Line("return cost * scale;");
         }
+    }
 
-        w.Line();
-        EmitExample(w, c, layout);
+    private static void EmitLoss(SourceWriter w, EmitContext c)
+    {
+        int L = c.L;
+        string t = c.T;
+        string dense = EmitContext.Compute + ".Dense";
+        string arguments = $"OutputSize, z{L}, a{L}, y, dz{L}, lossLanes, rows";
+        switch (c.Model.Loss)
+        {
+            case LossKind.BinaryCrossEntropy:
+                w.Line($"// L_i = sum_j [max(Z{L}_j, 0) - Y_j Z{L}_j + log(1 + e^-|Z{L}_j|)] (binary cross-entropy from the logits); dZ{L} = A{L} - Y (sigmoid + binary cross-entropy, fused)");
+                w.Line($"cost += {dense}.BinaryCrossEntropyDelta<{t}>({arguments});");
+                return;
+            case LossKind.CrossEntropy:
+                w.Line($"// L_i = -sum_j Y_j log A{L}_j = sum_j Y_j (logsumexp(Z{L}) - Z{L}_j); dZ{L} = A{L} sum_j Y_j - Y (softmax + cross-entropy, fused)");
+                w.Line($"cost += {dense}.CrossEntropyDelta<{t}>({arguments});");
+                return;
+            default:
+                ActivationKind g = c.Activation(L);
+                string derivative = g == ActivationKind.Softmax
+                    ? $"A{L} * (dA{L} - sum_k dA{L}_k A{L}_k)"
+                    : $"dA{L} * {EmitContext.FormulaName(g)}'(Z{L})";
+                w.Line($"// L_i = 1/2 sum_j (A{L}_j - Y_j)^2; dA{L} = A{L} - Y; dZ{L} = {derivative}");
+                w.Line($"cost += {dense}.MeanSquaredErrorDelta<{EmitContext.ActivationType(g)}, {t}>({arguments});");
+                return;
+        }
     }
 
     private static string LossDescription(LossKind loss) => loss switch
@@ -82,400 +136,63 @@ internal static class BackwardEmitter
         _ => "with the squared error L_i = 1/2 sum_j (a_ij - y_ij)^2",
     };
 
-    /// <summary>Where the span-held quantities of each layer live in the training scratch.</summary>
-    private sealed class ScratchLayout
+    /// <summary>Where each lane buffer and each layer's gradient sums sit in the training scratch.</summary>
+    private sealed class TrainingLayout
     {
-        public ScratchLayout(EmitContext c)
+        private readonly EmitContext _c;
+
+        public TrainingLayout(EmitContext c)
         {
-            int offset = 0;
+            _c = c;
+            int units = 0;
+            void Add(string name, int n)
+            {
+                LaneBuffers.Add((name, n));
+                Offset[name] = units;
+                units += n;
+            }
+
+            Add("a0", c.Sizes[0]);
             for (int l = 1; l <= c.L; l++)
             {
-                int n = c.Sizes[l];
-                if (IsVector(c, l))
-                {
-                    Z[l] = offset;
-                    A[l] = offset + n;
-                    DZ[l] = offset + (2 * n);
-                    offset += 3 * n;
-                }
-                else if (l < c.L && IsVector(c, l + 1))
-                {
-                    A[l] = offset;
-                    offset += n;
-                }
+                Add($"z{l}", c.Sizes[l]);
+                Add($"a{l}", c.Sizes[l]);
+                Add($"dz{l}", c.Sizes[l]);
             }
 
-            Length = offset;
-        }
+            Add("y", c.Sizes[c.L]);
+            Add("lossLanes", 1);
 
-        public Dictionary<int, int> Z { get; } = new();
+            // dZ of one layer as rows: BlockRows rows of the widest padded n_l (BlockRows x padded = padded x BlockRows values).
+            Add("dzRows", Enumerable.Range(1, c.L).Max(l => Padded(c.Sizes[l])));
+            LaneUnits = units;
 
-        public Dictionary<int, int> A { get; } = new();
-
-        public Dictionary<int, int> DZ { get; } = new();
-
-        public int Length { get; }
-    }
-
-    private static bool IsVector(EmitContext c, int l) => l >= 1 && c.TrainingPlan[l - 1] == LayerStrategy.VectorLoop;
-
-    /// <summary>A[l] is a span: the input, a vector-loop layer, or an unrolled layer that feeds a vector-loop layer.</summary>
-    private static bool ASpan(EmitContext c, int l) =>
-        l == 0 || IsVector(c, l) || (l < c.L && IsVector(c, l + 1));
-
-    private static string A(EmitContext c, int l, string j) => ASpan(c, l) ? $"a{l}[{j}]" : $"a{l}_{j}";
-
-    private static string A(EmitContext c, int l, int j) => A(c, l, Literals.Int(j));
-
-    private static string Z(EmitContext c, int l, int k) => IsVector(c, l) ? $"z{l}[{k}]" : $"z{l}_{k}";
-
-    private static string DZ(EmitContext c, int l, int k) => IsVector(c, l) ? $"dz{l}[{k}]" : $"dz{l}_{k}";
-
-    private static string Name(ActivationKind g) => EmitContext.FormulaName(g);
-
-    private static void EmitExample(SourceWriter w, EmitContext c, ScratchLayout layout)
-    {
-        string t = c.T;
-        w.Line("/// <summary>");
-        w.Line("/// One example: the forward pass keeping Z[l] and A[l], its loss L_i, then the backward pass, adding");
-        w.Line("/// A[l-1]^T dZ[l] to the dW[l] block and dZ[l] to the db[l] block of <paramref name=\"g\"/>. Lengths are checked by the caller.");
-        w.Line("/// </summary>");
-        using (w.Block($"private {t} AccumulateExample(global::System.ReadOnlySpan<{t}> a0, global::System.ReadOnlySpan<{t}> y, global::System.Span<{t}> g)"))
-        {
-            w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
-            if (layout.Length > 0)
-            {
-                w.Line($"global::System.Span<{t}> scratch = _trainingScratch ??= new {t}[TrainingScratchLength];");
-            }
-
-            w.Line("// One range check of each span's last element up front lets the JIT drop those of the constant indices below.");
-            w.Line("_ = a0[InputSize - 1];");
-            w.Line("_ = y[OutputSize - 1];");
-            w.Line("_ = p[ParameterCount - 1];");
-            w.Line("_ = g[ParameterCount - 1];");
-
+            SumsOffset = new int[c.L + 1];
+            int sums = 0;
             for (int l = 1; l <= c.L; l++)
             {
-                w.Line();
-                if (IsVector(c, l))
-                {
-                    EmitVectorForward(w, c, layout, l);
-                }
-                else
-                {
-                    EmitUnrolledForward(w, c, layout, l);
-                }
+                SumsOffset[l] = sums;
+                sums += SumsLengthOf(l);
             }
 
-            w.Line();
-            EmitOutputDelta(w, c);
-
-            for (int l = c.L; l >= 1; l--)
-            {
-                w.Line();
-                EmitLayerGradients(w, c, l);
-                if (l > 1)
-                {
-                    w.Line();
-                    EmitDeltaBack(w, c, l);
-                }
-            }
-
-            w.Line();
-            w.Line("return loss;");
-        }
-    }
-
-    private static void EmitUnrolledForward(SourceWriter w, EmitContext c, ScratchLayout layout, int l)
-    {
-        string t = c.T;
-        int nOut = c.Sizes[l];
-        ActivationKind g = c.Activation(l);
-        w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {Name(g)}(Z{l}), kept for the backward pass");
-        UnrolledLayerWriter.WritePreActivations(w, c, l, j => A(c, l - 1, j));
-
-        bool inSpan = ASpan(c, l);
-        if (inSpan)
-        {
-            w.Line($"global::System.Span<{t}> a{l} = scratch.Slice({layout.A[l]}, {nOut});");
+            SumsLength = sums;
         }
 
-        UnrolledLayerWriter.WriteActivations(w, c, l, k => inSpan ? A(c, l, k) : $"{t} {A(c, l, k)}");
-    }
+        public System.Collections.Generic.List<(string Name, int Units)> LaneBuffers { get; } = new();
 
-    private static void EmitVectorForward(SourceWriter w, EmitContext c, ScratchLayout layout, int l)
-    {
-        string t = c.T;
-        string rt = EmitContext.Runtime;
-        int nIn = c.Sizes[l - 1];
-        int nOut = c.Sizes[l];
-        ActivationKind g = c.Activation(l);
-        w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {Name(g)}(Z{l}) (vector loop, {Literals.Grouped((long)nIn * nOut)} multiply-adds)");
-        w.Line($"global::System.Span<{t}> z{l} = scratch.Slice({layout.Z[l]}, {nOut});");
-        w.Line($"global::System.Span<{t}> a{l} = scratch.Slice({layout.A[l]}, {nOut});");
-        w.Line($"global::System.Span<{t}> dz{l} = scratch.Slice({layout.DZ[l]}, {nOut});");
-        w.Line($"p.Slice({c.BiasOffset[l]}, {nOut}).CopyTo(z{l}); // Z{l} = b{l}, then add A{l - 1}_j times row j of W{l}");
-        using (w.Block($"for (int j = 0; j < {nIn}; j++)"))
-        {
-            w.Line($"{rt}.Kernels.MultiplyAdd({A(c, l - 1, "j")}, p.Slice({Row(c.WeightOffset[l], nOut)}, {nOut}), z{l});");
-        }
+        public System.Collections.Generic.Dictionary<string, int> Offset { get; } = new();
 
-        if (g == ActivationKind.Softmax)
-        {
-            w.Line($"z{l}.CopyTo(a{l});");
-            w.Line($"{rt}.ActivationFunctions.Softmax(a{l});");
-        }
-        else if (g == ActivationKind.Identity)
-        {
-            w.Line($"z{l}.CopyTo(a{l});");
-        }
-        else
-        {
-            using (w.Block($"for (int k = 0; k < {nOut}; k++)"))
-            {
-                w.Line($"a{l}[k] = {c.ApplyElementwise(g, $"z{l}[k]")};");
-            }
-        }
-    }
+        /// <summary>The lane buffers' total, in units of BlockRows values.</summary>
+        public int LaneUnits { get; }
 
-    private static string Row(int offset, int width) =>
-        offset == 0 ? $"j * {width}" : $"{offset} + (j * {width})";
+        public int[] SumsOffset { get; }
 
-    /// <summary>L_i and dZ[L] = dL_i/dZ[L].</summary>
-    private static void EmitOutputDelta(SourceWriter w, EmitContext c)
-    {
-        string t = c.T;
-        string rt = EmitContext.Runtime;
-        int L = c.L;
-        int n = c.Sizes[L];
-        ActivationKind g = c.Activation(L);
-        bool vector = IsVector(c, L);
-        switch (c.Model.Loss)
-        {
-            case LossKind.BinaryCrossEntropy:
-                w.Line($"// L_i = -sum_j [Y_j log A{L}_j + (1 - Y_j) log(1 - A{L}_j)], computed from Z{L} as sum_j [max(Z{L}_j, 0) - Y_j Z{L}_j + log(1 + e^-|Z{L}_j|)]");
-                w.Line($"// dZ{L} = A{L} - Y (sigmoid + binary cross-entropy, fused)");
-                if (vector)
-                {
-                    w.Line($"{t} loss = {c.Zero};");
-                    using (w.Block($"for (int k = 0; k < {n}; k++)"))
-                    {
-                        w.Line($"loss += {rt}.LossFunctions.BinaryCrossEntropyWithLogit(z{L}[k], y[k]);");
-                        w.Line($"dz{L}[k] = a{L}[k] - y[k];");
-                    }
-                }
-                else
-                {
-                    w.Line($"{t} loss = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"{rt}.LossFunctions.BinaryCrossEntropyWithLogit(z{L}_{k}, y[{k}])")) + ";");
-                    for (int k = 0; k < n; k++)
-                    {
-                        w.Line($"{t} dz{L}_{k} = {A(c, L, k)} - y[{k}];");
-                    }
-                }
+        public int SumsLength { get; }
 
-                return;
+        /// <summary>dW[l] with rows padded to a multiple of 16, then db[l] padded: (n_{l-1} + 1) x padded(n_l).</summary>
+        public int SumsLengthOf(int l) => (_c.Sizes[l - 1] + 1) * Padded(_c.Sizes[l]);
 
-            case LossKind.CrossEntropy:
-                w.Line($"// L_i = -sum_j Y_j log A{L}_j = sum_j Y_j (logsumexp(Z{L}) - Z{L}_j), never a log of a rounded probability");
-                w.Line($"// dZ{L} = A{L} sum_j Y_j - Y (softmax + cross-entropy, fused; = A{L} - Y when the targets sum to 1)");
-                if (vector)
-                {
-                    w.Line($"{t} logSumExp{L} = {rt}.LossFunctions.LogSumExp(z{L});");
-                    w.Line($"{t} loss = {c.Zero};");
-                    w.Line($"{t} targetSum = {c.Zero};");
-                    using (w.Block($"for (int k = 0; k < {n}; k++)"))
-                    {
-                        w.Line($"loss += y[k] * (logSumExp{L} - z{L}[k]);");
-                        w.Line("targetSum += y[k];");
-                    }
-
-                    using (w.Block($"for (int k = 0; k < {n}; k++)"))
-                    {
-                        w.Line($"dz{L}[k] = (a{L}[k] * targetSum) - y[k];");
-                    }
-                }
-                else
-                {
-                    string log = c.Model.Precision == PrecisionKind.Single ? $"{rt}.LossFunctions.Log" : "global::System.Math.Log";
-                    w.Line($"{t} logSumExp{L} = max{L} + {log}(sum{L});");
-                    w.Line($"{t} loss = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"y[{k}] * (logSumExp{L} - z{L}_{k})")) + ";");
-                    w.Line($"{t} targetSum = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"y[{k}]")) + ";");
-                    for (int k = 0; k < n; k++)
-                    {
-                        w.Line($"{t} dz{L}_{k} = ({A(c, L, k)} * targetSum) - y[{k}];");
-                    }
-                }
-
-                return;
-
-            default:
-                w.Line($"// L_i = 1/2 sum_j (A{L}_j - Y_j)^2; dA{L} = A{L} - Y");
-                if (vector)
-                {
-                    w.Line($"{t} loss = {c.Zero};");
-                    using (w.Block($"for (int k = 0; k < {n}; k++)"))
-                    {
-                        w.Line($"dz{L}[k] = a{L}[k] - y[k];");
-                        w.Line($"loss += dz{L}[k] * dz{L}[k];");
-                    }
-
-                    w.Line($"loss *= {c.Real(0.5)};");
-                }
-                else
-                {
-                    for (int k = 0; k < n; k++)
-                    {
-                        w.Line($"{t} da{L}_{k} = {A(c, L, k)} - y[{k}];");
-                    }
-
-                    w.Line($"{t} loss = {c.Real(0.5)} * (" + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"da{L}_{k} * da{L}_{k}")) + ");");
-                }
-
-                EmitActivationDerivative(w, c, L, g);
-                return;
-        }
-    }
-
-    /// <summary>
-    /// dZ[l] = dA[l] * g'(Z[l]) (softmax: dZ = A * (dA - sum_k dA_k A_k)). For an unrolled layer dA[l] is in
-    /// locals da{l}_k; for a vector-loop layer it is already in the dz{l} span and is transformed in place.
-    /// </summary>
-    private static void EmitActivationDerivative(SourceWriter w, EmitContext c, int l, ActivationKind g)
-    {
-        string t = c.T;
-        string rt = EmitContext.Runtime;
-        int n = c.Sizes[l];
-        if (IsVector(c, l))
-        {
-            switch (g)
-            {
-                case ActivationKind.Identity:
-                    w.Line($"// dZ{l} = dA{l} (identity: g' = 1, already in dz{l})");
-                    break;
-                case ActivationKind.Softmax:
-                    w.Line($"// dZ{l} = A{l} * (dA{l} - sum_k dA{l}_k A{l}_k) (softmax Jacobian-vector product), in place");
-                    w.Line($"{t} dot{l} = {rt}.Kernels.Dot(dz{l}, a{l});");
-                    using (w.Block($"for (int k = 0; k < {n}; k++)"))
-                    {
-                        w.Line($"dz{l}[k] = a{l}[k] * (dz{l}[k] - dot{l});");
-                    }
-
-                    break;
-                default:
-                    w.Line($"// dZ{l} = dA{l} * {Name(g)}'(Z{l}), in place");
-                    using (w.Block($"for (int k = 0; k < {n}; k++)"))
-                    {
-                        w.Line($"dz{l}[k] *= {rt}.ActivationDerivatives.{g}(z{l}[k], a{l}[k]);");
-                    }
-
-                    break;
-            }
-
-            return;
-        }
-
-        switch (g)
-        {
-            case ActivationKind.Identity:
-                w.Line($"// dZ{l} = dA{l} (identity: g' = 1)");
-                for (int k = 0; k < n; k++)
-                {
-                    w.Line($"{t} dz{l}_{k} = da{l}_{k};");
-                }
-
-                break;
-            case ActivationKind.Softmax:
-                w.Line($"// dZ{l} = A{l} * (dA{l} - sum_k dA{l}_k A{l}_k) (softmax Jacobian-vector product)");
-                w.Line($"{t} dot{l} = " + string.Join(" + ", Enumerable.Range(0, n).Select(k => $"da{l}_{k} * {A(c, l, k)}")) + ";");
-                for (int k = 0; k < n; k++)
-                {
-                    w.Line($"{t} dz{l}_{k} = {A(c, l, k)} * (da{l}_{k} - dot{l});");
-                }
-
-                break;
-            default:
-                w.Line($"// dZ{l} = dA{l} * {Name(g)}'(Z{l})");
-                for (int k = 0; k < n; k++)
-                {
-                    w.Line($"{t} dz{l}_{k} = da{l}_{k} * {rt}.ActivationDerivatives.{g}(z{l}_{k}, {A(c, l, k)});");
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>dW[l] += A[l-1]^T dZ[l] (this example's outer product) and db[l] += dZ[l].</summary>
-    private static void EmitLayerGradients(SourceWriter w, EmitContext c, int l)
-    {
-        string rt = EmitContext.Runtime;
-        int nIn = c.Sizes[l - 1];
-        int nOut = c.Sizes[l];
-        if (IsVector(c, l))
-        {
-            w.Line($"// dW{l} += A{l - 1}^T dZ{l}: row j of dW{l} gains A{l - 1}_j dZ{l}");
-            using (w.Block($"for (int j = 0; j < {nIn}; j++)"))
-            {
-                w.Line($"{rt}.Kernels.MultiplyAdd({A(c, l - 1, "j")}, dz{l}, g.Slice({Row(c.WeightOffset[l], nOut)}, {nOut}));");
-            }
-
-            w.Line($"// db{l} += dZ{l}");
-            w.Line($"{rt}.Kernels.MultiplyAdd({c.Real(1)}, dz{l}, g.Slice({c.BiasOffset[l]}, {nOut}));");
-            return;
-        }
-
-        w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({nIn}x{nOut} outer product)");
-        for (int j = 0; j < nIn; j++)
-        {
-            for (int k = 0; k < nOut; k++)
-            {
-                w.Line($"g[{c.WeightOffset[l] + (j * nOut) + k}] += {A(c, l - 1, j)} * dz{l}_{k};");
-            }
-        }
-
-        w.Line($"// db{l} += dZ{l}");
-        for (int k = 0; k < nOut; k++)
-        {
-            w.Line($"g[{c.BiasOffset[l] + k}] += dz{l}_{k};");
-        }
-    }
-
-    /// <summary>dA[l-1] = dZ[l] W[l]^T, then dZ[l-1] = dA[l-1] * g'(Z[l-1]).</summary>
-    private static void EmitDeltaBack(SourceWriter w, EmitContext c, int l)
-    {
-        string t = c.T;
-        string rt = EmitContext.Runtime;
-        int prev = l - 1;
-        int nPrev = c.Sizes[prev];
-        int nOut = c.Sizes[l];
-        bool intoSpan = IsVector(c, prev);
-        string where = intoSpan ? $" (into dz{prev}, turned into dZ{prev} in place below)" : string.Empty;
-        w.Line($"// dA{prev} = dZ{l} W{l}^T: dA{prev}_j = sum_k dZ{l}_k W{l}_jk{where}");
-        if (IsVector(c, l))
-        {
-            if (intoSpan)
-            {
-                using (w.Block($"for (int j = 0; j < {nPrev}; j++)"))
-                {
-                    w.Line($"dz{prev}[j] = {rt}.Kernels.Dot(dz{l}, p.Slice({Row(c.WeightOffset[l], nOut)}, {nOut}));");
-                }
-            }
-            else
-            {
-                for (int j = 0; j < nPrev; j++)
-                {
-                    w.Line($"{t} da{prev}_{j} = {rt}.Kernels.Dot(dz{l}, p.Slice({c.WeightOffset[l] + (j * nOut)}, {nOut}));");
-                }
-            }
-        }
-        else
-        {
-            for (int j = 0; j < nPrev; j++)
-            {
-                string sum = string.Join(" + ", Enumerable.Range(0, nOut).Select(k => $"dz{l}_{k} * p[{c.WeightOffset[l] + (j * nOut) + k}]"));
-                w.Line(intoSpan ? $"dz{prev}[{j}] = {sum};" : $"{t} da{prev}_{j} = {sum};");
-            }
-        }
-
-        EmitActivationDerivative(w, c, prev, c.Activation(prev));
+        /// <summary>Mirrors the runtime's Dense.Padded.</summary>
+        private static int Padded(int units) => (units + 15) & ~15;
     }
 }

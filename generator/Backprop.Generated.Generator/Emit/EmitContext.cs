@@ -12,13 +12,15 @@ internal sealed class EmitContext
     public const string GeneratorVersion = "0.1.0";
     public const string Runtime = "global::Backprop.Generated";
 
+    /// <summary>The runtime's kernel namespace.</summary>
+    public const string Compute = "global::Backprop.Generated.Compute";
+
     public EmitContext(NetworkModel model)
     {
         Model = model;
         Sizes = model.LayerSizes.ToArray();
         L = Sizes.Length - 1;
         Plan = LayerPlanner.Plan(Sizes);
-        TrainingPlan = LayerPlanner.PlanTraining(Sizes, Plan);
         WeightOffset = new int[L + 1];
         BiasOffset = new int[L + 1];
         int offset = 0;
@@ -45,9 +47,6 @@ internal sealed class EmitContext
 
     /// <summary>Strategy of layer l at index l - 1.</summary>
     public LayerStrategy[] Plan { get; }
-
-    /// <summary>Strategy of layer l at index l - 1 in the training method (a tighter unrolling budget).</summary>
-    public LayerStrategy[] TrainingPlan { get; }
 
     /// <summary>Offset of W[l] (index l; index 0 unused).</summary>
     public int[] WeightOffset { get; }
@@ -85,12 +84,20 @@ internal sealed class EmitContext
         _ => "softmax",
     };
 
-    /// <summary>g(z) for an element-wise activation, as a call into the runtime.</summary>
+    /// <summary>
+    /// g(z) of one scalar for an element-wise activation, as a call into the runtime: in single precision sigmoid and
+    /// tanh use the same polynomials as the SIMD kernels (<c>Compute.Scalar&lt;float&gt;</c>), so one example and a
+    /// batch agree; the rest use <c>ActivationFunctions</c>.
+    /// </summary>
     public string ApplyElementwise(ActivationKind activation, string z) => activation switch
     {
         ActivationKind.Identity => z,
+        ActivationKind.Sigmoid or ActivationKind.Tanh when Model.Precision == PrecisionKind.Single => $"{Compute}.Scalar<float>.{activation}({z})",
         _ => $"{Runtime}.ActivationFunctions.{activation}({z})",
     };
+
+    /// <summary>The activation as a kernel type argument, e.g. <c>global::Backprop.Generated.Compute.Activations.ReLU</c>.</summary>
+    public static string ActivationType(ActivationKind activation) => $"{Compute}.Activations.{activation}";
 
     /// <summary>"W2 is 3x1" with the sizes of layer l.</summary>
     public string Shape(int layer) => $"W{layer} is {Sizes[layer - 1]}x{Sizes[layer]}";

@@ -41,24 +41,7 @@ internal static class ForwardEmitter
         }
 
         w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// Runs the design matrix X through the network: m rows of n_0 features in, m rows of n_L outputs out,");
-        w.Line("/// both row-major, with m = inputs.Length / InputSize. Computes Z[l] = A[l-1] W[l] + b[l] (b broadcast");
-        w.Line("/// over rows) and A[l] = g(Z[l]) one row at a time, which is the same product, without allocating.");
-        w.Line("/// </summary>");
-        w.Line("/// <param name=\"inputs\">X, m x n_0 row-major.</param>");
-        w.Line("/// <param name=\"outputs\">Receives A[L], m x n_L row-major.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"inputs\"/> is not whole rows, or <paramref name=\"outputs\"/> is not m rows.</exception>");
-        using (w.Block($"public void ForwardBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)"))
-        {
-            w.Line($"int m = {rt}.ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));");
-            w.Line($"{rt}.ShapeGuard.Length(outputs.Length, m * OutputSize, nameof(outputs));");
-            using (w.Block("for (int i = 0; i < m; i++)"))
-            {
-                w.Line("ForwardCore(inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
-            }
-        }
-
+        EmitBatch(w, c);
         w.Line();
         EmitCore(w, c);
     }
@@ -95,7 +78,7 @@ internal static class ForwardEmitter
 
     /// <summary>How layer l's activations are held: named locals, or a span (for a loop layer or the output).</summary>
     private static bool ActivationsInSpan(EmitContext c, int l) =>
-        l == 0 || c.Strategy(l) == LayerStrategy.VectorLoop || (l < c.L && c.Strategy(l + 1) == LayerStrategy.VectorLoop);
+        l == 0 || c.Strategy(l) == LayerStrategy.UnitLanes || (l < c.L && c.Strategy(l + 1) == LayerStrategy.UnitLanes);
 
     /// <summary>The expression for A[l]_j of the current example.</summary>
     public static string ActivationElement(EmitContext c, int l, int j) =>
@@ -108,7 +91,7 @@ internal static class ForwardEmitter
     {
         string t = c.T;
         int nOut = c.Sizes[l];
-        w.Line(Header(c, l, string.Empty));
+        w.Line(Header(c, l, $" ({Strategies.DescribeExample(c, l)})"));
 
         UnrolledLayerWriter.WritePreActivations(w, c, l, j => ActivationElement(c, l - 1, j));
 
@@ -124,37 +107,96 @@ internal static class ForwardEmitter
     private static void EmitLoopLayer(SourceWriter w, EmitContext c, int l)
     {
         string t = c.T;
-        string rt = EmitContext.Runtime;
-        int nIn = c.Sizes[l - 1];
         int nOut = c.Sizes[l];
-        ActivationKind g = c.Activation(l);
-        w.Line(Header(c, l, $" (vector loop, {Literals.Grouped((long)nIn * nOut)} multiply-adds)"));
-
-        // The previous layer's activations are in a span named a{l-1} (a0 is the input).
-        w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{nOut}];");
-        w.Line($"p.Slice({c.BiasOffset[l]}, {nOut}).CopyTo(a{l}); // Z{l} = b{l}, then add A{l - 1}_j times row j of W{l}");
-        using (w.Block($"for (int j = 0; j < {nIn}; j++)"))
+        w.Line(Header(c, l, $" ({Strategies.DescribeExample(c, l)})"));
+        if (l != c.L)
         {
-            string row = c.WeightOffset[l] == 0 ? $"j * {nOut}" : $"{c.WeightOffset[l]} + (j * {nOut})";
-            w.Line($"{rt}.Kernels.MultiplyAdd(a{l - 1}[j], p.Slice({row}, {nOut}), a{l});");
+            w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{nOut}];");
         }
 
+        string output = l == c.L ? "output" : $"a{l}";
+        w.Line($"{EmitContext.Compute}.Dense.ForwardExample<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(p, a{l - 1}, {output});");
+    }
+
+    /// <summary>Length of the per-thread scratch of <c>ForwardBatch</c>: A[l] of one block in lanes, for l = 0..L.</summary>
+    public static int BatchScratchUnits(EmitContext c)
+    {
+        int units = 0;
+        for (int l = 0; l <= c.L; l++)
+        {
+            units += c.Sizes[l];
+        }
+
+        return units;
+    }
+
+    private static void EmitBatch(SourceWriter w, EmitContext c)
+    {
+        string t = c.T;
+        string rt = EmitContext.Runtime;
+        string dense = EmitContext.Compute + ".Dense";
+        w.Line($"/// <summary>Length of the per-thread <c>ForwardBatch</c> scratch: A[0]..A[L] of one block of <c>BlockRows</c> examples, in lanes.</summary>");
+        w.Line($"private const int ForwardScratchLength = {Literals.Int(BatchScratchUnits(c))} * BlockRows;");
         w.Line();
-        if (g == ActivationKind.Softmax)
+        w.Line("/// <summary>The <c>ForwardBatch</c> scratch of this thread, allocated on its first call (one per thread, so concurrent calls never share it).</summary>");
+        w.Line("[global::System.ThreadStatic]");
+        w.Line($"private static {t}[]? t_forwardScratch;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Runs the design matrix X through the network: m rows of n_0 features in, m rows of n_L outputs out,");
+        w.Line("/// both row-major, with m = inputs.Length / InputSize. Computes Z[l] = A[l-1] W[l] + b[l] (b broadcast");
+        w.Line("/// over rows) and A[l] = g(Z[l]) for blocks of <c>BlockRows</c> examples at a time, the examples of a block");
+        w.Line("/// side by side in SIMD lanes. Allocates nothing after a thread's first call; reads the parameters only, so");
+        w.Line("/// concurrent calls on one instance are safe.");
+        w.Line("/// </summary>");
+        w.Line("/// <remarks>");
+        w.Line("/// <list type=\"bullet\">");
+        for (int l = 1; l <= c.L; l++)
         {
-            w.Line($"{rt}.ActivationFunctions.Softmax(a{l});");
-        }
-        else if (g != ActivationKind.Identity)
-        {
-            using (w.Block($"for (int k = 0; k < {nOut}; k++)"))
-            {
-                w.Line($"a{l}[k] = {c.ApplyElementwise(g, $"a{l}[k]")};");
-            }
+            w.Line($"/// <item><description>Layer {l} ({c.Shape(l)}): {Strategies.DescribeBatch(c, l)}, bias and {EmitContext.FormulaName(c.Activation(l))} fused.</description></item>");
         }
 
-        if (l == c.L)
+        w.Line("/// </list>");
+        w.Line("/// </remarks>");
+        w.Line("/// <param name=\"inputs\">X, m x n_0 row-major.</param>");
+        w.Line("/// <param name=\"outputs\">Receives A[L], m x n_L row-major.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"inputs\"/> is not whole rows, or <paramref name=\"outputs\"/> is not m rows.</exception>");
+        using (w.Block($"public void ForwardBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)"))
         {
-            w.Line($"a{l}.CopyTo(output);");
+            w.Line($"int m = {rt}.ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));");
+            w.Line($"{rt}.ShapeGuard.Length(outputs.Length, m * OutputSize, nameof(outputs));");
+            using (w.Block("if (m == 0)"))
+            {
+                w.Line("return;");
+            }
+
+            w.Line();
+            w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
+            w.Line($"global::System.Span<{t}> scratch = t_forwardScratch ??= new {t}[ForwardScratchLength];");
+            int offset = 0;
+            for (int l = 0; l <= c.L; l++)
+            {
+                w.Line($"global::System.Span<{t}> a{l} = scratch.Slice({Literals.Int(offset)} * BlockRows, {Literals.Int(c.Sizes[l])} * BlockRows);");
+                offset += c.Sizes[l];
+            }
+
+            using (w.Block("for (int row = 0; row < m; row += BlockRows)"))
+            {
+                w.Line("int rows = global::System.Math.Min(BlockRows, m - row);");
+                w.Line();
+                w.Line("// A0 = the block's rows of X, feature-major: feature j of example i at j * BlockRows + i");
+                w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
+                for (int l = 1; l <= c.L; l++)
+                {
+                    w.Line();
+                    w.Line(Header(c, l, $" ({Strategies.DescribeBatch(c, l)})"));
+                    w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, default, a{l}, rows);");
+                }
+
+                w.Line();
+                w.Line($"// Outputs = the block's rows of A{c.L}");
+                w.Line($"{dense}.FromLanes(a{c.L}, OutputSize, rows, outputs.Slice(row * OutputSize, rows * OutputSize));");
+            }
         }
     }
 }

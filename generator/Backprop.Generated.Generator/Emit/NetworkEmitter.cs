@@ -39,6 +39,8 @@ internal static class NetworkEmitter
         {
             StorageEmitter.Emit(writer, context);
             writer.Line();
+            LayerShapeEmitter.Emit(writer, context);
+            writer.Line();
             ForwardEmitter.Emit(writer, context);
             writer.Line();
             BackwardEmitter.Emit(writer, context);

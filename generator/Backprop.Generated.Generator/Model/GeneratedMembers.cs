@@ -27,6 +27,9 @@ internal static class GeneratedMembers
         ["_gradients"] = "the gradient buffer of TrainStep",
         ["_trainingScratch"] = "the training scratch buffer",
         ["TrainingScratchLength"] = "the training scratch length",
+        ["BlockRows"] = "the constant block size of the batch kernels",
+        ["ForwardScratchLength"] = "the ForwardBatch scratch length",
+        ["t_forwardScratch"] = "the per-thread ForwardBatch scratch",
     };
 
     /// <summary>
@@ -41,7 +44,6 @@ internal static class GeneratedMembers
         ("ForwardBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
         ("ForwardCore", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
         ("ComputeGradients", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
-        ("AccumulateExample", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         ("TrainStep", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
         ("InitializeParameters", new[] { "int" }),
     };
@@ -68,10 +70,27 @@ internal static class GeneratedMembers
         return layer >= 1 && layer <= layerCount;
     }
 
+    /// <summary>Is <paramref name="name"/> W{l}Offset, b{l}Offset or Layer{l}Shape for a layer l of the network (the per-layer constants and shape types)?</summary>
+    public static bool IsLayerConstant(string name, int layerCount, out int layer)
+    {
+        layer = 0;
+        if (name.EndsWith("Offset", System.StringComparison.Ordinal))
+        {
+            return IsLayerView(name.Substring(0, name.Length - "Offset".Length), layerCount, out layer);
+        }
+
+        if (name.StartsWith("Layer", System.StringComparison.Ordinal) && name.EndsWith("Shape", System.StringComparison.Ordinal) && name.Length > 10)
+        {
+            return IsLayerView("W" + name.Substring(5, name.Length - 10), layerCount, out layer);
+        }
+
+        return false;
+    }
+
     /// <summary>Is <paramref name="name"/> the name of any generated member of a network with L = <paramref name="layerCount"/>?</summary>
     public static bool IsGeneratedName(string name, int layerCount)
     {
-        if (Unique.ContainsKey(name) || IsLayerView(name, layerCount, out _))
+        if (Unique.ContainsKey(name) || IsLayerView(name, layerCount, out _) || IsLayerConstant(name, layerCount, out _))
         {
             return true;
         }

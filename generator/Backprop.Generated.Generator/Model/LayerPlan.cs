@@ -6,11 +6,17 @@ internal enum LayerStrategy
     /// <summary>Every multiply-add written out as straight-line code with constant indices.</summary>
     Unrolled,
 
-    /// <summary>A fixed-bound loop over rows of W[l] calling the runtime's vector kernels.</summary>
-    VectorLoop,
+    /// <summary>
+    /// The runtime's one-example kernel: the units of the layer in SIMD lanes, eight registers of units at a time,
+    /// one pass over the rows of W[l] per eight registers (W[l] is row-major, so each pass reads contiguous rows).
+    /// </summary>
+    UnitLanes,
 }
 
-/// <summary>Chooses each layer's <see cref="LayerStrategy"/> from the sizes alone (a pure function of the model).</summary>
+/// <summary>
+/// Chooses each layer's one-example <see cref="LayerStrategy"/> from the sizes alone (a pure function of the model).
+/// Batches and training always use the runtime's examples-in-lanes kernels (see <see cref="Emit.Strategies"/>).
+/// </summary>
 internal static class LayerPlanner
 {
     public static LayerStrategy[] Plan(NetworkModel model) => Plan(model.LayerSizes.ToArray());
@@ -18,13 +24,6 @@ internal static class LayerPlanner
     /// <summary>The inference plan: layers of at most <see cref="Limits.MaxUnrolledMultiplyAdds"/> unrolled, in order, within the per-network budget.</summary>
     public static LayerStrategy[] Plan(int[] sizes) =>
         Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerNetwork, l => (long)sizes[l - 1] * sizes[l] <= Limits.MaxUnrolledMultiplyAdds);
-
-    /// <summary>
-    /// The training plan: a layer is unrolled in the training method only if <paramref name="inference"/> unrolls it
-    /// and it fits the tighter <see cref="Limits.MaxUnrolledMultiplyAddsPerTrainingMethod"/> budget.
-    /// </summary>
-    public static LayerStrategy[] PlanTraining(int[] sizes, LayerStrategy[] inference) =>
-        Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerTrainingMethod, l => inference[l - 1] == LayerStrategy.Unrolled);
 
     /// <summary>Greedy in layer order: an eligible layer is unrolled while its multiply-adds fit the remaining budget.</summary>
     private static LayerStrategy[] Plan(int[] sizes, long budget, System.Func<int, bool> eligible)
@@ -35,7 +34,7 @@ internal static class LayerPlanner
         {
             long multiplyAdds = (long)sizes[l - 1] * sizes[l];
             bool unroll = eligible(l) && multiplyAdds <= budget;
-            plan[l - 1] = unroll ? LayerStrategy.Unrolled : LayerStrategy.VectorLoop;
+            plan[l - 1] = unroll ? LayerStrategy.Unrolled : LayerStrategy.UnitLanes;
             if (unroll)
             {
                 budget -= multiplyAdds;

@@ -36,12 +36,4 @@ internal static class Limits
 
     /// <summary>The most multiply-adds that one method unrolls across all its layers.</summary>
     public const int MaxUnrolledMultiplyAddsPerNetwork = 1_024;
-
-    /// <summary>
-    /// The most forward multiply-adds that the per-example training method unrolls. Training writes about three
-    /// statements per multiply-add (forward, dW, dA), and measured on .NET 10 a method unrolling 1,024 (58 KB of IL)
-    /// was switched to unoptimised code by the JIT; 512 stays well inside. Layers past the budget use the
-    /// vector-loop code in training even when Forward unrolls them.
-    /// </summary>
-    public const int MaxUnrolledMultiplyAddsPerTrainingMethod = 512;
 }

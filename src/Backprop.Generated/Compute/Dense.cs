@@ -1,0 +1,446 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Generated.Compute;
+
+/// <summary>
+/// The shape of one dense layer as a type: generated code declares one per layer, so a kernel specialised for it
+/// has every trip count and offset as a JIT-time constant.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IDenseLayer
+{
+    /// <summary>n_{l-1}, the rows of W[l].</summary>
+    static abstract int Inputs { get; }
+
+    /// <summary>n_l, the columns of W[l].</summary>
+    static abstract int Units { get; }
+
+    /// <summary>Where W[l] (row-major, n_{l-1} x n_l) starts in the parameters.</summary>
+    static abstract int WeightOffset { get; }
+
+    /// <summary>Where b[l] (n_l values) starts in the parameters.</summary>
+    static abstract int BiasOffset { get; }
+}
+
+/// <summary>
+/// The dense-layer kernels that generated code calls: Z = A W + b with A[l] = g(Z) fused, dA = dZ W^T with g' fused,
+/// and dW += A^T dZ, db += column sums of dZ. Each public method picks the widest accelerated register
+/// (<see cref="Vector512"/>, <see cref="Vector256"/>, <see cref="Vector128"/>, else scalar) with checks the JIT
+/// folds to constants, and runs one specialised copy of the kernel.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Batch kernels work on a block of at most <see cref="BlockRows"/> examples held feature-major ("lanes"):
+/// unit k of example i at <c>k * BlockRows + i</c>, so consecutive examples fill a SIMD register and a layer of any
+/// width keeps every lane busy. Z[l]^T = W[l]^T A[l-1]^T + b[l] is computed in register tiles of 4 units x 2
+/// registers of examples; each step of the inner loop over the n_{l-1} inputs loads two registers of A[l-1] and
+/// broadcasts four consecutive weights of row j of W[l], so W is read in its documented row-major layout.
+/// </para>
+/// <para>
+/// Parameters and lengths are validated by the generated caller; these methods trust them.
+/// </para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static partial class Dense
+{
+    /// <summary>The examples in one block of the batch kernels (a multiple of 2 x 16 lanes, the widest tile).</summary>
+    public const int BlockRows = 64;
+
+    /// <summary>n rounded up to a multiple of 16, the row stride of a row-major dZ block and of the padded gradient sums.</summary>
+    public static int Padded(int units) => (units + 15) & ~15;
+
+    // ------------------------------------------------------------------ one example
+
+    /// <summary>
+    /// One example through one layer: <paramref name="output"/> = g(<paramref name="input"/> W + b), units in SIMD lanes,
+    /// register-blocked 8 registers of units at a time over the rows of W.
+    /// </summary>
+    /// <param name="parameters">All parameters of the network.</param>
+    /// <param name="input">A[l-1] of the example (n_{l-1} values).</param>
+    /// <param name="output">Receives A[l] (n_l values).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ForwardExample<TLayer, TActivation, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> output)
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T x = ref MemoryMarshal.GetReference(input);
+        ref T y = ref MemoryMarshal.GetReference(output);
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            ForwardExample<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ForwardExample<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
+        {
+            ForwardExample<Lanes128<T>, Vector128<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+        else
+        {
+            ForwardExample<Scalar<T>, T, T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ForwardExample<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T y)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int n = TLayer.Units;
+        int c = TOps.Count;
+        ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+        int k = 0;
+
+        // Z[k..k+8c) = b + sum_j x_j W[j, k..k+8c): eight accumulators, one broadcast of x_j per row of W.
+        for (; k + (8 * c) <= n; k += 8 * c)
+        {
+            ref T bk = ref Unsafe.Add(ref b, k);
+            TV z0 = TOps.Load(ref bk), z1 = TOps.Load(ref Unsafe.Add(ref bk, c)), z2 = TOps.Load(ref Unsafe.Add(ref bk, 2 * c)), z3 = TOps.Load(ref Unsafe.Add(ref bk, 3 * c));
+            TV z4 = TOps.Load(ref Unsafe.Add(ref bk, 4 * c)), z5 = TOps.Load(ref Unsafe.Add(ref bk, 5 * c)), z6 = TOps.Load(ref Unsafe.Add(ref bk, 6 * c)), z7 = TOps.Load(ref Unsafe.Add(ref bk, 7 * c));
+            ref T row = ref Unsafe.Add(ref w, k);
+            for (int j = 0; j < TLayer.Inputs; j++)
+            {
+                TV xj = TOps.Broadcast(Unsafe.Add(ref x, j));
+                z0 = TOps.MultiplyAdd(xj, TOps.Load(ref row), z0);
+                z1 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref row, c)), z1);
+                z2 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref row, 2 * c)), z2);
+                z3 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref row, 3 * c)), z3);
+                z4 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref row, 4 * c)), z4);
+                z5 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref row, 5 * c)), z5);
+                z6 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref row, 6 * c)), z6);
+                z7 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref row, 7 * c)), z7);
+                row = ref Unsafe.Add(ref row, n);
+            }
+
+            ref T yk = ref Unsafe.Add(ref y, k);
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z0), ref yk);
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z1), ref Unsafe.Add(ref yk, c));
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z2), ref Unsafe.Add(ref yk, 2 * c));
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z3), ref Unsafe.Add(ref yk, 3 * c));
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z4), ref Unsafe.Add(ref yk, 4 * c));
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z5), ref Unsafe.Add(ref yk, 5 * c));
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z6), ref Unsafe.Add(ref yk, 6 * c));
+            TOps.Store(TActivation.Apply<TOps, TV, T>(z7), ref Unsafe.Add(ref yk, 7 * c));
+        }
+
+        // One register of units at a time.
+        for (; k + c <= n; k += c)
+        {
+            TV z0 = TOps.Load(ref Unsafe.Add(ref b, k));
+            TV z1 = TOps.Zero;
+            ref T row = ref Unsafe.Add(ref w, k);
+            int j = 0;
+            for (; j + 2 <= TLayer.Inputs; j += 2)
+            {
+                z0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref x, j)), TOps.Load(ref row), z0);
+                z1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref x, j + 1)), TOps.Load(ref Unsafe.Add(ref row, n)), z1);
+                row = ref Unsafe.Add(ref row, 2 * n);
+            }
+
+            if (j < TLayer.Inputs)
+            {
+                z0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref x, j)), TOps.Load(ref row), z0);
+            }
+
+            TOps.Store(TActivation.Apply<TOps, TV, T>(TOps.Add(z0, z1)), ref Unsafe.Add(ref y, k));
+        }
+
+        // The units that do not fill a register: one scalar sum each, down column k of W.
+        for (; k < n; k++)
+        {
+            T z = Unsafe.Add(ref b, k);
+            ref T weight = ref Unsafe.Add(ref w, k);
+            for (int j = 0; j < TLayer.Inputs; j++)
+            {
+                z += Unsafe.Add(ref x, j) * weight;
+                weight = ref Unsafe.Add(ref weight, n);
+            }
+
+            Unsafe.Add(ref y, k) = TActivation.Apply<Scalar<T>, T, T>(z);
+        }
+
+        if (TActivation.IsSoftmax)
+        {
+            SoftmaxExample(ref y, n);
+        }
+    }
+
+    /// <summary>softmax over the n values at y, in place: e^(z_k - max z) / sum_j e^(z_j - max z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SoftmaxExample<T>(ref T y, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = y;
+        for (int k = 1; k < n; k++)
+        {
+            max = Scalar<T>.Max(max, Unsafe.Add(ref y, k));
+        }
+
+        T sum = T.Zero;
+        for (int k = 0; k < n; k++)
+        {
+            T e = Scalar<T>.Exp(Unsafe.Add(ref y, k) - max);
+            Unsafe.Add(ref y, k) = e;
+            sum += e;
+        }
+
+        T inverse = T.One / sum;
+        for (int k = 0; k < n; k++)
+        {
+            Unsafe.Add(ref y, k) *= inverse;
+        }
+    }
+
+    // ------------------------------------------------------------------ batch blocks, examples in lanes
+
+    /// <summary>
+    /// Copies rows of a row-major matrix (<paramref name="rows"/> x <paramref name="width"/>) into lanes
+    /// (<paramref name="width"/> x <see cref="BlockRows"/>), zeroing the lanes past the last row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToLanes<T>(ReadOnlySpan<T> source, int width, int rows, Span<T> lanes)
+        where T : unmanaged
+    {
+        ref T s = ref MemoryMarshal.GetReference(source);
+        ref T d = ref MemoryMarshal.GetReference(lanes);
+        for (int i = 0; i < rows; i++)
+        {
+            ref T row = ref Unsafe.Add(ref s, i * width);
+            for (int k = 0; k < width; k++)
+            {
+                Unsafe.Add(ref d, (k * BlockRows) + i) = Unsafe.Add(ref row, k);
+            }
+        }
+
+        if (rows < BlockRows)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                lanes.Slice((k * BlockRows) + rows, BlockRows - rows).Clear();
+            }
+        }
+    }
+
+    /// <summary>The inverse of <see cref="ToLanes{T}"/>: the first <paramref name="rows"/> lanes back to row-major rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FromLanes<T>(ReadOnlySpan<T> lanes, int width, int rows, Span<T> destination)
+        where T : unmanaged
+    {
+        ref T s = ref MemoryMarshal.GetReference(lanes);
+        ref T d = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < rows; i++)
+        {
+            ref T row = ref Unsafe.Add(ref d, i * width);
+            for (int k = 0; k < width; k++)
+            {
+                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * BlockRows) + i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Z[l] and A[l] of a block: Z^T = W^T A[l-1]^T + b broadcast over lanes, A = g(Z), all in lanes.
+    /// </summary>
+    /// <param name="parameters">All parameters of the network.</param>
+    /// <param name="input">A[l-1] of the block in lanes (n_{l-1} x <see cref="BlockRows"/>).</param>
+    /// <param name="z">Receives Z[l] in lanes, or is empty when only A[l] is wanted.</param>
+    /// <param name="output">Receives A[l] in lanes (n_l x <see cref="BlockRows"/>).</param>
+    /// <param name="rows">The examples in the block (1 to <see cref="BlockRows"/>).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ForwardBlock<TLayer, TActivation, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> z, Span<T> output, int rows)
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T x = ref MemoryMarshal.GetReference(input);
+        ref T zr = ref MemoryMarshal.GetReference(z);
+        ref T a = ref MemoryMarshal.GetReference(output);
+        bool keepZ = !z.IsEmpty;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            ForwardBlock<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
+        }
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ForwardBlock<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
+        }
+        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
+        {
+            ForwardBlock<Lanes128<T>, Vector128<T>, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
+        }
+        else
+        {
+            ForwardBlock<Scalar<T>, T, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ForwardBlock<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T z, bool keepZ, ref T a, int rows)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int tile = 2 * TOps.Count;
+        int lanes = (rows + tile - 1) / tile * tile;
+        ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+        for (int i = 0; i < lanes; i += tile)
+        {
+            int k = 0;
+            for (; k + 4 <= TLayer.Units; k += 4)
+            {
+                ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k);
+            }
+
+            for (; k < TLayer.Units; k++)
+            {
+                ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k);
+            }
+        }
+
+        if (TActivation.IsSoftmax)
+        {
+            SoftmaxLanes<TOps, TV, T>(ref a, TLayer.Units, lanes);
+        }
+    }
+
+    /// <summary>Units k..k+3 of lanes i..i+2c: 8 accumulators over the n_{l-1} inputs, then bias-initialised Z, g fused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int c = TOps.Count;
+        int n = TLayer.Units;
+        TV b0 = TOps.Broadcast(Unsafe.Add(ref b, k)), b1 = TOps.Broadcast(Unsafe.Add(ref b, k + 1));
+        TV b2 = TOps.Broadcast(Unsafe.Add(ref b, k + 2)), b3 = TOps.Broadcast(Unsafe.Add(ref b, k + 3));
+        TV z00 = b0, z01 = b0, z10 = b1, z11 = b1, z20 = b2, z21 = b2, z30 = b3, z31 = b3;
+        ref T xj = ref Unsafe.Add(ref x, i);
+        ref T wj = ref Unsafe.Add(ref w, k);
+        for (int j = 0; j < TLayer.Inputs; j++)
+        {
+            TV x0 = TOps.Load(ref xj);
+            TV x1 = TOps.Load(ref Unsafe.Add(ref xj, c));
+            TV w0 = TOps.Broadcast(wj);
+            z00 = TOps.MultiplyAdd(w0, x0, z00);
+            z01 = TOps.MultiplyAdd(w0, x1, z01);
+            TV w1 = TOps.Broadcast(Unsafe.Add(ref wj, 1));
+            z10 = TOps.MultiplyAdd(w1, x0, z10);
+            z11 = TOps.MultiplyAdd(w1, x1, z11);
+            TV w2 = TOps.Broadcast(Unsafe.Add(ref wj, 2));
+            z20 = TOps.MultiplyAdd(w2, x0, z20);
+            z21 = TOps.MultiplyAdd(w2, x1, z21);
+            TV w3 = TOps.Broadcast(Unsafe.Add(ref wj, 3));
+            z30 = TOps.MultiplyAdd(w3, x0, z30);
+            z31 = TOps.MultiplyAdd(w3, x1, z31);
+            xj = ref Unsafe.Add(ref xj, BlockRows);
+            wj = ref Unsafe.Add(ref wj, n);
+        }
+
+        int at = (k * BlockRows) + i;
+        FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at);
+        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + BlockRows);
+        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * BlockRows));
+        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * BlockRows));
+    }
+
+    /// <summary>Unit k of lanes i..i+2c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int c = TOps.Count;
+        TV z0 = TOps.Broadcast(Unsafe.Add(ref b, k));
+        TV z1 = z0;
+        ref T xj = ref Unsafe.Add(ref x, i);
+        ref T wj = ref Unsafe.Add(ref w, k);
+        for (int j = 0; j < TLayer.Inputs; j++)
+        {
+            TV wk = TOps.Broadcast(wj);
+            z0 = TOps.MultiplyAdd(wk, TOps.Load(ref xj), z0);
+            z1 = TOps.MultiplyAdd(wk, TOps.Load(ref Unsafe.Add(ref xj, c)), z1);
+            xj = ref Unsafe.Add(ref xj, BlockRows);
+            wj = ref Unsafe.Add(ref wj, TLayer.Units);
+        }
+
+        FinishForward<TOps, TV, T, TActivation>(z0, z1, ref z, keepZ, ref a, (k * BlockRows) + i);
+    }
+
+    /// <summary>The tile epilogue: keep Z if asked, then A = g(Z) (softmax: Z, normalised after all tiles).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishForward<TOps, TV, T, TActivation>(TV z0, TV z1, ref T z, bool keepZ, ref T a, int at)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TActivation : IActivation
+    {
+        int c = TOps.Count;
+        if (keepZ)
+        {
+            TOps.Store(z0, ref Unsafe.Add(ref z, at));
+            TOps.Store(z1, ref Unsafe.Add(ref z, at + c));
+        }
+
+        TOps.Store(TActivation.Apply<TOps, TV, T>(z0), ref Unsafe.Add(ref a, at));
+        TOps.Store(TActivation.Apply<TOps, TV, T>(z1), ref Unsafe.Add(ref a, at + c));
+    }
+
+    /// <summary>softmax across the n unit rows of each lane, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SoftmaxLanes<TOps, TV, T>(ref T a, int n, int lanes)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < lanes; i += TOps.Count)
+        {
+            ref T column = ref Unsafe.Add(ref a, i);
+            TV max = TOps.Load(ref column);
+            for (int k = 1; k < n; k++)
+            {
+                max = TOps.Max(max, TOps.Load(ref Unsafe.Add(ref column, k * BlockRows)));
+            }
+
+            TV sum = TOps.Zero;
+            for (int k = 0; k < n; k++)
+            {
+                ref T at = ref Unsafe.Add(ref column, k * BlockRows);
+                TV e = TOps.Exp(TOps.Subtract(TOps.Load(ref at), max));
+                TOps.Store(e, ref at);
+                sum = TOps.Add(sum, e);
+            }
+
+            TV inverse = TOps.Divide(TOps.Broadcast(T.One), sum);
+            for (int k = 0; k < n; k++)
+            {
+                ref T at = ref Unsafe.Add(ref column, k * BlockRows);
+                TOps.Store(TOps.Multiply(TOps.Load(ref at), inverse), ref at);
+            }
+        }
+    }
+}
+#endif
