@@ -207,8 +207,12 @@ public class DeclarationFuzzTests
             Assert.True(
                 Math.Abs(actual[k] - expected[k]) <= absolute + (relative * Math.Abs(expected[k])),
                 $"output {k}: {actual[k]} but the reference gives {expected[k]} for {c}");
-            Assert.Equal(actual[k], batch[k]);
-            Assert.Equal(actual[k], batch[expected.Length + k]);
+
+            // ForwardBatch runs other kernels (examples in SIMD lanes): it meets the same tolerance, and both of its rows agree exactly.
+            Assert.True(
+                Math.Abs(batch[k] - expected[k]) <= absolute + (relative * Math.Abs(expected[k])),
+                $"ForwardBatch output {k}: {batch[k]} but the reference gives {expected[k]} for {c}");
+            Assert.Equal(batch[k], batch[expected.Length + k]);
         }
     }
 }
