@@ -197,10 +197,10 @@ public sealed partial class NetworkGenerator
         private static void ReportLoopLayers(Declaration read, List<DiagnosticInfo> diagnostics)
         {
             int[] sizes = read.Sizes;
-            LayerStrategy[] plan = LayerPlanner.Plan(sizes);
+            bool[] tooWide = LayerPlanner.TooWideToUnroll(sizes);
             for (int l = 1; l < sizes.Length; l++)
             {
-                if (plan[l - 1] == LayerStrategy.UnitLanes)
+                if (tooWide[l - 1])
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.LoopStrategy,

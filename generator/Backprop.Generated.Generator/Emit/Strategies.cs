@@ -15,17 +15,41 @@ internal static class Strategies
         ? "one example: straight-line code"
         : $"one example: units in SIMD lanes, 8 registers of units per pass over the {Literals.Int(c.Sizes[l - 1])} rows of W{l}";
 
-    /// <summary>The batch strategy, e.g. "batches: examples in SIMD lanes, 32 tiles of 4 units x 2 registers of examples".</summary>
+    /// <summary>
+    /// The batch strategy, e.g. "batches: examples in SIMD lanes, 21 tiles of 6 units and 1 of 2 units x 2 registers of
+    /// examples, 5 input blocks of at most 157". Mirrors the runtime's Dense.ForwardBlock: tiles of 6 units, then one tile of
+    /// 4, 2 and 1 as the remainder needs; inputs in blocks of at most 160 so a tile's operands stay in L1.
+    /// </summary>
     public static string DescribeBatch(EmitContext c, int l)
     {
         int units = c.Sizes[l];
-        int tiles = units / 4;
-        int single = units % 4;
-        string tileText = tiles == 0
-            ? $"{Literals.Int(single)} tile{(single == 1 ? string.Empty : "s")} of 1 unit"
-            : $"{Literals.Int(tiles)} tile{(tiles == 1 ? string.Empty : "s")} of 4 units" + (single == 0 ? string.Empty : $" and {Literals.Int(single)} of 1 unit");
-        return $"batches: examples in SIMD lanes, {tileText} x 2 registers of examples, a {Literals.Int(c.Sizes[l - 1])}-step inner loop";
+        int inputs = c.Sizes[l - 1];
+        var tiles = new System.Collections.Generic.List<string>();
+        int six = units / 6;
+        int rest = units % 6;
+        if (six > 0)
+        {
+            tiles.Add($"{Literals.Int(six)} tile{(six == 1 ? string.Empty : "s")} of 6 units");
+        }
+
+        foreach (int width in new[] { 4, 2, 1 })
+        {
+            if (rest >= width)
+            {
+                tiles.Add($"1 of {Literals.Int(width)} unit{(width == 1 ? string.Empty : "s")}");
+                rest -= width;
+            }
+        }
+
+        int blocks = (inputs + InputBlock - 1) / InputBlock;
+        string loop = blocks == 1
+            ? $"a {Literals.Int(inputs)}-step inner loop"
+            : $"{Literals.Int(blocks)} input blocks of at most {Literals.Int((inputs + blocks - 1) / blocks)}";
+        return $"batches: examples in SIMD lanes, {string.Join(" and ", tiles)} x 2 registers of examples, {loop}";
     }
+
+    /// <summary>Mirrors the runtime's Dense.InputBlock.</summary>
+    private const int InputBlock = 160;
 
     public static string Describe(EmitContext c, int l) => DescribeExample(c, l) + "; " + DescribeBatch(c, l);
 }

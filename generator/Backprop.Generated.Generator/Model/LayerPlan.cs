@@ -21,9 +21,24 @@ internal static class LayerPlanner
 {
     public static LayerStrategy[] Plan(NetworkModel model) => Plan(model.LayerSizes.ToArray());
 
-    /// <summary>The inference plan: layers of at most <see cref="Limits.MaxUnrolledMultiplyAdds"/> unrolled, in order, within the per-network budget.</summary>
+    /// <summary>
+    /// The one-example plan: a layer is unrolled when it is narrower than one 256-bit register of floats
+    /// (<see cref="Limits.MinUnitsForLanes"/> units: vectorising its units would leave lanes empty) and its
+    /// multiply-adds fit <see cref="Limits.MaxUnrolledMultiplyAdds"/> and the per-network budget; every other layer
+    /// runs the units-in-lanes kernel, which also vectorises its activation.
+    /// </summary>
     public static LayerStrategy[] Plan(int[] sizes) =>
-        Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerNetwork, l => (long)sizes[l - 1] * sizes[l] <= Limits.MaxUnrolledMultiplyAdds);
+        Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerNetwork, l => sizes[l] < Limits.MinUnitsForLanes && (long)sizes[l - 1] * sizes[l] <= Limits.MaxUnrolledMultiplyAdds);
+
+    /// <summary>
+    /// The layers that straight-line code could not hold (BPG012): above <see cref="Limits.MaxUnrolledMultiplyAdds"/>
+    /// multiply-adds, or past the per-network budget, whatever their width.
+    /// </summary>
+    public static bool[] TooWideToUnroll(int[] sizes)
+    {
+        LayerStrategy[] plan = Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerNetwork, l => (long)sizes[l - 1] * sizes[l] <= Limits.MaxUnrolledMultiplyAdds);
+        return System.Array.ConvertAll(plan, s => s == LayerStrategy.UnitLanes);
+    }
 
     /// <summary>Greedy in layer order: an eligible layer is unrolled while its multiply-adds fit the remaining budget.</summary>
     private static LayerStrategy[] Plan(int[] sizes, long budget, System.Func<int, bool> eligible)

@@ -36,4 +36,10 @@ internal static class Limits
 
     /// <summary>The most multiply-adds that one method unrolls across all its layers.</summary>
     public const int MaxUnrolledMultiplyAddsPerNetwork = 1_024;
+
+    /// <summary>
+    /// The narrowest layer whose one-example code vectorises its units: 8 floats fill a 256-bit register.
+    /// Narrower layers (within the unrolling budgets) are straight-line scalar code.
+    /// </summary>
+    public const int MinUnitsForLanes = 8;
 }

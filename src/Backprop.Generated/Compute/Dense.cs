@@ -127,14 +127,14 @@ public static partial class Dense
             }
 
             ref T yk = ref Unsafe.Add(ref y, k);
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z0), ref yk);
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z1), ref Unsafe.Add(ref yk, c));
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z2), ref Unsafe.Add(ref yk, 2 * c));
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z3), ref Unsafe.Add(ref yk, 3 * c));
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z4), ref Unsafe.Add(ref yk, 4 * c));
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z5), ref Unsafe.Add(ref yk, 5 * c));
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z6), ref Unsafe.Add(ref yk, 6 * c));
-            TOps.Store(TActivation.Apply<TOps, TV, T>(z7), ref Unsafe.Add(ref yk, 7 * c));
+            TOps.Store(z0, ref yk);
+            TOps.Store(z1, ref Unsafe.Add(ref yk, c));
+            TOps.Store(z2, ref Unsafe.Add(ref yk, 2 * c));
+            TOps.Store(z3, ref Unsafe.Add(ref yk, 3 * c));
+            TOps.Store(z4, ref Unsafe.Add(ref yk, 4 * c));
+            TOps.Store(z5, ref Unsafe.Add(ref yk, 5 * c));
+            TOps.Store(z6, ref Unsafe.Add(ref yk, 6 * c));
+            TOps.Store(z7, ref Unsafe.Add(ref yk, 7 * c));
         }
 
         // One register of units at a time.
@@ -156,7 +156,7 @@ public static partial class Dense
                 z0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref x, j)), TOps.Load(ref row), z0);
             }
 
-            TOps.Store(TActivation.Apply<TOps, TV, T>(TOps.Add(z0, z1)), ref Unsafe.Add(ref y, k));
+            TOps.Store(TOps.Add(z0, z1), ref Unsafe.Add(ref y, k));
         }
 
         // The units that do not fill a register: one scalar sum each, down column k of W.
@@ -170,12 +170,27 @@ public static partial class Dense
                 weight = ref Unsafe.Add(ref weight, n);
             }
 
-            Unsafe.Add(ref y, k) = TActivation.Apply<Scalar<T>, T, T>(z);
+            Unsafe.Add(ref y, k) = z;
         }
 
+        // A = g(Z), a register at a time, then the units past the last whole register.
         if (TActivation.IsSoftmax)
         {
             SoftmaxExample(ref y, n);
+        }
+        else if (typeof(TActivation) != typeof(Activations.Identity))
+        {
+            int whole = n - (n % c);
+            for (int u = 0; u < whole; u += c)
+            {
+                ref T cell = ref Unsafe.Add(ref y, u);
+                TOps.Store(TActivation.Apply<TOps, TV, T>(TOps.Load(ref cell)), ref cell);
+            }
+
+            for (int u = whole; u < n; u++)
+            {
+                Unsafe.Add(ref y, u) = TActivation.Apply<Scalar<T>, T, T>(Unsafe.Add(ref y, u));
+            }
         }
     }
 
@@ -217,12 +232,15 @@ public static partial class Dense
     {
         ref T s = ref MemoryMarshal.GetReference(source);
         ref T d = ref MemoryMarshal.GetReference(lanes);
-        for (int i = 0; i < rows; i++)
+
+        // Feature by feature: the writes run along a lane row, and the block's rows of X (a few KB) stay in L1 for the reads.
+        for (int k = 0; k < width; k++)
         {
-            ref T row = ref Unsafe.Add(ref s, i * width);
-            for (int k = 0; k < width; k++)
+            ref T lane = ref Unsafe.Add(ref d, k * BlockRows);
+            ref T column = ref Unsafe.Add(ref s, k);
+            for (int i = 0; i < rows; i++)
             {
-                Unsafe.Add(ref d, (k * BlockRows) + i) = Unsafe.Add(ref row, k);
+                Unsafe.Add(ref lane, i) = Unsafe.Add(ref column, i * width);
             }
         }
 
@@ -289,6 +307,12 @@ public static partial class Dense
         }
     }
 
+    /// <summary>
+    /// The most inputs whose A[l-1] slice of one lane tile (2 registers) and W[l] rows stay in a 32 KB L1 cache together:
+    /// wider layers are summed in input blocks of at most this many, parking the partial sums in the output.
+    /// </summary>
+    private const int InputBlock = 160;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ForwardBlock<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T z, bool keepZ, ref T a, int rows)
         where TOps : ILanes<TV, T>
@@ -299,31 +323,53 @@ public static partial class Dense
     {
         int tile = 2 * TOps.Count;
         int lanes = (rows + tile - 1) / tile * tile;
+        int n = TLayer.Units;
+        int blocks = (TLayer.Inputs + InputBlock - 1) / InputBlock;
+        int span = (TLayer.Inputs + blocks - 1) / blocks;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        for (int i = 0; i < lanes; i += tile)
+        for (int j0 = 0; j0 < TLayer.Inputs; j0 += span)
         {
-            int k = 0;
-            for (; k + 4 <= TLayer.Units; k += 4)
+            int count = Math.Min(span, TLayer.Inputs - j0);
+            bool first = j0 == 0;
+            bool last = j0 + count == TLayer.Inputs;
+            for (int i = 0; i < lanes; i += tile)
             {
-                ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k);
-            }
+                // Units in tiles of 6 (12 accumulators), then one tile of 4, 2 or 1 (and 1) for the n mod 6 left.
+                int k = 0;
+                for (; k + 6 <= n; k += 6)
+                {
+                    ForwardTile6<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                }
 
-            for (; k < TLayer.Units; k++)
-            {
-                ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k);
+                if (k + 4 <= n)
+                {
+                    ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                    k += 4;
+                }
+
+                if (k + 2 <= n)
+                {
+                    ForwardTile2<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                    k += 2;
+                }
+
+                if (k < n)
+                {
+                    ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                }
             }
         }
 
         if (TActivation.IsSoftmax)
         {
-            SoftmaxLanes<TOps, TV, T>(ref a, TLayer.Units, lanes);
+            SoftmaxLanes<TOps, TV, T>(ref a, n, lanes);
         }
     }
 
-    /// <summary>Units k..k+3 of lanes i..i+2c: 8 accumulators over the n_{l-1} inputs, then bias-initialised Z, g fused.</summary>
+    /// <summary>Units k..k+5 of lanes i..i+2c over inputs j0..j0+count: 12 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k)
+    private static void ForwardTile6<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -331,13 +377,116 @@ public static partial class Dense
         where TActivation : IActivation
     {
         int c = TOps.Count;
-        int n = TLayer.Units;
-        TV b0 = TOps.Broadcast(Unsafe.Add(ref b, k)), b1 = TOps.Broadcast(Unsafe.Add(ref b, k + 1));
-        TV b2 = TOps.Broadcast(Unsafe.Add(ref b, k + 2)), b3 = TOps.Broadcast(Unsafe.Add(ref b, k + 3));
-        TV z00 = b0, z01 = b0, z10 = b1, z11 = b1, z20 = b2, z21 = b2, z30 = b3, z31 = b3;
-        ref T xj = ref Unsafe.Add(ref x, i);
-        ref T wj = ref Unsafe.Add(ref w, k);
-        for (int j = 0; j < TLayer.Inputs; j++)
+        int at = (k * BlockRows) + i;
+        TV z00, z01, z10, z11, z20, z21, z30, z31, z40, z41, z50, z51;
+        if (first)
+        {
+            z00 = TOps.Broadcast(Unsafe.Add(ref b, k + 0));
+            z01 = z00;
+            z10 = TOps.Broadcast(Unsafe.Add(ref b, k + 1));
+            z11 = z10;
+            z20 = TOps.Broadcast(Unsafe.Add(ref b, k + 2));
+            z21 = z20;
+            z30 = TOps.Broadcast(Unsafe.Add(ref b, k + 3));
+            z31 = z30;
+            z40 = TOps.Broadcast(Unsafe.Add(ref b, k + 4));
+            z41 = z40;
+            z50 = TOps.Broadcast(Unsafe.Add(ref b, k + 5));
+            z51 = z50;
+        }
+        else
+        {
+            // The sums of the earlier input blocks, parked in the output.
+            z00 = TOps.Load(ref Unsafe.Add(ref a, at));
+            z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
+            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows)));
+            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows) + c));
+            z20 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows)));
+            z21 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows) + c));
+            z30 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows)));
+            z31 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows) + c));
+            z40 = TOps.Load(ref Unsafe.Add(ref a, at + (4 * BlockRows)));
+            z41 = TOps.Load(ref Unsafe.Add(ref a, at + (4 * BlockRows) + c));
+            z50 = TOps.Load(ref Unsafe.Add(ref a, at + (5 * BlockRows)));
+            z51 = TOps.Load(ref Unsafe.Add(ref a, at + (5 * BlockRows) + c));
+        }
+
+        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
+        for (int j = 0; j < count; j++)
+        {
+            TV x0 = TOps.Load(ref xj);
+            TV x1 = TOps.Load(ref Unsafe.Add(ref xj, c));
+            TV w0 = TOps.Broadcast(wj);
+            z00 = TOps.MultiplyAdd(w0, x0, z00);
+            z01 = TOps.MultiplyAdd(w0, x1, z01);
+            TV w1 = TOps.Broadcast(Unsafe.Add(ref wj, 1));
+            z10 = TOps.MultiplyAdd(w1, x0, z10);
+            z11 = TOps.MultiplyAdd(w1, x1, z11);
+            TV w2 = TOps.Broadcast(Unsafe.Add(ref wj, 2));
+            z20 = TOps.MultiplyAdd(w2, x0, z20);
+            z21 = TOps.MultiplyAdd(w2, x1, z21);
+            TV w3 = TOps.Broadcast(Unsafe.Add(ref wj, 3));
+            z30 = TOps.MultiplyAdd(w3, x0, z30);
+            z31 = TOps.MultiplyAdd(w3, x1, z31);
+            TV w4 = TOps.Broadcast(Unsafe.Add(ref wj, 4));
+            z40 = TOps.MultiplyAdd(w4, x0, z40);
+            z41 = TOps.MultiplyAdd(w4, x1, z41);
+            TV w5 = TOps.Broadcast(Unsafe.Add(ref wj, 5));
+            z50 = TOps.MultiplyAdd(w5, x0, z50);
+            z51 = TOps.MultiplyAdd(w5, x1, z51);
+            xj = ref Unsafe.Add(ref xj, BlockRows);
+            wj = ref Unsafe.Add(ref wj, TLayer.Units);
+        }
+
+        FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at, last);
+        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z40, z41, ref z, keepZ, ref a, at + (4 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z50, z51, ref z, keepZ, ref a, at + (5 * BlockRows), last);
+        ActivateRows<TOps, TV, T, TActivation>(ref a, at, 6, last);
+    }
+
+    /// <summary>Units k..k+3 of lanes i..i+2c over inputs j0..j0+count: 8 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int c = TOps.Count;
+        int at = (k * BlockRows) + i;
+        TV z00, z01, z10, z11, z20, z21, z30, z31;
+        if (first)
+        {
+            z00 = TOps.Broadcast(Unsafe.Add(ref b, k + 0));
+            z01 = z00;
+            z10 = TOps.Broadcast(Unsafe.Add(ref b, k + 1));
+            z11 = z10;
+            z20 = TOps.Broadcast(Unsafe.Add(ref b, k + 2));
+            z21 = z20;
+            z30 = TOps.Broadcast(Unsafe.Add(ref b, k + 3));
+            z31 = z30;
+        }
+        else
+        {
+            // The sums of the earlier input blocks, parked in the output.
+            z00 = TOps.Load(ref Unsafe.Add(ref a, at));
+            z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
+            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows)));
+            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows) + c));
+            z20 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows)));
+            z21 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows) + c));
+            z30 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows)));
+            z31 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows) + c));
+        }
+
+        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
+        for (int j = 0; j < count; j++)
         {
             TV x0 = TOps.Load(ref xj);
             TV x1 = TOps.Load(ref Unsafe.Add(ref xj, c));
@@ -354,19 +503,19 @@ public static partial class Dense
             z30 = TOps.MultiplyAdd(w3, x0, z30);
             z31 = TOps.MultiplyAdd(w3, x1, z31);
             xj = ref Unsafe.Add(ref xj, BlockRows);
-            wj = ref Unsafe.Add(ref wj, n);
+            wj = ref Unsafe.Add(ref wj, TLayer.Units);
         }
 
-        int at = (k * BlockRows) + i;
-        FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at);
-        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + BlockRows);
-        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * BlockRows));
-        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * BlockRows));
+        FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at, last);
+        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * BlockRows), last);
+        ActivateRows<TOps, TV, T, TActivation>(ref a, at, 4, last);
     }
 
-    /// <summary>Unit k of lanes i..i+2c.</summary>
+    /// <summary>Units k..k+1 of lanes i..i+2c over inputs j0..j0+count: 4 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k)
+    private static void ForwardTile2<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -374,39 +523,144 @@ public static partial class Dense
         where TActivation : IActivation
     {
         int c = TOps.Count;
-        TV z0 = TOps.Broadcast(Unsafe.Add(ref b, k));
-        TV z1 = z0;
-        ref T xj = ref Unsafe.Add(ref x, i);
-        ref T wj = ref Unsafe.Add(ref w, k);
-        for (int j = 0; j < TLayer.Inputs; j++)
+        int at = (k * BlockRows) + i;
+        TV z00, z01, z10, z11;
+        if (first)
         {
-            TV wk = TOps.Broadcast(wj);
-            z0 = TOps.MultiplyAdd(wk, TOps.Load(ref xj), z0);
-            z1 = TOps.MultiplyAdd(wk, TOps.Load(ref Unsafe.Add(ref xj, c)), z1);
+            z00 = TOps.Broadcast(Unsafe.Add(ref b, k + 0));
+            z01 = z00;
+            z10 = TOps.Broadcast(Unsafe.Add(ref b, k + 1));
+            z11 = z10;
+        }
+        else
+        {
+            // The sums of the earlier input blocks, parked in the output.
+            z00 = TOps.Load(ref Unsafe.Add(ref a, at));
+            z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
+            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows)));
+            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows) + c));
+        }
+
+        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
+        for (int j = 0; j < count; j++)
+        {
+            TV x0 = TOps.Load(ref xj);
+            TV x1 = TOps.Load(ref Unsafe.Add(ref xj, c));
+            TV w0 = TOps.Broadcast(wj);
+            z00 = TOps.MultiplyAdd(w0, x0, z00);
+            z01 = TOps.MultiplyAdd(w0, x1, z01);
+            TV w1 = TOps.Broadcast(Unsafe.Add(ref wj, 1));
+            z10 = TOps.MultiplyAdd(w1, x0, z10);
+            z11 = TOps.MultiplyAdd(w1, x1, z11);
             xj = ref Unsafe.Add(ref xj, BlockRows);
             wj = ref Unsafe.Add(ref wj, TLayer.Units);
         }
 
-        FinishForward<TOps, TV, T, TActivation>(z0, z1, ref z, keepZ, ref a, (k * BlockRows) + i);
+        FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at, last);
+        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * BlockRows), last);
+        ActivateRows<TOps, TV, T, TActivation>(ref a, at, 2, last);
     }
 
-    /// <summary>The tile epilogue: keep Z if asked, then A = g(Z) (softmax: Z, normalised after all tiles).</summary>
+    /// <summary>Units k..k+0 of lanes i..i+2c over inputs j0..j0+count: 2 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishForward<TOps, TV, T, TActivation>(TV z0, TV z1, ref T z, bool keepZ, ref T a, int at)
+    private static void ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int c = TOps.Count;
+        int at = (k * BlockRows) + i;
+        TV z00, z01;
+        if (first)
+        {
+            z00 = TOps.Broadcast(Unsafe.Add(ref b, k + 0));
+            z01 = z00;
+        }
+        else
+        {
+            // The sums of the earlier input blocks, parked in the output.
+            z00 = TOps.Load(ref Unsafe.Add(ref a, at));
+            z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
+        }
+
+        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
+        for (int j = 0; j < count; j++)
+        {
+            TV x0 = TOps.Load(ref xj);
+            TV x1 = TOps.Load(ref Unsafe.Add(ref xj, c));
+            TV w0 = TOps.Broadcast(wj);
+            z00 = TOps.MultiplyAdd(w0, x0, z00);
+            z01 = TOps.MultiplyAdd(w0, x1, z01);
+            xj = ref Unsafe.Add(ref xj, BlockRows);
+            wj = ref Unsafe.Add(ref wj, TLayer.Units);
+        }
+
+        FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at, last);
+        ActivateRows<TOps, TV, T, TActivation>(ref a, at, 1, last);
+    }
+
+    /// <summary>
+    /// The tile epilogue: the sums go to the output (after the last input block also to Z, if asked); the activation
+    /// follows in <see cref="ActivateRows"/> while the tile is still in L1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishForward<TOps, TV, T, TActivation>(TV z0, TV z1, ref T z, bool keepZ, ref T a, int at, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
         where TActivation : IActivation
     {
         int c = TOps.Count;
-        if (keepZ)
+        if (keepZ && last)
         {
             TOps.Store(z0, ref Unsafe.Add(ref z, at));
             TOps.Store(z1, ref Unsafe.Add(ref z, at + c));
         }
 
-        TOps.Store(TActivation.Apply<TOps, TV, T>(z0), ref Unsafe.Add(ref a, at));
-        TOps.Store(TActivation.Apply<TOps, TV, T>(z1), ref Unsafe.Add(ref a, at + c));
+        TOps.Store(z0, ref Unsafe.Add(ref a, at));
+        TOps.Store(z1, ref Unsafe.Add(ref a, at + c));
+    }
+
+    /// <summary>
+    /// A = g(Z) in place for the <paramref name="units"/> rows of one tile (2 registers each), after the last input block.
+    /// One loop, so g is inlined once however many tiles there are (softmax: left to <see cref="SoftmaxLanes"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ActivateRows<TOps, TV, T, TActivation>(ref T a, int at, int units, bool last)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TActivation : IActivation
+    {
+        if (!last || TActivation.IsSoftmax || typeof(TActivation) == typeof(Activations.Identity))
+        {
+            return;
+        }
+
+        ActivateRowsCore<TOps, TV, T, TActivation>(ref a, at, units);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ActivateRowsCore<TOps, TV, T, TActivation>(ref T a, int at, int units)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TActivation : IActivation
+    {
+        int c = TOps.Count;
+        for (int u = 0; u < units; u++)
+        {
+            ref T row = ref Unsafe.Add(ref a, at + (u * BlockRows));
+            for (int v = 0; v < 2 * c; v += c)
+            {
+                ref T cell = ref Unsafe.Add(ref row, v);
+                TOps.Store(TActivation.Apply<TOps, TV, T>(TOps.Load(ref cell)), ref cell);
+            }
+        }
     }
 
     /// <summary>softmax across the n unit rows of each lane, in place.</summary>
