@@ -15,7 +15,7 @@ namespace Backprop.Generated;
 /// </summary>
 /// <remarks>
 /// The weight decay here is L2 added to the gradient, so Adam's scaling shrinks it; <see cref="AdamW"/> decouples it
-/// (Loshchilov and Hutter), which is what PyTorch and Keras users usually mean by "Adam with weight decay".
+/// (Loshchilov and Hutter), as <c>torch.optim.AdamW</c> does.
 /// </remarks>
 public sealed class Adam : IOptimizer
 {

@@ -11,7 +11,7 @@ public interface IOptimizer
     /// <summary>
     /// lr, the learning rate the next <see cref="Step(Span{float}, ReadOnlySpan{float})"/> uses: the constructor's
     /// value until a <see cref="LearningRateSchedule"/> (or the caller) sets another, as PyTorch's schedulers set a
-    /// parameter group's <c>lr</c>. Must be finite and &gt; 0 (0 is allowed, to pause updates).
+    /// parameter group's <c>lr</c>. Must be finite and &gt;= 0 (0 pauses the updates).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value.</exception>
     double LearningRate { get; set; }

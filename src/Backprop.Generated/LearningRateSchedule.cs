@@ -263,7 +263,7 @@ public enum PlateauThreshold
 }
 
 /// <summary>
-/// PyTorch's <c>ReduceLROnPlateau</c> in <c>mode='min'</c> (Keras's <c>ReduceLROnPlateau</c> on a loss): when the loss
+/// PyTorch's <c>ReduceLROnPlateau</c> in <c>mode='min'</c>: when the loss
 /// passed to <see cref="Observe"/> has not improved on the best for more than <c>patience</c> epochs, the rate is
 /// multiplied by <c>factor</c> (not below <c>minRate</c>, and only if it falls by more than <c>eps</c>), then
 /// <c>cooldown</c> epochs pass before counting again. It scales an inner schedule (constant lr_0 by default).
