@@ -91,6 +91,7 @@ public sealed partial class NetworkGenerator
             var sizes = new int[count + 1];
             var activations = new ActivationKind?[count];
             var sizeLocations = new LocationInfo?[count + 1];
+            var dropout = new double[count];
             LossKind loss = LossKind.MeanSquaredError;
             PrecisionKind precision = PrecisionKind.Single;
             int lossLayer = 0;
@@ -148,6 +149,7 @@ public sealed partial class NetworkGenerator
                 Dictionary<string, TypedConstant> named = NamedArguments(attribute);
                 valid &= TryReadNetworkOption(named, "Loss", l, attributeSyntax, ref lossLayer, ref loss, diagnostics);
                 valid &= TryReadNetworkOption(named, "Precision", l, attributeSyntax, ref precisionLayer, ref precision, diagnostics);
+                valid &= TryReadDropout(named, attributeSyntax, l, onOutputLayer: l == count, diagnostics, out dropout[i]);
             }
 
             if (!valid)
@@ -170,7 +172,8 @@ public sealed partial class NetworkGenerator
                 SizeLocation: i => sizeLocations[i] ?? first,
                 LayerLocation: l => LocationInfo.From(syntax[l - 1]) ?? first,
                 LossLocation: lossLocation ?? first,
-                WholeLocation: first);
+                WholeLocation: first,
+                Dropout: dropout);
             return true;
         }
 

@@ -27,6 +27,7 @@ public sealed partial class NetworkGenerator
         /// <param name="LayerLocation">Where layer l (1-based) is declared.</param>
         /// <param name="LossLocation">Where the loss is chosen (or the declaration, when it is the default).</param>
         /// <param name="WholeLocation">The whole declaration, for problems of the network as a whole.</param>
+        /// <param name="Dropout">The validated dropout rate p of layers 1..L (0 for none).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -35,7 +36,8 @@ public sealed partial class NetworkGenerator
             Func<int, LocationInfo?> SizeLocation,
             Func<int, LocationInfo?> LayerLocation,
             LocationInfo? LossLocation,
-            LocationInfo? WholeLocation);
+            LocationInfo? WholeLocation,
+            double[] Dropout);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
@@ -56,10 +58,52 @@ public sealed partial class NetworkGenerator
                 new EquatableArray<ActivationKind>(read.Activations),
                 read.Loss,
                 read.Precision,
-                form);
+                form,
+                DropoutLiterals(read.Dropout));
 
             ReportLoopLayers(read, diagnostics);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), GetEndpoint(type, model));
+        }
+
+        /// <summary>The rates as round-trip invariant literals, or an empty array when no layer drops out (so such models equal those of before dropout existed).</summary>
+        private static EquatableArray<string> DropoutLiterals(double[] rates) =>
+            rates.All(p => p == 0)
+                ? new EquatableArray<string>(System.Array.Empty<string>())
+                : new EquatableArray<string>(rates.Select(p => p == 0 ? "0" : p.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+
+        /// <summary>
+        /// Reads a <c>Dropout</c> named argument: BPG013 unless 0 &lt;= p &lt; 1, BPG014 when it is above 0 and
+        /// <paramref name="onOutputLayer"/> (it would apply to layer <paramref name="outputLayer"/> = L).
+        /// </summary>
+        private static bool TryReadDropout(Dictionary<string, TypedConstant> named, AttributeSyntax? syntax, int outputLayer, bool onOutputLayer, List<DiagnosticInfo> diagnostics, out double rate)
+        {
+            rate = 0;
+            if (!named.TryGetValue("Dropout", out TypedConstant argument))
+            {
+                return true;
+            }
+
+            // A non-constant or mistyped value is the compiler's error.
+            if (argument.Value is not double value)
+            {
+                return false;
+            }
+
+            LocationInfo? location = NamedLocation(syntax, "Dropout") ?? LocationInfo.From(syntax);
+            if (!(value >= 0 && value < 1))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutRateOutOfRange, location, value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+                return false;
+            }
+
+            if (value > 0 && onOutputLayer)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutOnOutputLayer, location, value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), outputLayer));
+                return false;
+            }
+
+            rate = value;
+            return true;
         }
 
         private static ParseResult Result(NetworkModel? model, List<DiagnosticInfo> diagnostics) =>

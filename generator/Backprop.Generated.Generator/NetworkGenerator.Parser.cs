@@ -114,6 +114,9 @@ public sealed partial class NetworkGenerator
             valid &= TryReadEnum(named, "Loss", syntax, diagnostics, ref loss);
             valid &= TryReadEnum(named, "Precision", syntax, diagnostics, ref precision);
 
+            // Dropout applies to the hidden layers 1..L-1; with L = 1 the only layer is the output layer.
+            valid &= TryReadDropout(named, syntax, sizes.Length - 1, onOutputLayer: sizes.Length == 2, diagnostics, out double dropout);
+
             ActivationKind[]? perLayer = null;
             if (named.TryGetValue("Activations", out TypedConstant activationsArgument) && !activationsArgument.IsNull)
             {
@@ -167,7 +170,8 @@ public sealed partial class NetworkGenerator
                 SizeLocation: i => SizeLocation(syntax, i, sizes.Length) ?? attributeLocation,
                 LayerLocation: _ => attributeLocation,
                 LossLocation: NamedLocation(syntax, "Loss") ?? attributeLocation,
-                WholeLocation: attributeLocation);
+                WholeLocation: attributeLocation,
+                Dropout: Enumerable.Range(1, layers).Select(l => l < layers ? dropout : 0).ToArray());
             return true;
         }
 

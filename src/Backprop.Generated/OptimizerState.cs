@@ -59,3 +59,42 @@ internal struct OptimizerState
         }
     }
 }
+
+/// <summary>Argument checks shared by the optimizers.</summary>
+internal static class OptimizerArguments
+{
+    public static double LearningRate(double value, string name, bool allowZero)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value) || value < 0 || (!allowZero && value == 0))
+        {
+            throw new ArgumentOutOfRangeException(name, value, allowZero
+                ? "The learning rate must be a finite number >= 0."
+                : "The learning rate must be a finite number greater than zero.");
+        }
+
+        return value;
+    }
+
+    public static double NonNegative(double value, string name, string what)
+    {
+        if (!(value >= 0) || double.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{what} must be a finite number >= 0.");
+        }
+
+        return value;
+    }
+
+    public static double UnitInterval(double value, string name)
+    {
+        if (!(value >= 0 && value < 1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Checks that a weight-decay mask was built for <paramref name="length"/> parameters.</summary>
+    public static void CheckMask(ParameterMask? mask, int length) => mask?.CheckLength(length);
+}

@@ -6,7 +6,7 @@ namespace Backprop.Generated;
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, with
 /// exactly PyTorch's <c>torch.optim.SGD</c> update rule:
 /// <code>
-/// g = grad + weight_decay * theta
+/// g = grad + weight_decay * theta                  (weight_decay on every parameter, or on decayMask's)
 /// if momentum != 0:
 ///     buf = g                                      (first step)
 ///     buf = momentum * buf + (1 - dampening) * g   (later steps)
@@ -14,33 +14,30 @@ namespace Backprop.Generated;
 /// theta = theta - lr * g
 /// </code>
 /// </summary>
+/// <remarks>
+/// <c>weightDecay</c> applies to every parameter, biases included, as PyTorch's does by default. To decay the
+/// weights only (PyTorch's two parameter groups), pass <c>decayMask: ParameterMask.Weights(Net.LayerSizes)</c>.
+/// For scikit-learn's <c>alpha</c> (a penalty alpha/(2m) sum ||W[l]||^2 in the cost, weights only) use
+/// <see cref="TrainingOptions.L2"/> instead: for SGD without momentum, weightDecay = alpha/m on the weights takes the
+/// same step but leaves the penalty out of the reported cost.
+/// </remarks>
 public sealed class Sgd : IOptimizer
 {
     private OptimizerState _buffer;
+    private double _learningRate;
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="learningRate">lr &gt; 0.</param>
     /// <param name="momentum">The momentum factor (0 for plain SGD).</param>
     /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0 and dampening 0, as in PyTorch).</param>
     /// <param name="dampening">Dampening of the momentum.</param>
-    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
-    public Sgd(double learningRate, double momentum = 0, bool nesterov = false, double dampening = 0, double weightDecay = 0)
+    /// <param name="weightDecay">L2 penalty coefficient added to the gradient, weight_decay * theta.</param>
+    /// <param name="decayMask">The parameters <paramref name="weightDecay"/> applies to; null (the default) for all of them.</param>
+    public Sgd(double learningRate, double momentum = 0, bool nesterov = false, double dampening = 0, double weightDecay = 0, ParameterMask? decayMask = null)
     {
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a finite number greater than zero.");
-        }
-
-        if (!(momentum >= 0) || double.IsInfinity(momentum))
-        {
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "The momentum must be a finite number >= 0.");
-        }
-
-        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
-        {
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "The weight decay must be a finite number >= 0.");
-        }
-
+        _learningRate = OptimizerArguments.LearningRate(learningRate, nameof(learningRate), allowZero: false);
+        OptimizerArguments.NonNegative(momentum, nameof(momentum), "The momentum");
+        OptimizerArguments.NonNegative(weightDecay, nameof(weightDecay), "The weight decay");
         if (double.IsNaN(dampening) || double.IsInfinity(dampening))
         {
             throw new ArgumentOutOfRangeException(nameof(dampening), dampening, "The dampening must be a finite number.");
@@ -51,15 +48,19 @@ public sealed class Sgd : IOptimizer
             throw new ArgumentException("Nesterov momentum requires a momentum > 0 and zero dampening.", nameof(nesterov));
         }
 
-        LearningRate = learningRate;
         Momentum = momentum;
         Nesterov = nesterov;
         Dampening = dampening;
         WeightDecay = weightDecay;
+        DecayMask = decayMask;
     }
 
-    /// <summary>lr.</summary>
-    public double LearningRate { get; }
+    /// <inheritdoc/>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerArguments.LearningRate(value, nameof(value), allowZero: true);
+    }
 
     /// <summary>The momentum factor.</summary>
     public double Momentum { get; }
@@ -70,20 +71,26 @@ public sealed class Sgd : IOptimizer
     /// <summary>The dampening of the momentum.</summary>
     public double Dampening { get; }
 
-    /// <summary>The L2 weight decay.</summary>
+    /// <summary>The L2 weight decay coefficient.</summary>
     public double WeightDecay { get; }
+
+    /// <summary>The parameters the weight decay applies to; null for all.</summary>
+    public ParameterMask? DecayMask { get; }
 
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         OptimizerState.CheckLengths(parameters.Length, gradients.Length);
+        OptimizerArguments.CheckMask(DecayMask, parameters.Length);
+        ParameterMask? mask = DecayMask;
         float lr = (float)LearningRate;
         float decay = (float)WeightDecay;
         if (Momentum == 0)
         {
             for (int q = 0; q < parameters.Length; q++)
             {
-                float g = gradients[q] + (decay * parameters[q]);
+                float d = mask is null || mask[q] ? decay : 0f;
+                float g = gradients[q] + (d * parameters[q]);
                 parameters[q] -= lr * g;
             }
 
@@ -96,7 +103,8 @@ public sealed class Sgd : IOptimizer
         float keep = (float)(1 - Dampening);
         for (int q = 0; q < parameters.Length; q++)
         {
-            float g = gradients[q] + (decay * parameters[q]);
+            float d = mask is null || mask[q] ? decay : 0f;
+            float g = gradients[q] + (d * parameters[q]);
             float b = first ? g : (momentum * buffer[q]) + (keep * g);
             buffer[q] = b;
             g = Nesterov ? g + (momentum * b) : b;
@@ -108,13 +116,16 @@ public sealed class Sgd : IOptimizer
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradients)
     {
         OptimizerState.CheckLengths(parameters.Length, gradients.Length);
+        OptimizerArguments.CheckMask(DecayMask, parameters.Length);
+        ParameterMask? mask = DecayMask;
         double lr = LearningRate;
         double decay = WeightDecay;
         if (Momentum == 0)
         {
             for (int q = 0; q < parameters.Length; q++)
             {
-                double g = gradients[q] + (decay * parameters[q]);
+                double d = mask is null || mask[q] ? decay : 0d;
+                double g = gradients[q] + (d * parameters[q]);
                 parameters[q] -= lr * g;
             }
 
@@ -127,7 +138,8 @@ public sealed class Sgd : IOptimizer
         double keep = 1 - Dampening;
         for (int q = 0; q < parameters.Length; q++)
         {
-            double g = gradients[q] + (decay * parameters[q]);
+            double d = mask is null || mask[q] ? decay : 0d;
+            double g = gradients[q] + (d * parameters[q]);
             double b = first ? g : (momentum * buffer[q]) + (keep * g);
             buffer[q] = b;
             g = Nesterov ? g + (momentum * b) : b;

@@ -11,8 +11,10 @@ public static class Trainer
     /// Trains <paramref name="network"/> for <paramref name="epochs"/> passes over the data set, one
     /// <c>TrainStep</c> per mini-batch of <paramref name="batchSize"/> rows (the last batch of an epoch may be
     /// smaller). The rows are shuffled at the start of every epoch by a <see cref="SplitMix64"/> stream seeded
-    /// with <paramref name="seed"/>, so a run is reproducible. After the two batch buffers and the row order
-    /// (allocated once per call), no step allocates.
+    /// with <paramref name="seed"/>, so a run is reproducible. Each step is a <see cref="TrainingStep{T}"/> with
+    /// <paramref name="options"/> (L2 penalty, gradient clipping); before each epoch the options' schedule sets the
+    /// optimizer's learning rate (with epoch x n examples seen), and after it the schedule observes the epoch's loss.
+    /// After the batch buffers, the gradient buffer and the row order (allocated once per call), no step allocates.
     /// </summary>
     /// <typeparam name="T">float or double, the network's precision.</typeparam>
     /// <param name="network">The network; its parameters are updated in place.</param>
@@ -25,7 +27,8 @@ public static class Trainer
     /// <param name="shuffle">Whether to shuffle the rows every epoch (otherwise they are taken in order).</param>
     /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch.</param>
     /// <param name="cancellationToken">Checked before every step; the parameters keep the completed steps.</param>
-    /// <returns>The mean loss of each epoch (see <see cref="EpochProgress.Loss"/>).</returns>
+    /// <param name="options">L2 penalty, gradient clipping and learning-rate schedule; null for none.</param>
+    /// <returns>The mean loss of each epoch, L2 penalty included (see <see cref="EpochProgress.Loss"/>).</returns>
     /// <exception cref="ArgumentException">The data set's shapes do not match the network or are empty.</exception>
     /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite; the parameters are those before that step.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -39,7 +42,8 @@ public static class Trainer
         int seed = 0,
         bool shuffle = true,
         IProgress<EpochProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        TrainingOptions? options = null)
         where T : unmanaged
     {
         if (network is null)
@@ -77,11 +81,14 @@ public static class Trainer
             order[i] = i;
         }
 
+        var step = new TrainingStep<T>(network, optimizer, options);
+        LearningRateSchedule? schedule = options?.Schedule;
         var history = new double[epochs];
         SplitMix64 random = Initialization.CreateStream(seed);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             long started = Stopwatch.GetTimestamp();
+            double learningRate = schedule is null ? optimizer.LearningRate : schedule.Apply(optimizer, epoch, (long)epoch * n);
             if (shuffle)
             {
                 // Fisher-Yates, driven by the integer stream: the same order on every platform.
@@ -117,12 +124,13 @@ public static class Trainer
                     y = targets.Slice(start * outputSize, m * outputSize);
                 }
 
-                total += Scalar.ToDouble(network.TrainStep(x, y, optimizer)) * m;
+                total += step.Run(x, y).Cost * m;
             }
 
             history[epoch] = total / n;
+            schedule?.Observe(history[epoch]);
             long elapsedTicks = Stopwatch.GetTimestamp() - started;
-            progress?.Report(new EpochProgress(epoch + 1, epochs, history[epoch], TimeSpan.FromTicks((long)(elapsedTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)))));
+            progress?.Report(new EpochProgress(epoch + 1, epochs, history[epoch], TimeSpan.FromTicks((long)(elapsedTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))), learningRate));
         }
 
         return history;

@@ -1,3 +1,4 @@
+using System.Linq;
 using Backprop.Generated.Generator.Helpers;
 
 namespace Backprop.Generated.Generator.Model;
@@ -15,6 +16,10 @@ namespace Backprop.Generated.Generator.Model;
 /// <param name="Loss">The training loss.</param>
 /// <param name="Precision">The floating-point type.</param>
 /// <param name="Form">Which attribute declared the network; only the generated header comment names it.</param>
+/// <param name="Dropout">
+/// The dropout rate p of layers 1..L (index 0 is layer 1) as round-trip invariant-culture literals ("0" for none, always
+/// "0" for layer L), or empty when the declaration sets no dropout. Validated: 0 &lt;= p &lt; 1.
+/// </param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<TypeHeader> ContainingTypes,
@@ -24,8 +29,12 @@ internal sealed record NetworkModel(
     EquatableArray<ActivationKind> Activations,
     LossKind Loss,
     PrecisionKind Precision,
-    DeclarationForm Form = DeclarationForm.Network)
+    DeclarationForm Form = DeclarationForm.Network,
+    EquatableArray<string> Dropout = default)
 {
+    /// <summary>Whether any layer has a dropout rate above 0 (training must then draw masks).</summary>
+    public bool HasDropout => Dropout.Any(rate => rate != "0");
+
     /// <summary>L, the number of layers with weights.</summary>
     public int LayerCount => LayerSizes.Length - 1;
 
