@@ -34,6 +34,7 @@ public sealed unsafe class TiledMlp
     private readonly float*[] _b;
     private readonly float*[] _a;
     private readonly float*[] _dz;
+    private readonly System.Collections.Generic.List<float[]> _storage = new();
 
     /// <summary>Copies <paramref name="parameters"/> (the generated layout) into padded buffers.</summary>
     public TiledMlp(Workload workload, ReadOnlySpan<float> parameters, int maxBatch)
@@ -315,10 +316,11 @@ public sealed unsafe class TiledMlp
         }
     }
 
-    private static float* Allocate(int length)
+    private float* Allocate(int length)
     {
-        // Pinned for the life of the process (the benchmark's instances live that long); 32-byte aligned.
+        // On the pinned object heap (never moved; kept alive by _storage for the life of this instance); 32-byte aligned.
         float[] array = GC.AllocateArray<float>(length + 8, pinned: true);
+        _storage.Add(array);
         nint address = (nint)Unsafe.AsPointer(ref array[0]);
         return (float*)((address + 31) & ~(nint)31);
     }
