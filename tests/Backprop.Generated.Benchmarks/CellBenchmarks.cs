@@ -55,6 +55,23 @@ public abstract class CellBenchmarks
     [GlobalCleanup]
     public void Cleanup() => OnnxPeer.Dispose();
 
+    /// <summary>Every benchmark of this class as (category: peer, action), for <see cref="QuickTiming"/>.</summary>
+    public (string Name, Action Action)[] Cells() => new (string, Action)[]
+    {
+        ($"{Forward}: Generated", GeneratedForward), ($"{Forward}: Tiled", Tiled_Forward), ($"{Forward}: TensorPrimitives", Primitives_Forward),
+        ($"{Forward}: OnnxRuntime", Onnx_Forward), ($"{Forward}: ArrayMlp", Array_Forward),
+        ($"{ForwardBatch}: Generated", GeneratedForwardBatch), ($"{ForwardBatch}: Tiled", Tiled_ForwardBatch), ($"{ForwardBatch}: TensorPrimitives", Primitives_ForwardBatch),
+        ($"{ForwardBatch}: OnnxRuntime", Onnx_ForwardBatch), ($"{ForwardBatch}: ArrayMlp", Array_ForwardBatch),
+        ($"{TrainStep}: Generated", () => GeneratedTrainStep()), ($"{TrainStep}: Tiled", () => Tiled_TrainStep()),
+        ($"{TrainStep}: TensorPrimitives", () => Primitives_TrainStep()), ($"{TrainStep}: ArrayMlp", () => Array_TrainStep()),
+    };
+
+    protected abstract void GeneratedForward();
+
+    protected abstract void GeneratedForwardBatch();
+
+    protected abstract float GeneratedTrainStep();
+
     [Benchmark(Description = "Tiled (hand-written)")]
     [BenchmarkCategory(Forward)]
     public void Tiled_Forward() => TiledPeer.Forward(X1, Y1);
@@ -108,6 +125,12 @@ public class W1Benchmarks : CellBenchmarks
 
     protected override INetwork<float> Generated => _net;
 
+    protected override void GeneratedForward() => Generated_Forward();
+
+    protected override void GeneratedForwardBatch() => Generated_ForwardBatch();
+
+    protected override float GeneratedTrainStep() => Generated_TrainStep();
+
     [Benchmark(Baseline = true, Description = "Generated")]
     [BenchmarkCategory(Forward)]
     public void Generated_Forward() => _net.Forward(X1, Y1);
@@ -128,6 +151,12 @@ public class W2Benchmarks : CellBenchmarks
     public override Workload Workload => Workloads.W2;
 
     protected override INetwork<float> Generated => _net;
+
+    protected override void GeneratedForward() => Generated_Forward();
+
+    protected override void GeneratedForwardBatch() => Generated_ForwardBatch();
+
+    protected override float GeneratedTrainStep() => Generated_TrainStep();
 
     [Benchmark(Baseline = true, Description = "Generated")]
     [BenchmarkCategory(Forward)]
@@ -150,6 +179,12 @@ public class W3Benchmarks : CellBenchmarks
 
     protected override INetwork<float> Generated => _net;
 
+    protected override void GeneratedForward() => Generated_Forward();
+
+    protected override void GeneratedForwardBatch() => Generated_ForwardBatch();
+
+    protected override float GeneratedTrainStep() => Generated_TrainStep();
+
     [Benchmark(Baseline = true, Description = "Generated")]
     [BenchmarkCategory(Forward)]
     public void Generated_Forward() => _net.Forward(X1, Y1);
@@ -170,6 +205,12 @@ public class W4Benchmarks : CellBenchmarks
     public override Workload Workload => Workloads.W4;
 
     protected override INetwork<float> Generated => _net;
+
+    protected override void GeneratedForward() => Generated_Forward();
+
+    protected override void GeneratedForwardBatch() => Generated_ForwardBatch();
+
+    protected override float GeneratedTrainStep() => Generated_TrainStep();
 
     [Benchmark(Baseline = true, Description = "Generated")]
     [BenchmarkCategory(Forward)]

@@ -13,6 +13,7 @@ using Perfolizer.Horology;
 
 // Modes (see docs/benchmarks.md; run.sh runs --peak, --verify and the benchmarks pinned to one core):
 //   --verify                 every peer against ArrayMlp on every cell (max abs differences), exit code 1 on a mismatch
+//   --quick                  a rough Stopwatch timing of every cell (development only)
 //   --peak                   the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS      trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                            and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -20,6 +21,13 @@ using Perfolizer.Horology;
 if (args.Length > 0 && args[0] == "--verify")
 {
     return Verify.Run();
+}
+
+if (args.Length > 0 && args[0] == "--quick")
+{
+    PrintPeak(PeakProbe.Measure());
+    QuickTiming.Run();
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "--peak")
@@ -103,7 +111,7 @@ internal static class CellTable
             {
                 (string workload, string cell, long multiplyAdds) = Describe(group.Key.Type, group.Key.Category);
                 var peers = group.ToDictionary(
-                    r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo,
+                    r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
                     r => (r.ResultStatistics!.Median, r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? -1));
                 rows.Add((workload, cell, 2 * multiplyAdds, peers));
             }
