@@ -66,15 +66,27 @@ public static class Verify
         onnx.RunBatch();
         ok &= Report("ForwardBatch", "OnnxRuntime", onnx.BatchOutput, batchReference, OutputTolerance);
 
+        // Two steps: the full batch of 64, then 61 rows (a partial block of 4 and of 8 rows), each step's change compared.
         float lr = 0.1f;
-        float costReference = array.TrainStep(x, y, lr);
-        float[] stepReference = Step(theta, t => array.CopyParametersTo(t));
-        float cost = generated.TrainStep(x, y, new Sgd(lr));
-        ok &= ReportStep("Generated", Step(theta, t => generated.Parameters.CopyTo(t)), stepReference, cost, costReference);
-        cost = tiled.TrainStep(x, y, lr);
-        ok &= ReportStep("Tiled", Step(theta, t => tiled.CopyParametersTo(t)), stepReference, cost, costReference);
-        cost = primitives.TrainStep(x, y, lr);
-        ok &= ReportStep("TensorPrimitives", Step(theta, t => primitives.CopyParametersTo(t)), stepReference, cost, costReference);
+        foreach (int rows in new[] { m, m - 3 })
+        {
+            float[] xs = x.AsSpan(0, rows * n0).ToArray(), ys = y.AsSpan(0, rows * nL).ToArray();
+            float[] before = new float[theta.Length];
+            array.CopyParametersTo(before);
+            float costReference = array.TrainStep(xs, ys, lr);
+            float[] stepReference = Step(before, t => array.CopyParametersTo(t));
+            Console.WriteLine($"  TrainStep m={rows}");
+            generated.Parameters.CopyTo(before);
+            float cost = generated.TrainStep(xs, ys, new Sgd(lr));
+            ok &= ReportStep("Generated", Step(before, t => generated.Parameters.CopyTo(t)), stepReference, cost, costReference);
+            tiled.CopyParametersTo(before);
+            cost = tiled.TrainStep(xs, ys, lr);
+            ok &= ReportStep("Tiled", Step(before, t => tiled.CopyParametersTo(t)), stepReference, cost, costReference);
+            primitives.CopyParametersTo(before);
+            cost = primitives.TrainStep(xs, ys, lr);
+            ok &= ReportStep("TensorPrimitives", Step(before, t => primitives.CopyParametersTo(t)), stepReference, cost, costReference);
+        }
+
         return ok;
     }
 
