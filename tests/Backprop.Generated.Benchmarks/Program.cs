@@ -13,7 +13,7 @@ using Perfolizer.Horology;
 
 // Modes (see docs/benchmarks.md; run.sh runs --peak, --verify and the benchmarks pinned to one core):
 //   --verify                 every peer against ArrayMlp on every cell (max abs differences), exit code 1 on a mismatch
-//   --quick                  a rough Stopwatch timing of every cell (development only)
+//   --quick [WORKLOAD]       a rough Stopwatch timing of every cell (development only)
 //   --peak                   the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS      trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                            and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "--verify")
 if (args.Length > 0 && args[0] == "--quick")
 {
     PrintPeak(PeakProbe.Measure());
-    QuickTiming.Run();
+    QuickTiming.Run(args.Length > 1 ? args[1] : string.Empty);
     return 0;
 }
 
@@ -47,8 +47,10 @@ IConfig config = DefaultConfig.Instance;
 if (!args.Contains("--job"))
 {
     // Short and stable enough for ratios on a shared 2-core machine: one process per benchmark, 3 warm-up and
-    // 7 measured iterations of about 100 ms each.
+    // 7 measured iterations of about 100 ms each, tiered compilation off (fully optimised code from the first call;
+    // under load the tier-1 background JIT can starve and leave tier-0 code measured).
     config = config.AddJob(Job.Default
+        .WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TieredCompilation", "0"))
         .WithLaunchCount(1)
         .WithWarmupCount(3)
         .WithIterationCount(7)

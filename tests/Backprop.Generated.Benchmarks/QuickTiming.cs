@@ -8,10 +8,15 @@ using Backprop.Generated;
 /// </summary>
 public static class QuickTiming
 {
-    public static void Run()
+    public static void Run(string filter)
     {
         foreach (CellBenchmarks bench in new CellBenchmarks[] { new W1Benchmarks(), new W2Benchmarks(), new W3Benchmarks(), new W4Benchmarks() })
         {
+            if (!bench.Workload.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             bench.Setup();
             foreach ((string name, Action action) in bench.Cells())
             {

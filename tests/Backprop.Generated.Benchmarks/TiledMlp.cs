@@ -111,7 +111,7 @@ public sealed unsafe partial class TiledMlp
         {
             if (_lanes)
             {
-                ForwardBatchLanes(x, 1, output);
+                ForwardOneNarrow(x, output);
                 return;
             }
 
