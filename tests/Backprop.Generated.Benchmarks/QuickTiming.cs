@@ -29,7 +29,12 @@ public static class QuickTiming
 
     private static double Time(Action action)
     {
-        long calls = 1;
+        for (int i = 0; i < 100; i++)
+        {
+            action();
+        }
+
+        long calls = 16;
         while (true)
         {
             long start = Stopwatch.GetTimestamp();

@@ -126,55 +126,6 @@ public sealed unsafe partial class TiledMlp
         }
     }
 
-    /// <summary>One example of a narrow network: plain scalar loops (a vector would hold one useful lane).</summary>
-    private void ForwardOneNarrow(float* x, Span<float> output)
-    {
-        for (int l = 1; l <= _layers; l++)
-        {
-            int nPrev = _n[l - 1], n = _n[l], np = _np[l];
-            float* aPrev = l == 1 ? x : _a[l - 1];
-            float* a = _a[l];
-            float* w = _w[l];
-            float* bias = _b[l];
-            ArrayMlp.Kind kind = _kinds[l - 1];
-            float max = float.NegativeInfinity;
-            for (int k = 0; k < n; k++)
-            {
-                float z = bias[k];
-                for (int j = 0; j < nPrev; j++)
-                {
-                    z += aPrev[j] * w[(j * np) + k];
-                }
-
-                a[k] = kind switch
-                {
-                    ArrayMlp.Kind.ReLU => MathF.Max(z, 0f),
-                    ArrayMlp.Kind.Tanh => MathF.Tanh(z),
-                    ArrayMlp.Kind.Sigmoid => 1f / (1f + MathF.Exp(-z)),
-                    _ => z,
-                };
-                max = MathF.Max(max, z);
-            }
-
-            if (kind == ArrayMlp.Kind.Softmax)
-            {
-                float sum = 0;
-                for (int k = 0; k < n; k++)
-                {
-                    a[k] = MathF.Exp(a[k] - max);
-                    sum += a[k];
-                }
-
-                for (int k = 0; k < n; k++)
-                {
-                    a[k] /= sum;
-                }
-            }
-        }
-
-        new ReadOnlySpan<float>(_a[_layers], _n[_layers]).CopyTo(output);
-    }
-
     private void ForwardBatchLanes(float* x, int m, Span<float> outputs)
     {
         int nL = _n[_layers];
