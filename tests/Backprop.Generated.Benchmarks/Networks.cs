@@ -64,6 +64,23 @@ public static class Workloads
     public static readonly Workload W4 = new("W4 784-128-10", new[] { 784, 128, 10 }, new[] { ArrayMlp.Kind.ReLU, ArrayMlp.Kind.Softmax }, true);
     public static readonly Workload Digits = new("Digits 64-32-10", new[] { 64, 32, 10 }, new[] { ArrayMlp.Kind.Tanh, ArrayMlp.Kind.Softmax }, true);
 
+    /// <summary>
+    /// The combinations the peers implement: softmax only as the output layer and only with cross-entropy; with MSE an
+    /// identity or sigmoid output (the peers' output delta is written for those).
+    /// </summary>
+    public static void CheckSupported(Workload workload)
+    {
+        ArrayMlp.Kind output = workload.Activations[^1];
+        bool hiddenSoftmax = Array.IndexOf(workload.Activations, ArrayMlp.Kind.Softmax, 0, workload.Activations.Length - 1) >= 0;
+        bool ok = !hiddenSoftmax && (workload.CrossEntropy
+            ? output == ArrayMlp.Kind.Softmax
+            : output is ArrayMlp.Kind.Identity or ArrayMlp.Kind.Sigmoid);
+        if (!ok)
+        {
+            throw new NotSupportedException($"{workload.Name}: the peers implement softmax + cross-entropy, identity + MSE and sigmoid + MSE outputs.");
+        }
+    }
+
     /// <summary>m rows of inputs in [0, 1) and targets (one-hot for cross-entropy, values in [0, 1) otherwise).</summary>
     public static (float[] X, float[] Y) Data(Workload workload, int m, int seed)
     {

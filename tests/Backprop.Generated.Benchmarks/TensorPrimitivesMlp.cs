@@ -34,6 +34,7 @@ public sealed class TensorPrimitivesMlp
         _kinds = workload.Activations;
         _crossEntropy = workload.CrossEntropy;
         _maxBatch = maxBatch;
+        Workloads.CheckSupported(workload);
         _w = new float[_layers + 1][];
         _b = new float[_layers + 1][];
         _dw = new float[_layers + 1][];

@@ -50,6 +50,7 @@ public sealed unsafe partial class TiledMlp
         _kinds = workload.Activations;
         _crossEntropy = workload.CrossEntropy;
         _maxBatch = maxBatch;
+        Workloads.CheckSupported(workload);
         _np = new int[_n.Length];
         for (int l = 0; l <= _layers; l++)
         {
