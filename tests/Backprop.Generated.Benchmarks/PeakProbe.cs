@@ -6,11 +6,13 @@ using System.Runtime.Intrinsics.X86;
 
 /// <summary>
 /// The core's fp32 FMA peak, measured: 12 independent chains acc = acc * m + c (more than FMA latency x FMA ports on
-/// current x64 cores, so the loop is throughput-bound), 2 flops per lane per FMA, best of 7 runs of about 50 ms.
+/// current x64 cores, so the loop is throughput-bound), 2 flops per lane per FMA, best of 30 runs of about 1-2 ms (short runs: on a shared machine some of them run
+/// without being preempted).
 /// </summary>
 public static class PeakProbe
 {
-    private const int Iterations = 2_000_000;
+    private const int Iterations = 500_000;
+    private const int Runs = 30;
 
     /// <summary>GFLOP/s with 256-bit vectors, and with 512-bit vectors where the hardware accelerates them (else NaN).</summary>
     public static (double Gflops256, double Gflops512) Measure()
@@ -19,7 +21,7 @@ public static class PeakProbe
         if (Fma.IsSupported)
         {
             Fma256(1000);
-            for (int run = 0; run < 7; run++)
+            for (int run = 0; run < Runs; run++)
             {
                 long start = Stopwatch.GetTimestamp();
                 Fma256(Iterations);
@@ -32,7 +34,7 @@ public static class PeakProbe
         {
             best512 = 0;
             Fma512(1000);
-            for (int run = 0; run < 7; run++)
+            for (int run = 0; run < Runs; run++)
             {
                 long start = Stopwatch.GetTimestamp();
                 Fma512(Iterations);
@@ -47,6 +49,52 @@ public static class PeakProbe
     /// <summary>The peak that % of peak refers to: the wider vector width the core accelerates.</summary>
     public static double Peak((double Gflops256, double Gflops512) measured) =>
         double.IsNaN(measured.Gflops512) ? measured.Gflops256 : Math.Max(measured.Gflops256, measured.Gflops512);
+
+    /// <summary>
+    /// The time to read <paramref name="bytes"/> that sit in L2 (issue 8's bound for W4's one-example Forward: its
+    /// 406,528 bytes of parameters): a buffer of that size read with 256-bit loads into 4 accumulators, warmed by a first
+    /// pass, best of 1,000 passes. Returns nanoseconds per pass.
+    /// </summary>
+    public static double StreamNanoseconds(int bytes)
+    {
+        float[] buffer = GC.AllocateArray<float>(bytes / sizeof(float), pinned: true);
+        buffer.AsSpan().Fill(1f);
+        float sink = Stream(buffer);
+        double best = double.MaxValue;
+        for (int pass = 0; pass < 1000; pass++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            sink += Stream(buffer);
+            best = Math.Min(best, (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency);
+        }
+
+        return sink == 0 ? double.NaN : best;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe float Stream(float[] buffer)
+    {
+        fixed (float* p = buffer)
+        {
+            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            int i = 0;
+            for (; i + 32 <= buffer.Length; i += 32)
+            {
+                s0 += Vector256.Load(p + i);
+                s1 += Vector256.Load(p + i + 8);
+                s2 += Vector256.Load(p + i + 16);
+                s3 += Vector256.Load(p + i + 24);
+            }
+
+            float tail = 0;
+            for (; i < buffer.Length; i++)
+            {
+                tail += p[i];
+            }
+
+            return Vector256.Sum(s0 + s1 + s2 + s3) + tail;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static float Fma256(int iterations)

@@ -42,7 +42,7 @@ if (args.Length > 1 && args[0] == "--digits-fit")
 }
 
 (double, double) peak = PeakProbe.Measure();
-PrintPeak(peak);
+string probe = PrintPeak(peak);
 IConfig config = DefaultConfig.Instance;
 if (!args.Contains("--job"))
 {
@@ -63,7 +63,7 @@ string table = CellTable.Markdown(summaries, PeakProbe.Peak(peak));
 if (table.Length > 0)
 {
     string path = Path.Combine(summaries[0].ResultsDirectoryPath, "cells.md");
-    File.WriteAllText(path, $"fp32 FMA peak (measured): {PeakProbe.Peak(peak):F1} GFLOP/s\n\n{table}");
+    File.WriteAllText(path, $"{probe}\n\n{table}");
     Console.WriteLine();
     Console.WriteLine(table);
     Console.WriteLine($"written to {path}");
@@ -71,10 +71,16 @@ if (table.Length > 0)
 
 return 0;
 
-static void PrintPeak((double Gflops256, double Gflops512) peak)
+static string PrintPeak((double Gflops256, double Gflops512) peak)
 {
-    Console.WriteLine($"fp32 FMA peak of this core: {peak.Gflops256:F1} GFLOP/s with Vector256"
-        + (double.IsNaN(peak.Gflops512) ? " (Vector512 not accelerated)" : $", {peak.Gflops512:F1} GFLOP/s with Vector512"));
+    int bytes = W4Net.ParameterCount * sizeof(float);
+    double ns = PeakProbe.StreamNanoseconds(bytes);
+    string text = $"fp32 FMA peak of this core: {peak.Gflops256:F1} GFLOP/s with Vector256"
+        + (double.IsNaN(peak.Gflops512) ? " (Vector512 not accelerated)" : $", {peak.Gflops512:F1} GFLOP/s with Vector512")
+        + $"\nreading W4's {bytes:N0} bytes of parameters from L2: {ns:N0} ns ({bytes / ns:F1} GB/s); "
+        + $"issue 8's bound for W4 one-example Forward: 2x = {2 * ns:N0} ns";
+    Console.WriteLine(text);
+    return text;
 }
 
 static int DigitsFit(int epochs)

@@ -49,9 +49,12 @@ public static class Verify
         ok &= Report("Forward", "Tiled", output, reference, OutputTolerance);
         primitives.Forward(x1, output);
         ok &= Report("Forward", "TensorPrimitives", output, reference, OutputTolerance);
+        float[] generatedOutput = new float[nL];
+        generated.Forward(x1, generatedOutput);
         x1.CopyTo(onnx.SingleInput, 0);
         onnx.RunSingle();
         ok &= Report("Forward", "OnnxRuntime", onnx.SingleOutput, reference, OutputTolerance);
+        ok &= Report("Forward", "Onnx vs Generated", onnx.SingleOutput, generatedOutput, OutputTolerance);
 
         float[] batchReference = new float[m * nL];
         array.ForwardBatch(x, batchReference);
@@ -62,9 +65,12 @@ public static class Verify
         ok &= Report("ForwardBatch", "Tiled", batch, batchReference, OutputTolerance);
         primitives.ForwardBatch(x, batch);
         ok &= Report("ForwardBatch", "TensorPrimitives", batch, batchReference, OutputTolerance);
+        float[] generatedBatch = new float[m * nL];
+        generated.ForwardBatch(x, generatedBatch);
         x.CopyTo(onnx.BatchInput, 0);
         onnx.RunBatch();
         ok &= Report("ForwardBatch", "OnnxRuntime", onnx.BatchOutput, batchReference, OutputTolerance);
+        ok &= Report("ForwardBatch", "Onnx vs Generated", onnx.BatchOutput, generatedBatch, OutputTolerance);
 
         // Two steps: the full batch of 64, then 61 rows (a partial block of 4 and of 8 rows), each step's change compared.
         float lr = 0.1f;
