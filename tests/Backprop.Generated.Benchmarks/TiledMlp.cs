@@ -9,8 +9,9 @@ using System.Runtime.Intrinsics.X86;
 /// <item>Every layer is a GEMM C = epilogue(A B) over a block of rows, computed by register-blocked <see cref="Vector256"/>
 /// micro-kernels (4 rows x 16 columns = 8 accumulators for blocks of rows, 1 x 64 / 32 / 16 / 8 for single rows) with
 /// FMA (<see cref="Fma"/> when supported). 4 x 16 rather than 4 x 32: AVX2 has 16 vector registers, and 16 accumulators
-/// plus the operands would spill; a 6 x 16 tile (12 accumulators) was tried and measured no faster here. The bias, the activation, the activation derivative or the SGD update are
-/// fused into the tile's epilogue, so Z never makes a round trip through memory.</item>
+/// plus the operands would spill; a 6 x 16 tile (12 accumulators) was tried and measured no faster here. The bias, the
+/// activation, the activation derivative or the SGD update are fused into the tile's epilogue, so Z never makes a round
+/// trip through memory.</item>
 /// <item>Weights are padded to a multiple of 8 columns (zeros), activations and deltas to the same widths, so every
 /// vector load is whole; the real sizes bound every reduction, so the padding never leaks into a result.</item>
 /// <item>Polynomial exp (Cephes' degree-6 expf) gives sigmoid, tanh and softmax as inlined vector code.</item>
