@@ -29,7 +29,7 @@ internal static class BackwardEmitter
         w.Line("/// Length of the training scratch: for one block of <c>BlockRows</c> examples in lanes, A[0], then Z[l], A[l] and dZ[l]");
         w.Line("/// of every layer, the targets, the examples' losses and dZ as rows; then the unscaled gradient sums, rows of dW padded.");
         w.Line("/// </summary>");
-        w.Line($"private const int TrainingScratchLength = {Literals.Int(layout.LaneUnits)} * BlockRows + {Literals.Int(layout.SumsLength)};");
+        w.Line($"private const int TrainingScratchLength = {Literals.Int(layout.LaneUnits)} * LaneStride + {Literals.Int(layout.RowsLength)} + {Literals.Int(layout.SumsLength)};");
         w.Line();
         w.Line($"/// <summary>Training scratch, allocated on the first <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> call and reused.</summary>");
         w.Line($"private {t}[]? _trainingScratch;");
@@ -57,10 +57,11 @@ internal static class BackwardEmitter
             w.Line($"global::System.Span<{t}> scratch = _trainingScratch ??= new {t}[TrainingScratchLength];");
             foreach ((string name, int units) in layout.LaneBuffers)
             {
-                w.Line($"global::System.Span<{t}> {name} = scratch.Slice({Literals.Int(layout.Offset[name])} * BlockRows, {Literals.Int(units)} * BlockRows);");
+                w.Line($"global::System.Span<{t}> {name} = scratch.Slice({Literals.Int(layout.Offset[name])} * LaneStride, {Literals.Int(units)} * LaneStride);");
             }
 
-            w.Line($"global::System.Span<{t}> sums = scratch.Slice({Literals.Int(layout.LaneUnits)} * BlockRows);");
+            w.Line($"global::System.Span<{t}> dzRows = scratch.Slice({Literals.Int(layout.LaneUnits)} * LaneStride, {Literals.Int(layout.RowsLength)});");
+            w.Line($"global::System.Span<{t}> sums = scratch.Slice(({Literals.Int(layout.LaneUnits)} * LaneStride) + {Literals.Int(layout.RowsLength)});");
             w.Line("sums.Clear();");
             w.Line($"{t} cost = {c.Zero};");
             w.Line();
@@ -232,9 +233,10 @@ internal static class BackwardEmitter
             Add("y", c.Sizes[c.L]);
             Add("lossLanes", 1);
 
-            // dZ of one layer as rows: BlockRows rows of the widest padded n_l (BlockRows x padded = padded x BlockRows values).
-            Add("dzRows", Enumerable.Range(1, c.L).Max(l => Padded(c.Sizes[l])));
             LaneUnits = units;
+
+            // dZ of one layer as rows: BlockRows rows of the widest layer's gradient stride.
+            RowsLength = BlockRows * Enumerable.Range(1, c.L).Max(l => GradientStride(c.Sizes[l]));
 
             SumsOffset = new int[c.L + 1];
             int sums = 0;
@@ -251,17 +253,23 @@ internal static class BackwardEmitter
 
         public System.Collections.Generic.Dictionary<string, int> Offset { get; } = new();
 
-        /// <summary>The lane buffers' total, in units of BlockRows values.</summary>
+        /// <summary>The lane buffers' total, in units of LaneStride values.</summary>
         public int LaneUnits { get; }
+
+        /// <summary>The values of the row-major dZ block.</summary>
+        public int RowsLength { get; }
 
         public int[] SumsOffset { get; }
 
         public int SumsLength { get; }
 
-        /// <summary>dW[l] with rows padded to a multiple of 16, then db[l] padded: (n_{l-1} + 1) x padded(n_l).</summary>
-        public int SumsLengthOf(int l) => (_c.Sizes[l - 1] + 1) * Padded(_c.Sizes[l]);
+        /// <summary>dW[l] with padded rows, then db[l] padded: (n_{l-1} + 1) x GradientStride(n_l).</summary>
+        public int SumsLengthOf(int l) => (_c.Sizes[l - 1] + 1) * GradientStride(_c.Sizes[l]);
 
-        /// <summary>Mirrors the runtime's Dense.Padded.</summary>
-        private static int Padded(int units) => (units + 15) & ~15;
+        /// <summary>Mirrors the runtime's Dense.BlockRows.</summary>
+        private const int BlockRows = 64;
+
+        /// <summary>Mirrors the runtime's Dense.GradientStride: n rounded up to 16, plus 16.</summary>
+        private static int GradientStride(int units) => ((units + 15) & ~15) + 16;
     }
 }

@@ -136,7 +136,7 @@ internal static class ForwardEmitter
         string rt = EmitContext.Runtime;
         string dense = EmitContext.Compute + ".Dense";
         w.Line($"/// <summary>Length of the per-thread <c>ForwardBatch</c> scratch: A[0]..A[L] of one block of <c>BlockRows</c> examples, in lanes.</summary>");
-        w.Line($"private const int ForwardScratchLength = {Literals.Int(BatchScratchUnits(c))} * BlockRows;");
+        w.Line($"private const int ForwardScratchLength = {Literals.Int(BatchScratchUnits(c))} * LaneStride;");
         w.Line();
         w.Line("/// <summary>The <c>ForwardBatch</c> scratch of this thread, allocated on its first call (one per thread, so concurrent calls never share it).</summary>");
         w.Line("[global::System.ThreadStatic]");
@@ -176,7 +176,7 @@ internal static class ForwardEmitter
             int offset = 0;
             for (int l = 0; l <= c.L; l++)
             {
-                w.Line($"global::System.Span<{t}> a{l} = scratch.Slice({Literals.Int(offset)} * BlockRows, {Literals.Int(c.Sizes[l])} * BlockRows);");
+                w.Line($"global::System.Span<{t}> a{l} = scratch.Slice({Literals.Int(offset)} * LaneStride, {Literals.Int(c.Sizes[l])} * LaneStride);");
                 offset += c.Sizes[l];
             }
 
@@ -184,7 +184,7 @@ internal static class ForwardEmitter
             {
                 w.Line("int rows = global::System.Math.Min(BlockRows, m - row);");
                 w.Line();
-                w.Line("// A0 = the block's rows of X, feature-major: feature j of example i at j * BlockRows + i");
+                w.Line("// A0 = the block's rows of X, feature-major: feature j of example i at j * LaneStride + i");
                 w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
                 for (int l = 1; l <= c.L; l++)
                 {

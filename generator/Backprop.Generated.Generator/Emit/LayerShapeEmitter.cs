@@ -22,6 +22,9 @@ internal static class LayerShapeEmitter
 
         w.Line("/// <summary>The examples that the batch kernels process together, feature-major (\"lanes\").</summary>");
         w.Line($"private const int BlockRows = {EmitContext.Compute}.Dense.BlockRows;");
+        w.Line();
+        w.Line("/// <summary>The distance between two units' rows of a block in lanes (BlockRows plus padding that spreads rows over the L1 cache sets).</summary>");
+        w.Line($"private const int LaneStride = {EmitContext.Compute}.Dense.LaneStride;");
 
         for (int l = 1; l <= c.L; l++)
         {

@@ -28,6 +28,7 @@ internal static class GeneratedMembers
         ["_trainingScratch"] = "the training scratch buffer",
         ["TrainingScratchLength"] = "the training scratch length",
         ["BlockRows"] = "the constant block size of the batch kernels",
+        ["LaneStride"] = "the constant row stride of the batch kernels' lanes",
         ["ForwardScratchLength"] = "the ForwardBatch scratch length",
         ["t_forwardScratch"] = "the per-thread ForwardBatch scratch",
         ["_dropoutRandom"] = "the dropout random stream",

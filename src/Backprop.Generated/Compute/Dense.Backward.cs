@@ -122,7 +122,7 @@ public static partial class Dense
             TV dot = TOps.Zero;
             for (int k = 0; k < units; k++)
             {
-                int at = k * BlockRows;
+                int at = k * LaneStride;
                 TV ak = TOps.Load(ref Unsafe.Add(ref a, at));
                 TV da = TOps.Subtract(ak, TOps.Load(ref Unsafe.Add(ref y, at)));
                 loss = TOps.MultiplyAdd(da, da, loss);
@@ -144,7 +144,7 @@ public static partial class Dense
                 // dZ = A * (dA - sum_k dA_k A_k), the softmax Jacobian-vector product
                 for (int k = 0; k < units; k++)
                 {
-                    int at = k * BlockRows;
+                    int at = k * LaneStride;
                     TV ak = TOps.Load(ref Unsafe.Add(ref a, at));
                     TOps.Store(TOps.Multiply(ak, TOps.Subtract(TOps.Load(ref Unsafe.Add(ref dz, at)), dot)), ref Unsafe.Add(ref dz, at));
                 }
@@ -165,7 +165,7 @@ public static partial class Dense
             TV loss = TOps.Zero;
             for (int k = 0; k < units; k++)
             {
-                int at = k * BlockRows;
+                int at = k * LaneStride;
                 TV zk = TOps.Load(ref Unsafe.Add(ref z, at));
                 TV yk = TOps.Load(ref Unsafe.Add(ref y, at));
 
@@ -197,14 +197,14 @@ public static partial class Dense
             TV max = TOps.Load(ref z);
             for (int k = 1; k < units; k++)
             {
-                max = TOps.Max(max, TOps.Load(ref Unsafe.Add(ref z, k * BlockRows)));
+                max = TOps.Max(max, TOps.Load(ref Unsafe.Add(ref z, k * LaneStride)));
             }
 
             TV rest = TOps.Zero;
             TV ties = TOps.Zero;
             for (int k = 0; k < units; k++)
             {
-                TV zk = TOps.Load(ref Unsafe.Add(ref z, k * BlockRows));
+                TV zk = TOps.Load(ref Unsafe.Add(ref z, k * LaneStride));
                 TV e = TOps.Exp(TOps.Subtract(zk, max));
                 rest = TOps.Add(rest, TOps.SelectEqual(zk, max, TOps.Zero, e));
                 ties = TOps.Add(ties, TOps.SelectEqual(zk, max, one, TOps.Zero));
@@ -218,7 +218,7 @@ public static partial class Dense
             TV targetSum = TOps.Zero;
             for (int k = 0; k < units; k++)
             {
-                int at = k * BlockRows;
+                int at = k * LaneStride;
                 TV yk = TOps.Load(ref Unsafe.Add(ref y, at));
                 loss = TOps.MultiplyAdd(yk, TOps.Subtract(logSumExp, TOps.Load(ref Unsafe.Add(ref z, at))), loss);
                 targetSum = TOps.Add(targetSum, yk);
@@ -227,7 +227,7 @@ public static partial class Dense
             // dZ = A sum_k Y_k - Y (softmax and cross-entropy, fused; A - Y for one-hot targets)
             for (int k = 0; k < units; k++)
             {
-                int at = k * BlockRows;
+                int at = k * LaneStride;
                 TV ak = TOps.Load(ref Unsafe.Add(ref a, at));
                 TOps.Store(TOps.Subtract(TOps.Multiply(ak, targetSum), TOps.Load(ref Unsafe.Add(ref y, at))), ref Unsafe.Add(ref dz, at));
             }
@@ -243,7 +243,7 @@ public static partial class Dense
     /// Tiles of 4 inputs j x 2 registers of examples; the inner loop over the n_l units broadcasts W[j..j+3, k].
     /// </summary>
     /// <param name="parameters">All parameters of the network.</param>
-    /// <param name="dz">dZ[l] in lanes (n_l x <see cref="BlockRows"/>).</param>
+    /// <param name="dz">dZ[l] in lanes (n_l x <see cref="LaneStride"/>).</param>
     /// <param name="zPrevious">Z[l-1] in lanes.</param>
     /// <param name="aPrevious">A[l-1] in lanes.</param>
     /// <param name="dzPrevious">Receives dZ[l-1] in lanes.</param>
@@ -329,15 +329,15 @@ public static partial class Dense
                     TV w3 = TOps.Broadcast(Unsafe.Add(ref wk, 3 * n));
                     d30 = TOps.MultiplyAdd(w3, g0, d30);
                     d31 = TOps.MultiplyAdd(w3, g1, d31);
-                    dzk = ref Unsafe.Add(ref dzk, BlockRows);
+                    dzk = ref Unsafe.Add(ref dzk, LaneStride);
                     wk = ref Unsafe.Add(ref wk, 1);
                 }
 
-                int at = (j * BlockRows) + i;
+                int at = (j * LaneStride) + i;
                 FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at);
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + BlockRows);
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * BlockRows));
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * BlockRows));
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + LaneStride);
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * LaneStride));
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * LaneStride));
             }
 
             for (; j < TLayer.Inputs; j++)
@@ -350,11 +350,11 @@ public static partial class Dense
                     TV wjk = TOps.Broadcast(wk);
                     d0 = TOps.MultiplyAdd(wjk, TOps.Load(ref dzk), d0);
                     d1 = TOps.MultiplyAdd(wjk, TOps.Load(ref Unsafe.Add(ref dzk, c)), d1);
-                    dzk = ref Unsafe.Add(ref dzk, BlockRows);
+                    dzk = ref Unsafe.Add(ref dzk, LaneStride);
                     wk = ref Unsafe.Add(ref wk, 1);
                 }
 
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, (j * BlockRows) + i);
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, (j * LaneStride) + i);
             }
         }
 
@@ -366,13 +366,13 @@ public static partial class Dense
                 TV dot = TOps.Zero;
                 for (int k = 0; k < TLayer.Inputs; k++)
                 {
-                    int at = (k * BlockRows) + i;
+                    int at = (k * LaneStride) + i;
                     dot = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref dzPrevious, at)), TOps.Load(ref Unsafe.Add(ref aPrevious, at)), dot);
                 }
 
                 for (int k = 0; k < TLayer.Inputs; k++)
                 {
-                    int at = (k * BlockRows) + i;
+                    int at = (k * LaneStride) + i;
                     TV da = TOps.Load(ref Unsafe.Add(ref dzPrevious, at));
                     TOps.Store(TOps.Multiply(TOps.Load(ref Unsafe.Add(ref aPrevious, at)), TOps.Subtract(da, dot)), ref Unsafe.Add(ref dzPrevious, at));
                 }
@@ -411,7 +411,7 @@ public static partial class Dense
     /// <summary>
     /// Adds the block's dW[l] = A[l-1]^T dZ[l] and db[l] = column sums of dZ[l] (not yet scaled by 1/m) into
     /// <paramref name="sums"/>, which holds dW[l] with rows padded to <see cref="Padded"/>(n_l) values, then db[l].
-    /// dZ[l] is first copied to row-major rows (<paramref name="dzRows"/>, <see cref="BlockRows"/> x padded n_l),
+    /// dZ[l] is first copied to row-major rows (<paramref name="dzRows"/>, <see cref="LaneStride"/> x padded n_l),
     /// so the product runs as register tiles of 4 rows of dW x 2 registers of units, with no horizontal sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -450,7 +450,7 @@ public static partial class Dense
     {
         int c = TOps.Count;
         int n = TLayer.Units;
-        int stride = Padded(TLayer.Units);
+        int stride = GradientStride(TLayer.Units);
         int registers = (n + c - 1) / c;
 
         // dZ rows: dzRows[i, k] = dZ[k, i]; the padding columns are zero so they add nothing below.
@@ -459,7 +459,7 @@ public static partial class Dense
             ref T row = ref Unsafe.Add(ref dzRows, i * stride);
             for (int k = 0; k < n; k++)
             {
-                Unsafe.Add(ref row, k) = Unsafe.Add(ref dz, (k * BlockRows) + i);
+                Unsafe.Add(ref row, k) = Unsafe.Add(ref dz, (k * LaneStride) + i);
             }
 
             for (int k = n; k < stride; k++)
@@ -470,54 +470,53 @@ public static partial class Dense
 
         // db += sum over rows of dZ
         ref T db = ref Unsafe.Add(ref sums, TLayer.Inputs * stride);
-        for (int v = 0; v < registers; v++)
+        for (int r = 0; r < registers; r++)
         {
-            TV total = TOps.Load(ref Unsafe.Add(ref db, v * c));
+            TV total = TOps.Load(ref Unsafe.Add(ref db, r * c));
             for (int i = 0; i < rows; i++)
             {
-                total = TOps.Add(total, TOps.Load(ref Unsafe.Add(ref dzRows, (i * stride) + (v * c))));
+                total = TOps.Add(total, TOps.Load(ref Unsafe.Add(ref dzRows, (i * stride) + (r * c))));
             }
 
-            TOps.Store(total, ref Unsafe.Add(ref db, v * c));
+            TOps.Store(total, ref Unsafe.Add(ref db, r * c));
         }
 
-        // dW[j, :] += sum_i A[j, i] dZ[i, :]: tiles of 6 rows of dW (12 accumulators), then 4, then one at a time
-        int j = 0;
-        for (; j + 6 <= TLayer.Inputs; j += 6)
+        // dW[j, :] += sum_i A[j, i] dZ[i, :], one slice of 2 registers of units at a time (its dZ rows stay in L1) down all
+        // rows j of dW: tiles of 6 rows (12 accumulators), then 4, then one at a time.
+        int v = 0;
+        for (; v + 2 <= registers; v += 2)
         {
-            int v = 0;
-            for (; v + 2 <= registers; v += 2)
+            int k = v * c;
+            int j = 0;
+            for (; j + 6 <= TLayer.Inputs; j += 6)
             {
-                WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
+                WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
             }
 
-            for (; v < registers; v++)
+            for (; j + 4 <= TLayer.Inputs; j += 4)
             {
-                WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j + 4, v * c);
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j + 5, v * c);
-            }
-        }
-
-        for (; j + 4 <= TLayer.Inputs; j += 4)
-        {
-            int v = 0;
-            for (; v + 2 <= registers; v += 2)
-            {
-                WeightGradientTile4x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
+                WeightGradientTile4x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
             }
 
-            for (; v < registers; v++)
+            for (; j < TLayer.Inputs; j++)
             {
-                WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k + c);
             }
         }
 
-        for (; j < TLayer.Inputs; j++)
+        for (; v < registers; v++)
         {
-            for (int v = 0; v < registers; v++)
+            int k = v * c;
+            int j = 0;
+            for (; j + 4 <= TLayer.Inputs; j += 4)
             {
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
+                WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+            }
+
+            for (; j < TLayer.Inputs; j++)
+            {
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
             }
         }
     }
@@ -529,7 +528,7 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TV g = TOps.Zero;
-        ref T aj = ref Unsafe.Add(ref aPrevious, j * BlockRows);
+        ref T aj = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
@@ -549,7 +548,7 @@ public static partial class Dense
     {
         int c = TOps.Count;
         TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero, g40 = TOps.Zero, g41 = TOps.Zero, g50 = TOps.Zero, g51 = TOps.Zero;
-        ref T a0 = ref Unsafe.Add(ref aPrevious, j * BlockRows);
+        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
@@ -558,19 +557,19 @@ public static partial class Dense
             TV s0 = TOps.Broadcast(Unsafe.Add(ref a0, i));
             g00 = TOps.MultiplyAdd(s0, d0, g00);
             g01 = TOps.MultiplyAdd(s0, d1, g01);
-            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * BlockRows) + i));
+            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * LaneStride) + i));
             g10 = TOps.MultiplyAdd(s1, d0, g10);
             g11 = TOps.MultiplyAdd(s1, d1, g11);
-            TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * BlockRows) + i));
+            TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i));
             g20 = TOps.MultiplyAdd(s2, d0, g20);
             g21 = TOps.MultiplyAdd(s2, d1, g21);
-            TV s3 = TOps.Broadcast(Unsafe.Add(ref a0, (3 * BlockRows) + i));
+            TV s3 = TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i));
             g30 = TOps.MultiplyAdd(s3, d0, g30);
             g31 = TOps.MultiplyAdd(s3, d1, g31);
-            TV s4 = TOps.Broadcast(Unsafe.Add(ref a0, (4 * BlockRows) + i));
+            TV s4 = TOps.Broadcast(Unsafe.Add(ref a0, (4 * LaneStride) + i));
             g40 = TOps.MultiplyAdd(s4, d0, g40);
             g41 = TOps.MultiplyAdd(s4, d1, g41);
-            TV s5 = TOps.Broadcast(Unsafe.Add(ref a0, (5 * BlockRows) + i));
+            TV s5 = TOps.Broadcast(Unsafe.Add(ref a0, (5 * LaneStride) + i));
             g50 = TOps.MultiplyAdd(s5, d0, g50);
             g51 = TOps.MultiplyAdd(s5, d1, g51);
             d = ref Unsafe.Add(ref d, stride);
@@ -593,7 +592,7 @@ public static partial class Dense
     {
         int c = TOps.Count;
         TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero;
-        ref T a0 = ref Unsafe.Add(ref aPrevious, j * BlockRows);
+        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
@@ -602,13 +601,13 @@ public static partial class Dense
             TV s0 = TOps.Broadcast(Unsafe.Add(ref a0, i));
             g00 = TOps.MultiplyAdd(s0, d0, g00);
             g01 = TOps.MultiplyAdd(s0, d1, g01);
-            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * BlockRows) + i));
+            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * LaneStride) + i));
             g10 = TOps.MultiplyAdd(s1, d0, g10);
             g11 = TOps.MultiplyAdd(s1, d1, g11);
-            TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * BlockRows) + i));
+            TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i));
             g20 = TOps.MultiplyAdd(s2, d0, g20);
             g21 = TOps.MultiplyAdd(s2, d1, g21);
-            TV s3 = TOps.Broadcast(Unsafe.Add(ref a0, (3 * BlockRows) + i));
+            TV s3 = TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i));
             g30 = TOps.MultiplyAdd(s3, d0, g30);
             g31 = TOps.MultiplyAdd(s3, d1, g31);
             d = ref Unsafe.Add(ref d, stride);
@@ -628,15 +627,15 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero;
-        ref T a0 = ref Unsafe.Add(ref aPrevious, j * BlockRows);
+        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
             TV d0 = TOps.Load(ref d);
             g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, i)), d0, g0);
-            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, BlockRows + i)), d0, g1);
-            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (2 * BlockRows) + i)), d0, g2);
-            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (3 * BlockRows) + i)), d0, g3);
+            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, LaneStride + i)), d0, g1);
+            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i)), d0, g2);
+            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i)), d0, g3);
             d = ref Unsafe.Add(ref d, stride);
         }
 
@@ -668,14 +667,27 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = TLayer.Units;
-        int stride = Padded(n);
+        int stride = GradientStride(n);
         ref T s = ref MemoryMarshal.GetReference(sums);
         ref T w = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), TLayer.WeightOffset);
+        int c = Vector<T>.Count;
+        var scalev = new Vector<T>(scale);
         for (int j = 0; j < TLayer.Inputs; j++)
         {
-            for (int k = 0; k < n; k++)
+            ref T source = ref Unsafe.Add(ref s, j * stride);
+            ref T target = ref Unsafe.Add(ref w, j * n);
+            int k = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                Unsafe.Add(ref w, (j * n) + k) = Unsafe.Add(ref s, (j * stride) + k) * scale;
+                for (; k + c <= n; k += c)
+                {
+                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref Unsafe.Add(ref source, k)) * scalev, ref Unsafe.Add(ref target, k));
+                }
+            }
+
+            for (; k < n; k++)
+            {
+                Unsafe.Add(ref target, k) = Unsafe.Add(ref source, k) * scale;
             }
         }
 

@@ -36,8 +36,8 @@ public interface IDenseLayer
 /// </summary>
 /// <remarks>
 /// <para>
-/// Batch kernels work on a block of at most <see cref="BlockRows"/> examples held feature-major ("lanes"):
-/// unit k of example i at <c>k * BlockRows + i</c>, so consecutive examples fill a SIMD register and a layer of any
+/// Batch kernels work on a block of at most <see cref="LaneStride"/> examples held feature-major ("lanes"):
+/// unit k of example i at <c>k * LaneStride + i</c>, so consecutive examples fill a SIMD register and a layer of any
 /// width keeps every lane busy. Z[l]^T = W[l]^T A[l-1]^T + b[l] is computed in register tiles of 4 units x 2
 /// registers of examples; each step of the inner loop over the n_{l-1} inputs loads two registers of A[l-1] and
 /// broadcasts four consecutive weights of row j of W[l], so W is read in its documented row-major layout.
@@ -51,6 +51,19 @@ public static partial class Dense
 {
     /// <summary>The examples in one block of the batch kernels (a multiple of 2 x 16 lanes, the widest tile).</summary>
     public const int BlockRows = 64;
+
+    /// <summary>
+    /// The distance, in values, between two rows (units) of a matrix in lanes: <see cref="BlockRows"/> plus 16, so
+    /// consecutive rows start 5 cache lines apart and a tile's rows spread over every set of the L1 cache instead of
+    /// the 16 of a 256-byte stride.
+    /// </summary>
+    public const int LaneStride = BlockRows + 16;
+
+    /// <summary>
+    /// The row stride of a row-major dZ block and of the padded gradient sums of a layer of n units:
+    /// <see cref="Padded"/>(n) + 16, an odd number of cache lines for the widths used here, again to spread rows over the L1 sets.
+    /// </summary>
+    public static int GradientStride(int units) => Padded(units) + 16;
 
     /// <summary>n rounded up to a multiple of 16, the row stride of a row-major dZ block and of the padded gradient sums.</summary>
     public static int Padded(int units) => (units + 15) & ~15;
@@ -224,7 +237,7 @@ public static partial class Dense
 
     /// <summary>
     /// Copies rows of a row-major matrix (<paramref name="rows"/> x <paramref name="width"/>) into lanes
-    /// (<paramref name="width"/> x <see cref="BlockRows"/>), zeroing the lanes past the last row.
+    /// (<paramref name="width"/> x <see cref="LaneStride"/>), zeroing the lanes past the last row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToLanes<T>(ReadOnlySpan<T> source, int width, int rows, Span<T> lanes)
@@ -236,7 +249,7 @@ public static partial class Dense
         // Feature by feature: the writes run along a lane row, and the block's rows of X (a few KB) stay in L1 for the reads.
         for (int k = 0; k < width; k++)
         {
-            ref T lane = ref Unsafe.Add(ref d, k * BlockRows);
+            ref T lane = ref Unsafe.Add(ref d, k * LaneStride);
             ref T column = ref Unsafe.Add(ref s, k);
             for (int i = 0; i < rows; i++)
             {
@@ -248,7 +261,7 @@ public static partial class Dense
         {
             for (int k = 0; k < width; k++)
             {
-                lanes.Slice((k * BlockRows) + rows, BlockRows - rows).Clear();
+                lanes.Slice((k * LaneStride) + rows, BlockRows - rows).Clear();
             }
         }
     }
@@ -265,7 +278,7 @@ public static partial class Dense
             ref T row = ref Unsafe.Add(ref d, i * width);
             for (int k = 0; k < width; k++)
             {
-                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * BlockRows) + i);
+                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * LaneStride) + i);
             }
         }
     }
@@ -274,10 +287,10 @@ public static partial class Dense
     /// Z[l] and A[l] of a block: Z^T = W^T A[l-1]^T + b broadcast over lanes, A = g(Z), all in lanes.
     /// </summary>
     /// <param name="parameters">All parameters of the network.</param>
-    /// <param name="input">A[l-1] of the block in lanes (n_{l-1} x <see cref="BlockRows"/>).</param>
+    /// <param name="input">A[l-1] of the block in lanes (n_{l-1} x <see cref="LaneStride"/>).</param>
     /// <param name="z">Receives Z[l] in lanes, or is empty when only A[l] is wanted.</param>
-    /// <param name="output">Receives A[l] in lanes (n_l x <see cref="BlockRows"/>).</param>
-    /// <param name="rows">The examples in the block (1 to <see cref="BlockRows"/>).</param>
+    /// <param name="output">Receives A[l] in lanes (n_l x <see cref="LaneStride"/>).</param>
+    /// <param name="rows">The examples in the block (1 to <see cref="LaneStride"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ForwardBlock<TLayer, TActivation, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> z, Span<T> output, int rows)
         where TLayer : IDenseLayer
@@ -311,7 +324,7 @@ public static partial class Dense
     /// The most inputs whose A[l-1] slice of one lane tile (2 registers) and W[l] rows stay in a 32 KB L1 cache together:
     /// wider layers are summed in input blocks of at most this many, parking the partial sums in the output.
     /// </summary>
-    private const int InputBlock = 160;
+    private const int InputBlock = 64;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ForwardBlock<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T z, bool keepZ, ref T a, int rows)
@@ -377,7 +390,7 @@ public static partial class Dense
         where TActivation : IActivation
     {
         int c = TOps.Count;
-        int at = (k * BlockRows) + i;
+        int at = (k * LaneStride) + i;
         TV z00, z01, z10, z11, z20, z21, z30, z31, z40, z41, z50, z51;
         if (first)
         {
@@ -399,19 +412,19 @@ public static partial class Dense
             // The sums of the earlier input blocks, parked in the output.
             z00 = TOps.Load(ref Unsafe.Add(ref a, at));
             z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
-            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows)));
-            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows) + c));
-            z20 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows)));
-            z21 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows) + c));
-            z30 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows)));
-            z31 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows) + c));
-            z40 = TOps.Load(ref Unsafe.Add(ref a, at + (4 * BlockRows)));
-            z41 = TOps.Load(ref Unsafe.Add(ref a, at + (4 * BlockRows) + c));
-            z50 = TOps.Load(ref Unsafe.Add(ref a, at + (5 * BlockRows)));
-            z51 = TOps.Load(ref Unsafe.Add(ref a, at + (5 * BlockRows) + c));
+            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * LaneStride)));
+            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * LaneStride) + c));
+            z20 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * LaneStride)));
+            z21 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * LaneStride) + c));
+            z30 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * LaneStride)));
+            z31 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * LaneStride) + c));
+            z40 = TOps.Load(ref Unsafe.Add(ref a, at + (4 * LaneStride)));
+            z41 = TOps.Load(ref Unsafe.Add(ref a, at + (4 * LaneStride) + c));
+            z50 = TOps.Load(ref Unsafe.Add(ref a, at + (5 * LaneStride)));
+            z51 = TOps.Load(ref Unsafe.Add(ref a, at + (5 * LaneStride) + c));
         }
 
-        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T xj = ref Unsafe.Add(ref x, (j0 * LaneStride) + i);
         ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
         for (int j = 0; j < count; j++)
         {
@@ -435,16 +448,16 @@ public static partial class Dense
             TV w5 = TOps.Broadcast(Unsafe.Add(ref wj, 5));
             z50 = TOps.MultiplyAdd(w5, x0, z50);
             z51 = TOps.MultiplyAdd(w5, x1, z51);
-            xj = ref Unsafe.Add(ref xj, BlockRows);
+            xj = ref Unsafe.Add(ref xj, LaneStride);
             wj = ref Unsafe.Add(ref wj, TLayer.Units);
         }
 
         FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at, last);
-        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * BlockRows), last);
-        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * BlockRows), last);
-        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * BlockRows), last);
-        FinishForward<TOps, TV, T, TActivation>(z40, z41, ref z, keepZ, ref a, at + (4 * BlockRows), last);
-        FinishForward<TOps, TV, T, TActivation>(z50, z51, ref z, keepZ, ref a, at + (5 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * LaneStride), last);
+        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * LaneStride), last);
+        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * LaneStride), last);
+        FinishForward<TOps, TV, T, TActivation>(z40, z41, ref z, keepZ, ref a, at + (4 * LaneStride), last);
+        FinishForward<TOps, TV, T, TActivation>(z50, z51, ref z, keepZ, ref a, at + (5 * LaneStride), last);
         ActivateRows<TOps, TV, T, TActivation>(ref a, at, 6, last);
     }
 
@@ -458,7 +471,7 @@ public static partial class Dense
         where TActivation : IActivation
     {
         int c = TOps.Count;
-        int at = (k * BlockRows) + i;
+        int at = (k * LaneStride) + i;
         TV z00, z01, z10, z11, z20, z21, z30, z31;
         if (first)
         {
@@ -476,15 +489,15 @@ public static partial class Dense
             // The sums of the earlier input blocks, parked in the output.
             z00 = TOps.Load(ref Unsafe.Add(ref a, at));
             z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
-            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows)));
-            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows) + c));
-            z20 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows)));
-            z21 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * BlockRows) + c));
-            z30 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows)));
-            z31 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * BlockRows) + c));
+            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * LaneStride)));
+            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * LaneStride) + c));
+            z20 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * LaneStride)));
+            z21 = TOps.Load(ref Unsafe.Add(ref a, at + (2 * LaneStride) + c));
+            z30 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * LaneStride)));
+            z31 = TOps.Load(ref Unsafe.Add(ref a, at + (3 * LaneStride) + c));
         }
 
-        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T xj = ref Unsafe.Add(ref x, (j0 * LaneStride) + i);
         ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
         for (int j = 0; j < count; j++)
         {
@@ -502,14 +515,14 @@ public static partial class Dense
             TV w3 = TOps.Broadcast(Unsafe.Add(ref wj, 3));
             z30 = TOps.MultiplyAdd(w3, x0, z30);
             z31 = TOps.MultiplyAdd(w3, x1, z31);
-            xj = ref Unsafe.Add(ref xj, BlockRows);
+            xj = ref Unsafe.Add(ref xj, LaneStride);
             wj = ref Unsafe.Add(ref wj, TLayer.Units);
         }
 
         FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at, last);
-        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * BlockRows), last);
-        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * BlockRows), last);
-        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * LaneStride), last);
+        FinishForward<TOps, TV, T, TActivation>(z20, z21, ref z, keepZ, ref a, at + (2 * LaneStride), last);
+        FinishForward<TOps, TV, T, TActivation>(z30, z31, ref z, keepZ, ref a, at + (3 * LaneStride), last);
         ActivateRows<TOps, TV, T, TActivation>(ref a, at, 4, last);
     }
 
@@ -523,7 +536,7 @@ public static partial class Dense
         where TActivation : IActivation
     {
         int c = TOps.Count;
-        int at = (k * BlockRows) + i;
+        int at = (k * LaneStride) + i;
         TV z00, z01, z10, z11;
         if (first)
         {
@@ -537,11 +550,11 @@ public static partial class Dense
             // The sums of the earlier input blocks, parked in the output.
             z00 = TOps.Load(ref Unsafe.Add(ref a, at));
             z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
-            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows)));
-            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * BlockRows) + c));
+            z10 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * LaneStride)));
+            z11 = TOps.Load(ref Unsafe.Add(ref a, at + (1 * LaneStride) + c));
         }
 
-        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T xj = ref Unsafe.Add(ref x, (j0 * LaneStride) + i);
         ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
         for (int j = 0; j < count; j++)
         {
@@ -553,12 +566,12 @@ public static partial class Dense
             TV w1 = TOps.Broadcast(Unsafe.Add(ref wj, 1));
             z10 = TOps.MultiplyAdd(w1, x0, z10);
             z11 = TOps.MultiplyAdd(w1, x1, z11);
-            xj = ref Unsafe.Add(ref xj, BlockRows);
+            xj = ref Unsafe.Add(ref xj, LaneStride);
             wj = ref Unsafe.Add(ref wj, TLayer.Units);
         }
 
         FinishForward<TOps, TV, T, TActivation>(z00, z01, ref z, keepZ, ref a, at, last);
-        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * BlockRows), last);
+        FinishForward<TOps, TV, T, TActivation>(z10, z11, ref z, keepZ, ref a, at + (1 * LaneStride), last);
         ActivateRows<TOps, TV, T, TActivation>(ref a, at, 2, last);
     }
 
@@ -572,7 +585,7 @@ public static partial class Dense
         where TActivation : IActivation
     {
         int c = TOps.Count;
-        int at = (k * BlockRows) + i;
+        int at = (k * LaneStride) + i;
         TV z00, z01;
         if (first)
         {
@@ -586,7 +599,7 @@ public static partial class Dense
             z01 = TOps.Load(ref Unsafe.Add(ref a, at + c));
         }
 
-        ref T xj = ref Unsafe.Add(ref x, (j0 * BlockRows) + i);
+        ref T xj = ref Unsafe.Add(ref x, (j0 * LaneStride) + i);
         ref T wj = ref Unsafe.Add(ref w, (j0 * TLayer.Units) + k);
         for (int j = 0; j < count; j++)
         {
@@ -595,7 +608,7 @@ public static partial class Dense
             TV w0 = TOps.Broadcast(wj);
             z00 = TOps.MultiplyAdd(w0, x0, z00);
             z01 = TOps.MultiplyAdd(w0, x1, z01);
-            xj = ref Unsafe.Add(ref xj, BlockRows);
+            xj = ref Unsafe.Add(ref xj, LaneStride);
             wj = ref Unsafe.Add(ref wj, TLayer.Units);
         }
 
@@ -654,7 +667,7 @@ public static partial class Dense
         int c = TOps.Count;
         for (int u = 0; u < units; u++)
         {
-            ref T row = ref Unsafe.Add(ref a, at + (u * BlockRows));
+            ref T row = ref Unsafe.Add(ref a, at + (u * LaneStride));
             for (int v = 0; v < 2 * c; v += c)
             {
                 ref T cell = ref Unsafe.Add(ref row, v);
@@ -676,13 +689,13 @@ public static partial class Dense
             TV max = TOps.Load(ref column);
             for (int k = 1; k < n; k++)
             {
-                max = TOps.Max(max, TOps.Load(ref Unsafe.Add(ref column, k * BlockRows)));
+                max = TOps.Max(max, TOps.Load(ref Unsafe.Add(ref column, k * LaneStride)));
             }
 
             TV sum = TOps.Zero;
             for (int k = 0; k < n; k++)
             {
-                ref T at = ref Unsafe.Add(ref column, k * BlockRows);
+                ref T at = ref Unsafe.Add(ref column, k * LaneStride);
                 TV e = TOps.Exp(TOps.Subtract(TOps.Load(ref at), max));
                 TOps.Store(e, ref at);
                 sum = TOps.Add(sum, e);
@@ -691,7 +704,7 @@ public static partial class Dense
             TV inverse = TOps.Divide(TOps.Broadcast(T.One), sum);
             for (int k = 0; k < n; k++)
             {
-                ref T at = ref Unsafe.Add(ref column, k * BlockRows);
+                ref T at = ref Unsafe.Add(ref column, k * LaneStride);
                 TOps.Store(TOps.Multiply(TOps.Load(ref at), inverse), ref at);
             }
         }

@@ -19,8 +19,8 @@ public static class Dropout
     /// per unit in ascending order, D = 1 / (1 - p) where u &gt;= p, else 0.
     /// </summary>
     /// <param name="random">The network's dropout stream.</param>
-    /// <param name="mask">D of the block in lanes (units x <see cref="Dense.BlockRows"/>).</param>
-    /// <param name="example">The example's lane, 0 to <see cref="Dense.BlockRows"/> - 1.</param>
+    /// <param name="mask">D of the block in lanes (units x <see cref="Dense.LaneStride"/>).</param>
+    /// <param name="example">The example's lane, 0 to <see cref="Dense.LaneStride"/> - 1.</param>
     /// <param name="units">n_l.</param>
     /// <param name="rate">p, in [0, 1).</param>
     public static void Draw<T>(ref SplitMix64 random, Span<T> mask, int example, int units, double rate)
@@ -29,7 +29,7 @@ public static class Dropout
         T keep = T.CreateTruncating(1d / (1d - rate));
         for (int k = 0; k < units; k++)
         {
-            mask[(k * Dense.BlockRows) + example] = random.NextDouble() >= rate ? keep : T.Zero;
+            mask[(k * Dense.LaneStride) + example] = random.NextDouble() >= rate ? keep : T.Zero;
         }
     }
 
@@ -38,7 +38,7 @@ public static class Dropout
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> mask, Span<T> dropped, int units)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int length = units * Dense.BlockRows;
+        int length = units * Dense.LaneStride;
         ReadOnlySpan<T> x = a.Slice(0, length);
         ReadOnlySpan<T> d = mask.Slice(0, length);
         Span<T> y = dropped.Slice(0, length);
