@@ -452,8 +452,15 @@ public static partial class Dense
         int n = TLayer.Units;
         int stride = GradientStride(TLayer.Units);
         int registers = (n + c - 1) / c;
+        if (n < c)
+        {
+            // Fewer units than a register holds: each dW[j, k] is a dot product along the lanes instead, which needs
+            // no copy of dZ into rows (the GEMM below would leave most of every register empty).
+            AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref sums, rows);
+            return;
+        }
 
-        // dZ rows: dzRows[i, k] = dZ[k, i]; the padding columns are zero so they add nothing below.
+        // dZ rows: dzRows[i, k] = dZ[k, i]; the columns up to the last register read are zero so they add nothing below.
         for (int i = 0; i < rows; i++)
         {
             ref T row = ref Unsafe.Add(ref dzRows, i * stride);
@@ -462,7 +469,7 @@ public static partial class Dense
                 Unsafe.Add(ref row, k) = Unsafe.Add(ref dz, (k * LaneStride) + i);
             }
 
-            for (int k = n; k < stride; k++)
+            for (int k = n; k < registers * c; k++)
             {
                 Unsafe.Add(ref row, k) = T.Zero;
             }
@@ -472,13 +479,22 @@ public static partial class Dense
         ref T db = ref Unsafe.Add(ref sums, TLayer.Inputs * stride);
         for (int r = 0; r < registers; r++)
         {
-            TV total = TOps.Load(ref Unsafe.Add(ref db, r * c));
-            for (int i = 0; i < rows; i++)
+            ref T column = ref Unsafe.Add(ref dzRows, r * c);
+            TV t0 = TOps.Zero, t1 = TOps.Zero;
+            int i = 0;
+            for (; i + 2 <= rows; i += 2)
             {
-                total = TOps.Add(total, TOps.Load(ref Unsafe.Add(ref dzRows, (i * stride) + (r * c))));
+                t0 = TOps.Add(t0, TOps.Load(ref Unsafe.Add(ref column, i * stride)));
+                t1 = TOps.Add(t1, TOps.Load(ref Unsafe.Add(ref column, (i + 1) * stride)));
             }
 
-            TOps.Store(total, ref Unsafe.Add(ref db, r * c));
+            if (i < rows)
+            {
+                t0 = TOps.Add(t0, TOps.Load(ref Unsafe.Add(ref column, i * stride)));
+            }
+
+            ref T total = ref Unsafe.Add(ref db, r * c);
+            TOps.Store(TOps.Add(TOps.Load(ref total), TOps.Add(t0, t1)), ref total);
         }
 
         // dW[j, :] += sum_i A[j, i] dZ[i, :], one slice of 2 registers of units at a time (its dZ rows stay in L1) down all
@@ -527,17 +543,99 @@ public static partial class Dense
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TV g = TOps.Zero;
+        // Four partial sums over the rows, so four multiply-adds are in flight instead of one chain of 64.
+        TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero;
         ref T aj = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
-        for (int i = 0; i < rows; i++)
+        int i = 0;
+        for (; i + 4 <= rows; i += 4)
         {
-            g = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i)), TOps.Load(ref d), g);
+            g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i)), TOps.Load(ref d), g0);
+            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i + 1)), TOps.Load(ref Unsafe.Add(ref d, stride)), g1);
+            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i + 2)), TOps.Load(ref Unsafe.Add(ref d, 2 * stride)), g2);
+            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i + 3)), TOps.Load(ref Unsafe.Add(ref d, 3 * stride)), g3);
+            d = ref Unsafe.Add(ref d, 4 * stride);
+        }
+
+        for (; i < rows; i++)
+        {
+            g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i)), TOps.Load(ref d), g0);
             d = ref Unsafe.Add(ref d, stride);
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
-        TOps.Store(TOps.Add(TOps.Load(ref target), g), ref target);
+        TOps.Store(TOps.Add(TOps.Load(ref target), TOps.Add(TOps.Add(g0, g1), TOps.Add(g2, g3))), ref target);
+    }
+
+    /// <summary>dW[j, k] += sum_i A[j, i] dZ[k, i] and db[k] += sum_i dZ[k, i], each a dot product along the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T sums, int rows)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+    {
+        int n = TLayer.Units;
+        int stride = GradientStride(n);
+        ref T db = ref Unsafe.Add(ref sums, TLayer.Inputs * stride);
+        for (int k = 0; k < n; k++)
+        {
+            ref T dzk = ref Unsafe.Add(ref dz, k * LaneStride);
+            Unsafe.Add(ref db, k) += SumLanes<TOps, TV, T>(ref dzk, rows);
+            for (int j = 0; j < TLayer.Inputs; j++)
+            {
+                Unsafe.Add(ref sums, (j * stride) + k) += DotLanes<TOps, TV, T>(ref Unsafe.Add(ref aPrevious, j * LaneStride), ref dzk, rows);
+            }
+        }
+    }
+
+    /// <summary>sum over the first <paramref name="rows"/> lanes of x * y (the lanes past them hold padding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T DotLanes<TOps, TV, T>(ref T x, ref T y, int rows)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = TOps.Count;
+        TV s0 = TOps.Zero, s1 = TOps.Zero;
+        int i = 0;
+        for (; i + (2 * c) <= rows; i += 2 * c)
+        {
+            s0 = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref x, i)), TOps.Load(ref Unsafe.Add(ref y, i)), s0);
+            s1 = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref x, i + c)), TOps.Load(ref Unsafe.Add(ref y, i + c)), s1);
+        }
+
+        T sum = TOps.Sum(TOps.Add(s0, s1));
+        for (; i < rows; i++)
+        {
+            sum += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
+        }
+
+        return sum;
+    }
+
+    /// <summary>sum of the first <paramref name="rows"/> lanes of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T SumLanes<TOps, TV, T>(ref T x, int rows)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = TOps.Count;
+        TV s0 = TOps.Zero;
+        int i = 0;
+        for (; i + c <= rows; i += c)
+        {
+            s0 = TOps.Add(s0, TOps.Load(ref Unsafe.Add(ref x, i)));
+        }
+
+        T sum = TOps.Sum(s0);
+        for (; i < rows; i++)
+        {
+            sum += Unsafe.Add(ref x, i);
+        }
+
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

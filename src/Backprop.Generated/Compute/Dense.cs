@@ -246,15 +246,21 @@ public static partial class Dense
         ref T s = ref MemoryMarshal.GetReference(source);
         ref T d = ref MemoryMarshal.GetReference(lanes);
 
-        // Feature by feature: the writes run along a lane row, and the block's rows of X (a few KB) stay in L1 for the reads.
-        for (int k = 0; k < width; k++)
+        if (width <= 16)
         {
-            ref T lane = ref Unsafe.Add(ref d, k * LaneStride);
-            ref T column = ref Unsafe.Add(ref s, k);
+            // Narrow rows: row by row, each row's few values to their lanes.
             for (int i = 0; i < rows; i++)
             {
-                Unsafe.Add(ref lane, i) = Unsafe.Add(ref column, i * width);
+                ref T row = ref Unsafe.Add(ref s, i * width);
+                for (int k = 0; k < width; k++)
+                {
+                    Unsafe.Add(ref d, (k * LaneStride) + i) = Unsafe.Add(ref row, k);
+                }
             }
+        }
+        else
+        {
+            ToLanesByFeature(ref s, width, rows, ref d);
         }
 
         if (rows < BlockRows)
@@ -262,6 +268,21 @@ public static partial class Dense
             for (int k = 0; k < width; k++)
             {
                 lanes.Slice((k * LaneStride) + rows, BlockRows - rows).Clear();
+            }
+        }
+    }
+
+    /// <summary>Wide rows: feature by feature, so the writes run along a lane row and the block's rows of X stay in L1 for the reads.</summary>
+    private static void ToLanesByFeature<T>(ref T s, int width, int rows, ref T d)
+        where T : unmanaged
+    {
+        for (int k = 0; k < width; k++)
+        {
+            ref T lane = ref Unsafe.Add(ref d, k * LaneStride);
+            ref T column = ref Unsafe.Add(ref s, k);
+            for (int i = 0; i < rows; i++)
+            {
+                Unsafe.Add(ref lane, i) = Unsafe.Add(ref column, i * width);
             }
         }
     }
