@@ -72,7 +72,7 @@ public sealed partial class NetworkGenerator
                 : new EquatableArray<string>(rates.Select(p => p == 0 ? "0" : p.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
 
         /// <summary>
-        /// Reads a <c>Dropout</c> named argument: BPG013 unless 0 &lt;= p &lt; 1, BPG014 when it is above 0 and
+        /// Reads a <c>Dropout</c> named argument: BPG016 unless 0 &lt;= p &lt; 1, BPG017 when it is above 0 and
         /// <paramref name="onOutputLayer"/> (it would apply to layer <paramref name="outputLayer"/> = L).
         /// </summary>
         private static bool TryReadDropout(Dictionary<string, TypedConstant> named, AttributeSyntax? syntax, int outputLayer, bool onOutputLayer, List<DiagnosticInfo> diagnostics, out double rate)

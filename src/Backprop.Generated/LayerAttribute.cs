@@ -85,8 +85,8 @@ public sealed class LayerAttribute : Attribute
     public Precision Precision { get; set; } = Precision.Single;
 
     /// <summary>
-    /// p, the dropout rate of this layer's activations A[l], in [0, 1) (BPG013 otherwise); not allowed on the last
-    /// layer (BPG014). During training each unit is zeroed with probability p and the others scaled by 1/(1 - p);
+    /// p, the dropout rate of this layer's activations A[l], in [0, 1) (BPG016 otherwise); not allowed on the last
+    /// layer (BPG017). During training each unit is zeroed with probability p and the others scaled by 1/(1 - p);
     /// <c>Forward</c> is unaffected. Defaults to 0 (no dropout). See docs/dropout.md for its status.
     /// </summary>
     public double Dropout { get; set; }

@@ -51,7 +51,7 @@ public sealed class NetworkAttribute : Attribute
     public Precision Precision { get; set; } = Precision.Single;
 
     /// <summary>
-    /// p, the dropout rate of every hidden layer 1..L-1, in [0, 1) (BPG013 otherwise; BPG014 for a network without a
+    /// p, the dropout rate of every hidden layer 1..L-1, in [0, 1) (BPG016 otherwise; BPG017 for a network without a
     /// hidden layer). During training each hidden unit's activation is zeroed with probability p and the others are
     /// scaled by 1/(1 - p) (inverted dropout, as PyTorch's <c>nn.Dropout</c> and Keras's <c>Dropout</c> after the
     /// activation); <c>Forward</c> is unaffected. Defaults to 0 (no dropout). See docs/dropout.md for its status.

@@ -81,12 +81,12 @@ internal static class DiagnosticDescriptors
     // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
 
     public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error(
-        "BPG013",
+        "BPG016",
         "Dropout rate must be in [0, 1)",
         "Dropout is {0}, but a dropout rate is the probability of zeroing a unit and must be at least 0 and less than 1");
 
     public static readonly DiagnosticDescriptor DropoutOnOutputLayer = Error(
-        "BPG014",
+        "BPG017",
         "Dropout cannot apply to the output layer",
         "Dropout = {0} would apply to layer {1}, the output layer, but the loss needs every output; set Dropout on hidden layers only");
 

@@ -37,7 +37,7 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Dispatch<LossKernel<CrossEntropy, T>, T>(units, z, a, y, dz, lossLanes, rows);
 
-    private interface ILossKernel<T>
+    internal interface ILossKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         static abstract void Run<TOps, TV>(int units, ref T z, ref T a, ref T y, ref T dz, ref T loss, int lanes)
@@ -45,7 +45,7 @@ public static partial class Dense
             where TV : struct;
     }
 
-    private interface ILoss
+    internal interface ILoss
     {
         /// <summary>Per lane register: dZ[L] for every unit and the examples' losses.</summary>
         static abstract TV Delta<TOps, TV, T>(int units, ref T z, ref T a, ref T y, ref T dz)
@@ -54,7 +54,7 @@ public static partial class Dense
             where T : unmanaged, IFloatingPointIeee754<T>;
     }
 
-    private readonly struct LossKernel<TLoss, T> : ILossKernel<T>
+    internal readonly struct LossKernel<TLoss, T> : ILossKernel<T>
         where TLoss : ILoss
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -108,7 +108,7 @@ public static partial class Dense
         return sum;
     }
 
-    private readonly struct MeanSquaredError<TActivation> : ILoss
+    internal readonly struct MeanSquaredError<TActivation> : ILoss
         where TActivation : IActivation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -154,7 +154,7 @@ public static partial class Dense
         }
     }
 
-    private readonly struct BinaryCrossEntropy : ILoss
+    internal readonly struct BinaryCrossEntropy : ILoss
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TV Delta<TOps, TV, T>(int units, ref T z, ref T a, ref T y, ref T dz)
@@ -182,7 +182,7 @@ public static partial class Dense
         }
     }
 
-    private readonly struct CrossEntropy : ILoss
+    internal readonly struct CrossEntropy : ILoss
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TV Delta<TOps, TV, T>(int units, ref T z, ref T a, ref T y, ref T dz)
@@ -212,15 +212,18 @@ public static partial class Dense
 
             // Each maximal unit but one adds its e^0 = 1 back. A NaN Z makes max or rest NaN.
             rest = TOps.Add(rest, TOps.Subtract(ties, one));
-            TV logSumExp = TOps.Add(max, TOps.Log1P(rest));
+            TV log1pRest = TOps.Log1P(rest);
 
+            // logsumexp(Z) - Z_k = (max - Z_k) + log1p(rest): max - Z_k is exact for the maximal unit, so a loss near 0
+            // (log1p(rest) alone) is not rounded away against max.
             TV loss = TOps.Zero;
             TV targetSum = TOps.Zero;
             for (int k = 0; k < units; k++)
             {
                 int at = k * LaneStride;
                 TV yk = TOps.Load(ref Unsafe.Add(ref y, at));
-                loss = TOps.MultiplyAdd(yk, TOps.Subtract(logSumExp, TOps.Load(ref Unsafe.Add(ref z, at))), loss);
+                TV gap = TOps.Add(TOps.Subtract(max, TOps.Load(ref Unsafe.Add(ref z, at))), log1pRest);
+                loss = TOps.MultiplyAdd(yk, gap, loss);
                 targetSum = TOps.Add(targetSum, yk);
             }
 

@@ -221,7 +221,7 @@ public static partial class Dense
         T sum = T.Zero;
         for (int k = 0; k < n; k++)
         {
-            T e = Scalar<T>.Exp(Unsafe.Add(ref y, k) - max);
+            T e = ExpOfDifference<Scalar<T>, T, T>(Unsafe.Add(ref y, k), max);
             Unsafe.Add(ref y, k) = e;
             sum += e;
         }
@@ -697,6 +697,28 @@ public static partial class Dense
         }
     }
 
+    /// <summary>
+    /// e^(z - max) with the rounding error r of d = z - max put back: e^(d + r) = e^d (1 + r) to first order. Without it a
+    /// softmax probability far below the largest (z - max = -16, say) would carry a relative error of 16 ulps of 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV ExpOfDifference<TOps, TV, T>(TV z, TV max)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Knuth's TwoSum for z + (-max): d + r = z - max exactly. NaN and infinities make r NaN only when d is NaN too.
+        TV d = TOps.Subtract(z, max);
+        TV zPart = TOps.Add(d, max);
+        TV maxPart = TOps.Subtract(zPart, d);
+        TV r = TOps.Add(TOps.Subtract(z, zPart), TOps.Subtract(maxPart, max));
+        TV e = TOps.Exp(d);
+        TV corrected = TOps.MultiplyAdd(e, r, e);
+
+        // Where d is -infinity (a -infinity logit), r is NaN but e^d is 0: keep e.
+        return TOps.SelectEqual(r, r, corrected, e);
+    }
+
     /// <summary>softmax across the n unit rows of each lane, in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxLanes<TOps, TV, T>(ref T a, int n, int lanes)
@@ -717,7 +739,7 @@ public static partial class Dense
             for (int k = 0; k < n; k++)
             {
                 ref T at = ref Unsafe.Add(ref column, k * LaneStride);
-                TV e = TOps.Exp(TOps.Subtract(TOps.Load(ref at), max));
+                TV e = ExpOfDifference<TOps, TV, T>(TOps.Load(ref at), max);
                 TOps.Store(e, ref at);
                 sum = TOps.Add(sum, e);
             }

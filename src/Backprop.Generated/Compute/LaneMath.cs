@@ -15,7 +15,7 @@ namespace Backprop.Generated.Compute;
 /// range and up to overflow are right; x above 88.8 gives +infinity and below -104 gives 0.
 /// tanh: Cephes' odd polynomial (tanhf.c) for |z| &lt; 0.625, else 1 - 2 / (e^(2|z|) + 1) with the sign of z.
 /// sigmoid: 1 / (1 + e^-|z|), and e^-|z| times that for z &lt; 0, so neither side overflows or cancels.
-/// e^x - 1: 2t / (1 - t) with t = tanh(x / 2), accurate near 0 where e^x - 1 cancels.
+/// e^x - 1: 2t / (1 - t) with t = tanh(x / 2) up to x = 0.5 (accurate near 0, where e^x - 1 cancels), e^x - 1 above.
 /// </para>
 /// <para>
 /// Measured errors against double precision are in docs/performance.md and checked by the numerical tests
@@ -109,7 +109,7 @@ public static class LaneMath
         return TOps.SelectGreater(TOps.Broadcast(0.625f), a, small, large);
     }
 
-    /// <summary>e^x - 1 per lane, as 2t / (1 - t) with t = tanh(x / 2).</summary>
+    /// <summary>e^x - 1 per lane: 2t / (1 - t) with t = tanh(x / 2) for x &lt;= 0.5, else e^x - 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpM1<TOps, TV>(TV x)
         where TOps : ILanes<TV, float>
@@ -118,8 +118,9 @@ public static class LaneMath
         TV t = Tanh<TOps, TV>(TOps.Multiply(x, TOps.Broadcast(0.5f)));
         TV result = TOps.Divide(TOps.Add(t, t), TOps.Subtract(TOps.Broadcast(1f), t));
 
-        // Above about 17.3, t rounds to 1 and the quotient to infinity; e^x - 1 is then e^x itself.
-        return TOps.SelectGreater(x, TOps.Broadcast(17f), TOps.Subtract(Exp<TOps, TV>(x), TOps.Broadcast(1f)), result);
+        // Above 0.5, 1 - t cancels as t nears 1, while e^x - 1 from exp loses at most a factor e^x / (e^x - 1) < 2.6 of
+        // exp's error there: take that form.
+        return TOps.SelectGreater(x, TOps.Broadcast(0.5f), TOps.Subtract(Exp<TOps, TV>(x), TOps.Broadcast(1f)), result);
     }
 
     /// <summary>result where x is a number; x (NaN) where x is NaN.</summary>

@@ -8,7 +8,7 @@ using Xunit;
 namespace Backprop.Generated.Tests.Diagnostics;
 
 /// <summary>
-/// The declaration side of dropout: BPG013 (rate outside [0, 1)) and BPG014 (dropout on the output layer) at the
+/// The declaration side of dropout: BPG016 (rate outside [0, 1)) and BPG017 (dropout on the output layer) at the
 /// <c>Dropout</c> argument in both forms, silence for valid rates, and the rates the model carries for the emitter.
 /// </summary>
 public class DropoutDeclarationTests
@@ -16,33 +16,33 @@ public class DropoutDeclarationTests
     private const string Usings = "using Backprop.Generated;\n";
 
     [Fact]
-    public void BPG013_RateOfOne_Fires() => DiagnosticVerifier.Verify(
+    public void BPG016_RateOfOne_Fires() => DiagnosticVerifier.Verify(
         Usings + "[Network(4, 8, 3, [|Dropout = 1.0|])]\npublic partial class Net { }",
-        "BPG013",
+        "BPG016",
         "Dropout is 1, but a dropout rate is the probability of zeroing a unit and must be at least 0 and less than 1");
 
     [Fact]
-    public void BPG013_NegativeRate_FiresForLayerForm() => DiagnosticVerifier.Verify(
+    public void BPG016_NegativeRate_FiresForLayerForm() => DiagnosticVerifier.Verify(
         Usings + "[Layer(4, 8, [|Dropout = -0.1|])]\n[Layer(8, 3)]\npublic partial class Net { }",
-        "BPG013",
+        "BPG016",
         "Dropout is -0.1, but a dropout rate is the probability of zeroing a unit and must be at least 0 and less than 1");
 
     [Fact]
-    public void BPG013_NaN_Fires() => DiagnosticVerifier.Verify(
+    public void BPG016_NaN_Fires() => DiagnosticVerifier.Verify(
         Usings + "[Network(4, 8, 3, [|Dropout = double.NaN|])]\npublic partial class Net { }",
-        "BPG013",
+        "BPG016",
         "Dropout is NaN, but a dropout rate is the probability of zeroing a unit and must be at least 0 and less than 1");
 
     [Fact]
-    public void BPG014_OnTheLastLayer_Fires() => DiagnosticVerifier.Verify(
+    public void BPG017_OnTheLastLayer_Fires() => DiagnosticVerifier.Verify(
         Usings + "[Layer(4, 8, Activation.ReLU, Dropout = 0.2)]\n[Layer(8, 3, Activation.Softmax, Loss = Loss.CrossEntropy, [|Dropout = 0.2|])]\npublic partial class Net { }",
-        "BPG014",
+        "BPG017",
         "Dropout = 0.2 would apply to layer 2, the output layer, but the loss needs every output; set Dropout on hidden layers only");
 
     [Fact]
-    public void BPG014_NetworkWithoutHiddenLayer_Fires() => DiagnosticVerifier.Verify(
+    public void BPG017_NetworkWithoutHiddenLayer_Fires() => DiagnosticVerifier.Verify(
         Usings + "[Network(4, 3, [|Dropout = 0.5|])]\npublic partial class Net { }",
-        "BPG014",
+        "BPG017",
         "Dropout = 0.5 would apply to layer 1, the output layer, but the loss needs every output; set Dropout on hidden layers only");
 
     [Fact]
