@@ -17,6 +17,7 @@ public interface IConstant
 public readonly struct N1 : IConstant { public static int Value => 1; }
 public readonly struct N2 : IConstant { public static int Value => 2; }
 public readonly struct N3 : IConstant { public static int Value => 3; }
+public readonly struct N4 : IConstant { public static int Value => 4; }
 public readonly struct N5 : IConstant { public static int Value => 5; }
 public readonly struct N6 : IConstant { public static int Value => 6; }
 public readonly struct N7 : IConstant { public static int Value => 7; }
@@ -58,7 +59,7 @@ public static class KernelTypes
 {
     public static readonly Dictionary<int, Type> Constants = new()
     {
-        [1] = typeof(N1), [2] = typeof(N2), [3] = typeof(N3), [5] = typeof(N5), [6] = typeof(N6), [7] = typeof(N7),
+        [1] = typeof(N1), [2] = typeof(N2), [3] = typeof(N3), [4] = typeof(N4), [5] = typeof(N5), [6] = typeof(N6), [7] = typeof(N7),
         [8] = typeof(N8), [10] = typeof(N10), [16] = typeof(N16), [17] = typeof(N17), [130] = typeof(N130),
         [161] = typeof(N161), [400] = typeof(N400),
     };
