@@ -14,8 +14,9 @@ namespace Backprop.Generated.Numerics.Tests.Kernels;
 /// <para>
 /// Tolerances are worst-case rounding bounds, not fitted numbers. A sum of n products computed in precision u
 /// (u = 2^-24 for float, 2^-53 for double) in any order, fused or not, differs from the exact sum by at most
-/// gamma_{n+1} sum |x_j w_j| ~ (n + 2) u sum |x_j w_j| (Higham, Accuracy and Stability of Numerical Algorithms,
-/// 2nd ed., eq. 3.5); the tests allow exactly that for Z, dA = dZ W^T and dW = A^T dZ. An activation adds its own
+/// gamma_{n+1} sum |x_j w_j| ~ (n + 2) u sum |x_j w_j| (the inner-product bound of Higham, Accuracy and
+/// Stability of Numerical Algorithms, 2nd ed., chapter 3; gamma_k = k u / (1 - k u)); the tests allow exactly that
+/// for Z, dA = dZ W^T and dW = A^T dZ. An activation adds its own
 /// relative error, at most 2e-6 in single precision (the polynomial exp, sigmoid, tanh and e^x - 1 of
 /// <see cref="LaneMath"/> are specified below 1e-6, and SiLU, ELU and softplus compose at most two such steps) and
 /// 1e-13 in double precision (System.Math), plus the error of Z times the largest slope of g (1, or 1.1 for
