@@ -82,7 +82,7 @@ public static class GradientCheck
 {
     /// <summary>Compares analytic and numerical gradients at the current parameters.</summary>
     /// <typeparam name="T">float or double.</typeparam>
-    /// <param name="network">The network (its parameters are restored when the check returns).</param>
+    /// <param name="network">The network (its parameters, and the dropout stream of a network with dropout, are restored when the check returns).</param>
     /// <param name="inputs">X, m x n_0.</param>
     /// <param name="targets">Y, m x n_L.</param>
     /// <param name="step">The relative step; defaults to 1e-3 for double and 1e-2 for float.</param>
@@ -106,6 +106,10 @@ public static class GradientCheck
 
         var analytic = new T[network.ParameterCount];
         var scratch = new T[network.ParameterCount];
+
+        // With dropout, J depends on the masks: every evaluation starts from the same stream, so all see the same masks.
+        var dropout = network as IDropoutNetwork;
+        SplitMix64 stream = dropout?.DropoutRandom ?? default;
         network.ComputeGradients(inputs, targets, analytic);
 
         double worstRelative = 0;
@@ -127,12 +131,12 @@ public static class GradientCheck
                 if (isDouble || (hActual > 0 && Math.Abs(h2Actual - (2 * hActual)) <= 1e-12 * Math.Abs(h2Actual)))
                 {
                     h = hActual;
-                    numeric = (Cost(network, q, theta - (2 * h), inputs, targets, scratch) - (8 * Cost(network, q, theta - h, inputs, targets, scratch))
-                        + (8 * Cost(network, q, theta + h, inputs, targets, scratch)) - Cost(network, q, theta + (2 * h), inputs, targets, scratch)) / (12 * h);
+                    numeric = (Cost(network, dropout, stream, q, theta - (2 * h), inputs, targets, scratch) - (8 * Cost(network, dropout, stream, q, theta - h, inputs, targets, scratch))
+                        + (8 * Cost(network, dropout, stream, q, theta + h, inputs, targets, scratch)) - Cost(network, dropout, stream, q, theta + (2 * h), inputs, targets, scratch)) / (12 * h);
                 }
                 else
                 {
-                    numeric = (Cost(network, q, theta + hActual, inputs, targets, scratch) - Cost(network, q, theta - hActual, inputs, targets, scratch)) / (2 * hActual);
+                    numeric = (Cost(network, dropout, stream, q, theta + hActual, inputs, targets, scratch) - Cost(network, dropout, stream, q, theta - hActual, inputs, targets, scratch)) / (2 * hActual);
                 }
             }
             finally
@@ -153,13 +157,23 @@ public static class GradientCheck
             }
         }
 
+        if (dropout is not null)
+        {
+            dropout.DropoutRandom = stream;
+        }
+
         Locate(network.LayerSizes, worstIndex, out int layer, out bool isBias, out int row, out int column);
         return new GradientCheckResult(worstRelative, worstIndex, layer, isBias, row, column, worstAnalytic, worstNumeric, worstAbsolute);
     }
 
-    private static double Cost<T>(INetwork<T> network, int q, double value, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T[] scratch)
+    private static double Cost<T>(INetwork<T> network, IDropoutNetwork? dropout, SplitMix64 stream, int q, double value, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T[] scratch)
         where T : unmanaged
     {
+        if (dropout is not null)
+        {
+            dropout.DropoutRandom = stream;
+        }
+
         network.Parameters[q] = Scalar.FromDouble<T>(value);
         return Scalar.ToDouble(network.ComputeGradients(inputs, targets, scratch));
     }

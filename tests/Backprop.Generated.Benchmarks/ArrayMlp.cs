@@ -4,6 +4,7 @@ using System;
 /// The peer: a plain hand-written multi-layer perceptron over arrays, as one would write it without a
 /// generator: jagged weight matrices, loops with runtime bounds, the same per-example backward pass
 /// (dW[l] += A[l-1]^T dZ[l], dA[l-1] = dZ[l] W[l]^T) and a plain SGD step. Buffers are allocated once.
+/// It is the beginner's baseline and the reference of <c>--verify</c> (double-checked there against the generated code).
 /// </summary>
 public sealed class ArrayMlp
 {
@@ -20,11 +21,13 @@ public sealed class ArrayMlp
     private readonly float[][] _a;
     private readonly float[][] _dz;
 
-    public ArrayMlp(int[] sizes, Kind[] activations, bool crossEntropy, int seed)
+    /// <summary>Copies <paramref name="parameters"/> (the generated classes' layout: per layer W[l] row-major, then b[l]).</summary>
+    public ArrayMlp(Workload workload, ReadOnlySpan<float> parameters)
     {
+        int[] sizes = workload.Sizes;
         _sizes = sizes;
-        _activations = activations;
-        _crossEntropy = crossEntropy;
+        _activations = workload.Activations;
+        _crossEntropy = workload.CrossEntropy;
         int layers = sizes.Length - 1;
         _w = new float[layers + 1][,];
         _b = new float[layers + 1][];
@@ -33,21 +36,21 @@ public sealed class ArrayMlp
         _z = new float[layers + 1][];
         _a = new float[layers + 1][];
         _dz = new float[layers + 1][];
-        var random = new Random(seed);
+        int offset = 0;
         for (int l = 1; l <= layers; l++)
         {
             _w[l] = new float[sizes[l - 1], sizes[l]];
             _dw[l] = new float[sizes[l - 1], sizes[l]];
-            double limit = Math.Sqrt(6.0 / (sizes[l - 1] + sizes[l]));
             for (int j = 0; j < sizes[l - 1]; j++)
             {
                 for (int k = 0; k < sizes[l]; k++)
                 {
-                    _w[l][j, k] = (float)(limit * ((2 * random.NextDouble()) - 1));
+                    _w[l][j, k] = parameters[offset++];
                 }
             }
 
-            _b[l] = new float[sizes[l]];
+            _b[l] = parameters.Slice(offset, sizes[l]).ToArray();
+            offset += sizes[l];
             _db[l] = new float[sizes[l]];
             _z[l] = new float[sizes[l]];
             _a[l] = new float[sizes[l]];
@@ -55,6 +58,35 @@ public sealed class ArrayMlp
         }
 
         _a[0] = new float[sizes[0]];
+    }
+
+    /// <summary>Writes the parameters in the generated classes' layout.</summary>
+    public void CopyParametersTo(Span<float> parameters)
+    {
+        int offset = 0;
+        for (int l = 1; l < _sizes.Length; l++)
+        {
+            foreach (float w in _w[l])
+            {
+                parameters[offset++] = w;
+            }
+
+            _b[l].CopyTo(parameters.Slice(offset));
+            offset += _b[l].Length;
+        }
+    }
+
+    /// <summary>m examples, one at a time (m = inputs.Length / n_0).</summary>
+    public void ForwardBatch(float[] inputs, float[] outputs)
+    {
+        int n0 = _sizes[0];
+        float[] aL = _a[_sizes.Length - 1];
+        for (int i = 0; i < inputs.Length / n0; i++)
+        {
+            Array.Copy(inputs, i * n0, _a[0], 0, n0);
+            ForwardFromA0();
+            Array.Copy(aL, 0, outputs, i * aL.Length, aL.Length);
+        }
     }
 
     /// <summary>One example forward: the same loops as the training step's forward half.</summary>

@@ -1,4 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Backprop.Generated;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using Perfolizer.Horology;
 
-// Run with: dotnet run -c Release --project tests/Backprop.Generated.Benchmarks -- --filter '*' [--job short]
-BenchmarkSwitcher.FromAssembly(typeof(TrainStepBenchmarks).Assembly).Run(args);
+// Modes (see docs/benchmarks.md; run.sh runs --peak, --verify and the benchmarks pinned to one core):
+//   --verify                 every peer against ArrayMlp on every cell (max abs differences), exit code 1 on a mismatch
+//   --quick [WORKLOAD]       a rough Stopwatch timing of every cell (development only)
+//   --peak                   the fp32 FMA peak probe alone
+//   --digits-fit EPOCHS      trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
+//                            and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
+//   anything else            BenchmarkDotNet arguments, e.g. --filter '*W3*'; without --job a short custom job is used
+if (args.Length > 0 && args[0] == "--verify")
+{
+    return Verify.Run();
+}
+
+if (args.Length > 0 && args[0] == "--quick")
+{
+    PrintPeak(PeakProbe.Measure());
+    QuickTiming.Run(args.Length > 1 ? args[1] : string.Empty);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--peak")
+{
+    PrintPeak(PeakProbe.Measure());
+    return 0;
+}
+
+if (args.Length > 1 && args[0] == "--digits-fit")
+{
+    return DigitsFit(int.Parse(args[1], CultureInfo.InvariantCulture));
+}
+
+(double, double) peak = PeakProbe.Measure();
+string probe = PrintPeak(peak);
+IConfig config = DefaultConfig.Instance;
+if (!args.Contains("--job"))
+{
+    // Short and stable enough for ratios on a shared 2-core machine: one process per benchmark, 3 warm-up and
+    // 7 measured iterations of about 100 ms each, tiered compilation off (fully optimised code from the first call;
+    // under load the tier-1 background JIT can starve and leave tier-0 code measured).
+    config = config.AddJob(Job.Default
+        .WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TieredCompilation", "0"))
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(7)
+        .WithIterationTime(TimeInterval.FromMilliseconds(100))
+        .WithId("Short7"));
+}
+
+Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(CellBenchmarks).Assembly).Run(args, config).ToArray();
+string table = CellTable.Markdown(summaries, PeakProbe.Peak(peak));
+if (table.Length > 0)
+{
+    string path = Path.Combine(summaries[0].ResultsDirectoryPath, "cells.md");
+    File.WriteAllText(path, $"{probe}\n\n{table}");
+    Console.WriteLine();
+    Console.WriteLine(table);
+    Console.WriteLine($"written to {path}");
+}
+
+return 0;
+
+static string PrintPeak((double Gflops256, double Gflops512) peak)
+{
+    int bytes = W4Net.ParameterCount * sizeof(float);
+    double ns = PeakProbe.StreamNanoseconds(bytes);
+    string text = $"fp32 FMA peak of this core: {peak.Gflops256:F1} GFLOP/s with Vector256"
+        + (double.IsNaN(peak.Gflops512) ? " (Vector512 not accelerated)" : $", {peak.Gflops512:F1} GFLOP/s with Vector512")
+        + $"\nreading W4's {bytes:N0} bytes of parameters from L2: {ns:N0} ns ({bytes / ns:F1} GB/s); "
+        + $"issue 8's bound for W4 one-example Forward: 2x = {2 * ns:N0} ns";
+    Console.WriteLine(text);
+    return text;
+}
+
+static int DigitsFit(int epochs)
+{
+    (float[] trainX, float[] trainY, float[] testX, float[] testY) = DigitsData.Load();
+
+    // One epoch on another instance first, so the timing measures optimised code rather than the JIT.
+    var warmUp = new DigitsNet();
+    warmUp.InitializeParameters(1);
+    warmUp.Fit(trainX, trainY, new Sgd(0.1), epochs: 1, batchSize: 32);
+
+    var net = new DigitsNet();
+    net.InitializeParameters(0);
+    long start = Stopwatch.GetTimestamp();
+    double[] history = net.Fit(trainX, trainY, new Sgd(0.1), epochs, batchSize: 32, seed: 0, shuffle: true);
+    double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    double accuracy = net.Accuracy(testX, testY);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"generated: {epochs} epochs, {ms / epochs:F3} ms per epoch, final training loss {history[^1]:F4}, test accuracy {accuracy:F4}"));
+    return 0;
+}
+
+/// <summary>The cells as one Markdown table: ns per peer, generated / peer ratio, and % of the FMA peak.</summary>
+internal static class CellTable
+{
+    private static readonly string[] PeerOrder = { "Generated", "Tiled (hand-written)", "TensorPrimitives", "OnnxRuntime", "ArrayMlp" };
+
+    public static string Markdown(IEnumerable<Summary> summaries, double peakGflops)
+    {
+        var rows = new List<(string Workload, string Cell, long Flops, Dictionary<string, (double Ns, long Bytes)> Peers)>();
+        foreach (Summary summary in summaries)
+        {
+            foreach (var group in summary.Reports
+                .Where(r => r.ResultStatistics is not null)
+                .GroupBy(r => (r.BenchmarkCase.Descriptor.Type, Category: r.BenchmarkCase.Descriptor.Categories.FirstOrDefault() ?? "Digits epoch")))
+            {
+                (string workload, string cell, long multiplyAdds) = Describe(group.Key.Type, group.Key.Category);
+                var peers = group.ToDictionary(
+                    r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
+                    r => (r.ResultStatistics!.Median, r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? -1));
+                rows.Add((workload, cell, 2 * multiplyAdds, peers));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("Each peer: median ns / ratio generated ÷ peer (above 1: the generated code is slower) / % of the FMA peak.");
+        text.AppendLine($"FLOPs = 2 x multiply-adds of the cell; % of peak = FLOPs / time / {peakGflops:F1} GFLOP/s.");
+        text.AppendLine();
+        text.AppendLine("| workload | cell | FLOPs | " + string.Join(" | ", PeerOrder) + " | allocated (generated) |");
+        text.AppendLine("|---|---|---:|" + string.Concat(PeerOrder.Select(_ => "---:|")) + "---:|");
+        foreach (var row in rows)
+        {
+            double generated = row.Peers.TryGetValue("Generated", out var g) ? g.Ns : double.NaN;
+            var cells = PeerOrder.Select(peer =>
+            {
+                if (!row.Peers.TryGetValue(peer, out var p))
+                {
+                    return "-";
+                }
+
+                double percent = row.Flops / p.Ns / peakGflops * 100;
+                string ratio = peer == "Generated" ? "1" : (generated / p.Ns).ToString("F2", CultureInfo.InvariantCulture);
+                return string.Create(CultureInfo.InvariantCulture, $"{Ns(p.Ns)} / {ratio} / {percent:F1}%");
+            });
+            string allocated = g.Bytes < 0 ? "?" : $"{g.Bytes} B";
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row.Workload} | {row.Cell} | {row.Flops:N0} | {string.Join(" | ", cells)} | {allocated} |"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Ns(double ns) => ns >= 100 ? ns.ToString("N0", CultureInfo.InvariantCulture) : ns.ToString("F1", CultureInfo.InvariantCulture);
+
+    private static (string Workload, string Cell, long MultiplyAdds) Describe(Type type, string category)
+    {
+        if (type == typeof(DigitsEpochBenchmarks))
+        {
+            // 1,347 training rows of the split.
+            return (Workloads.Digits.Name, "epoch (1,347 rows, batch 32)", DigitsEpochBenchmarks.MultiplyAdds(1347));
+        }
+
+        Workload workload = ((CellBenchmarks)Activator.CreateInstance(type)!).Workload;
+        long multiplyAdds = category switch
+        {
+            CellBenchmarks.Forward => workload.ForwardMultiplyAdds,
+            CellBenchmarks.ForwardBatch => Workloads.Batch * workload.ForwardMultiplyAdds,
+            _ => Workloads.Batch * workload.TrainingMultiplyAdds,
+        };
+        return (workload.Name, category, multiplyAdds);
+    }
+}

@@ -20,6 +20,11 @@ internal static class BackwardEmitter
         string dense = EmitContext.Compute + ".Dense";
         string spanT = $"global::System.ReadOnlySpan{{{t}}}";
 
+        if (c.Model.HasDropout)
+        {
+            EmitDropoutMembers(w, c);
+        }
+
         w.Line("/// <summary>");
         w.Line("/// Length of the training scratch: for one block of <c>BlockRows</c> examples in lanes, A[0], then Z[l], A[l] and dZ[l]");
         w.Line("/// of every layer, the targets, the examples' losses and dZ as rows; then the unscaled gradient sums, rows of dW padded.");
@@ -64,11 +69,32 @@ internal static class BackwardEmitter
                 w.Line("int rows = global::System.Math.Min(BlockRows, m - row);");
                 w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
                 w.Line($"{dense}.ToLanes(targets.Slice(row * OutputSize, rows * OutputSize), OutputSize, rows, y);");
+                if (c.Model.HasDropout)
+                {
+                    w.Line();
+                    w.Line("// Inverted-dropout factors D of this block: keep with probability 1 - p, scaled by 1 / (1 - p); drawn example by example, then layer, then unit");
+                    using (w.Block("for (int i = 0; i < rows; i++)"))
+                    {
+                        for (int l = 1; l < c.L; l++)
+                        {
+                            if (DropoutRate(c, l) is { } rate)
+                            {
+                                w.Line($"{EmitContext.Compute}.Dropout.Draw(ref _dropoutRandom, mask{l}, i, {Literals.Int(c.Sizes[l])}, {rate}d);");
+                            }
+                        }
+                    }
+                }
+
                 for (int l = 1; l <= c.L; l++)
                 {
                     w.Line();
                     w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}), both kept for the backward pass");
-                    w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, z{l}, a{l}, rows);");
+                    w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, {Downstream(c, l - 1)}, z{l}, a{l}, rows);");
+                    if (DropoutRate(c, l) is { } rate)
+                    {
+                        w.Line($"// A~{l} = A{l} * D{l} (dropout p = {rate}, training only); the next layer sees A~{l}, g' still reads A{l}");
+                        w.Line($"{EmitContext.Compute}.Dropout.Apply(a{l}, mask{l}, dropped{l}, {Literals.Int(c.Sizes[l])});");
+                    }
                 }
 
                 w.Line();
@@ -77,15 +103,23 @@ internal static class BackwardEmitter
                 {
                     w.Line();
                     w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows); db{l} += column sums of dZ{l}");
-                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>(a{l - 1}, dz{l}, dzRows, sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), rows);");
+                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), rows);");
                     if (l > 1)
                     {
                         ActivationKind g = c.Activation(l - 1);
                         string derivative = g == ActivationKind.Softmax
                             ? $"A{l - 1} * (dA{l - 1} - sum_k dA{l - 1}_k A{l - 1}_k) (softmax Jacobian-vector product)"
                             : $"dA{l - 1} * {EmitContext.FormulaName(g)}'(Z{l - 1})";
-                        w.Line($"// dA{l - 1} = dZ{l} W{l}^T; dZ{l - 1} = {derivative}");
-                        w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, dz{l - 1}, rows);");
+                        if (DropoutRate(c, l - 1) is not null)
+                        {
+                            w.Line($"// dA{l - 1} = (dZ{l} W{l}^T) * D{l - 1} (only the kept units); dZ{l - 1} = {derivative}");
+                            w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, mask{l - 1}, dz{l - 1}, rows);");
+                        }
+                        else
+                        {
+                            w.Line($"// dA{l - 1} = dZ{l} W{l}^T; dZ{l - 1} = {derivative}");
+                            w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, dz{l - 1}, rows);");
+                        }
                     }
                 }
             }
@@ -100,6 +134,32 @@ internal static class BackwardEmitter
 
             w.Line("return cost * scale;");
         }
+    }
+
+    /// <summary>p of layer l as written in the declaration, or null when the layer does not drop units.</summary>
+    public static string? DropoutRate(EmitContext c, int l) =>
+        c.Model.HasDropout && c.Model.Dropout[l - 1] != "0" ? c.Model.Dropout[l - 1] : null;
+
+    /// <summary>A[l] as the next layer sees it in training: the dropped A~[l] when layer l drops units.</summary>
+    private static string Downstream(EmitContext c, int l) => l >= 1 && DropoutRate(c, l) is not null ? $"dropped{l}" : $"a{l}";
+
+    private static void EmitDropoutMembers(SourceWriter w, EmitContext c)
+    {
+        string rt = EmitContext.Runtime;
+        w.Line("/// <summary>The stream the training masks are drawn from (see <see cref=\"DropoutRandom\"/>).</summary>");
+        w.Line($"private {rt}.SplitMix64 _dropoutRandom;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The stream the next <c>ComputeGradients</c> or <c>TrainStep</c> draws its inverted-dropout masks from: one draw per unit of");
+        w.Line("/// each dropped layer, example by example, then layer by layer, then unit by unit (docs/dropout.md).");
+        w.Line("/// <c>InitializeParameters(seed)</c> sets it to the weights' stream after the last weight. Forward never drops units.");
+        w.Line("/// </summary>");
+        w.Line($"public {rt}.SplitMix64 DropoutRandom");
+        w.Line("{");
+        w.Line("    get => _dropoutRandom;");
+        w.Line("    set => _dropoutRandom = value;");
+        w.Line("}");
+        w.Line();
     }
 
     private static void EmitLoss(SourceWriter w, EmitContext c)
@@ -158,6 +218,15 @@ internal static class BackwardEmitter
                 Add($"z{l}", c.Sizes[l]);
                 Add($"a{l}", c.Sizes[l]);
                 Add($"dz{l}", c.Sizes[l]);
+            }
+
+            for (int l = 1; l < c.L; l++)
+            {
+                if (DropoutRate(c, l) is not null)
+                {
+                    Add($"mask{l}", c.Sizes[l]);
+                    Add($"dropped{l}", c.Sizes[l]);
+                }
             }
 
             Add("y", c.Sizes[c.L]);

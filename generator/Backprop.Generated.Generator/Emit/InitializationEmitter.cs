@@ -43,6 +43,12 @@ internal static class InitializationEmitter
                     : $"{rt}.Initialization.GlorotUniform(W{l}, {Literals.Int(nIn)}, {Literals.Int(nOut)}, ref random);");
                 w.Line($"b{l}.Clear();");
             }
+
+            if (c.Model.HasDropout)
+            {
+                w.Line("// The dropout masks continue the same stream after the last weight");
+                w.Line("_dropoutRandom = random;");
+            }
         }
     }
 

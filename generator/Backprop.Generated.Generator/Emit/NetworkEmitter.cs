@@ -35,7 +35,7 @@ internal static class NetworkEmitter
         }
 
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]");
-        using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name + " : " + TrainingEmitter.Interface(context)))
+        using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name + " : " + TrainingEmitter.BaseList(context)))
         {
             StorageEmitter.Emit(writer, context);
             writer.Line();

@@ -11,6 +11,11 @@ internal static class TrainingEmitter
     /// <summary>The interface the generated type implements, e.g. <c>global::Backprop.Generated.INetwork&lt;float&gt;</c>.</summary>
     public static string Interface(EmitContext c) => $"{EmitContext.Runtime}.INetwork<{c.T}>";
 
+    /// <summary>The generated type's interfaces: <see cref="Interface"/>, and <c>IDropoutNetwork</c> when a layer drops units.</summary>
+    public static string BaseList(EmitContext c) => c.Model.HasDropout
+        ? $"{Interface(c)}, {EmitContext.Runtime}.IDropoutNetwork"
+        : Interface(c);
+
     public static void Emit(SourceWriter w, EmitContext c)
     {
         string t = c.T;

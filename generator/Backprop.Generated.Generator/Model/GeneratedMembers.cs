@@ -30,6 +30,8 @@ internal static class GeneratedMembers
         ["BlockRows"] = "the constant block size of the batch kernels",
         ["ForwardScratchLength"] = "the ForwardBatch scratch length",
         ["t_forwardScratch"] = "the per-thread ForwardBatch scratch",
+        ["_dropoutRandom"] = "the dropout random stream",
+        ["DropoutRandom"] = "the dropout random stream property",
     };
 
     /// <summary>

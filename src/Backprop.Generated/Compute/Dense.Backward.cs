@@ -252,8 +252,22 @@ public static partial class Dense
     public static void BackwardBlock<TLayer, TPreviousActivation, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> dz, ReadOnlySpan<T> zPrevious, ReadOnlySpan<T> aPrevious, Span<T> dzPrevious, int rows)
         where TLayer : IDenseLayer
         where TPreviousActivation : IActivation
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        BackwardBlock<TLayer, TPreviousActivation, T>(parameters, dz, zPrevious, aPrevious, default, dzPrevious, rows);
+
+    /// <summary>
+    /// As <see cref="BackwardBlock{TLayer, TPreviousActivation, T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int)"/>
+    /// for a layer l-1 that dropped units in training: dA[l-1] = (dZ[l] W[l]^T) * D (the dropout factors, in lanes) before g'.
+    /// An empty <paramref name="dropoutMask"/> means no dropout.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BackwardBlock<TLayer, TPreviousActivation, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> dz, ReadOnlySpan<T> zPrevious, ReadOnlySpan<T> aPrevious, ReadOnlySpan<T> dropoutMask, Span<T> dzPrevious, int rows)
+        where TLayer : IDenseLayer
+        where TPreviousActivation : IActivation
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ref T mask = ref MemoryMarshal.GetReference(dropoutMask);
+        bool dropped = !dropoutMask.IsEmpty;
         ref T p = ref MemoryMarshal.GetReference(parameters);
         ref T d = ref MemoryMarshal.GetReference(dz);
         ref T zp = ref MemoryMarshal.GetReference(zPrevious);
@@ -261,24 +275,24 @@ public static partial class Dense
         ref T dp = ref MemoryMarshal.GetReference(dzPrevious);
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            BackwardBlock<Lanes512<T>, Vector512<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref dp, rows);
+            BackwardBlock<Lanes512<T>, Vector512<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
-            BackwardBlock<Lanes256<T>, Vector256<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref dp, rows);
+            BackwardBlock<Lanes256<T>, Vector256<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
         }
         else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
         {
-            BackwardBlock<Lanes128<T>, Vector128<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref dp, rows);
+            BackwardBlock<Lanes128<T>, Vector128<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
         }
         else
         {
-            BackwardBlock<Scalar<T>, T, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref dp, rows);
+            BackwardBlock<Scalar<T>, T, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void BackwardBlock<TOps, TV, T, TLayer, TPreviousActivation>(ref T p, ref T dz, ref T zPrevious, ref T aPrevious, ref T dzPrevious, int rows)
+    internal static void BackwardBlock<TOps, TV, T, TLayer, TPreviousActivation>(ref T p, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int rows)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -320,10 +334,10 @@ public static partial class Dense
                 }
 
                 int at = (j * BlockRows) + i;
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref dzPrevious, at);
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref dzPrevious, at + BlockRows);
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref dzPrevious, at + (2 * BlockRows));
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref dzPrevious, at + (3 * BlockRows));
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at);
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + BlockRows);
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * BlockRows));
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * BlockRows));
             }
 
             for (; j < TLayer.Inputs; j++)
@@ -340,7 +354,7 @@ public static partial class Dense
                     wk = ref Unsafe.Add(ref wk, 1);
                 }
 
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref dzPrevious, (j * BlockRows) + i);
+                FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, (j * BlockRows) + i);
             }
         }
 
@@ -368,13 +382,20 @@ public static partial class Dense
 
     /// <summary>The tile epilogue: dZ[l-1] = dA[l-1] * g'(Z[l-1]) (softmax: dA, the Jacobian follows).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishBackward<TOps, TV, T, TActivation>(TV d0, TV d1, ref T z, ref T a, ref T dz, int at)
+    private static void FinishBackward<TOps, TV, T, TActivation>(TV d0, TV d1, ref T z, ref T a, ref T mask, bool dropped, ref T dz, int at)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
         where TActivation : IActivation
     {
         int c = TOps.Count;
+        if (dropped)
+        {
+            // dA = dA~ * D: the gradient reaches only the units that were kept, scaled as they were
+            d0 = TOps.Multiply(d0, TOps.Load(ref Unsafe.Add(ref mask, at)));
+            d1 = TOps.Multiply(d1, TOps.Load(ref Unsafe.Add(ref mask, at + c)));
+        }
+
         if (!TActivation.IsSoftmax)
         {
             d0 = TOps.Multiply(d0, TActivation.Derivative<TOps, TV, T>(TOps.Load(ref Unsafe.Add(ref z, at)), TOps.Load(ref Unsafe.Add(ref a, at))));
@@ -460,8 +481,24 @@ public static partial class Dense
             TOps.Store(total, ref Unsafe.Add(ref db, v * c));
         }
 
-        // dW[j, :] += sum_i A[j, i] dZ[i, :]
+        // dW[j, :] += sum_i A[j, i] dZ[i, :]: tiles of 6 rows of dW (12 accumulators), then 4, then one at a time
         int j = 0;
+        for (; j + 6 <= TLayer.Inputs; j += 6)
+        {
+            int v = 0;
+            for (; v + 2 <= registers; v += 2)
+            {
+                WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
+            }
+
+            for (; v < registers; v++)
+            {
+                WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j + 4, v * c);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j + 5, v * c);
+            }
+        }
+
         for (; j + 4 <= TLayer.Inputs; j += 4)
         {
             int v = 0;
@@ -478,32 +515,40 @@ public static partial class Dense
 
         for (; j < TLayer.Inputs; j++)
         {
-            ref T aj = ref Unsafe.Add(ref aPrevious, j * BlockRows);
             for (int v = 0; v < registers; v++)
             {
-                TV g = TOps.Zero;
-                ref T d = ref Unsafe.Add(ref dzRows, v * c);
-                for (int i = 0; i < rows; i++)
-                {
-                    g = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i)), TOps.Load(ref d), g);
-                    d = ref Unsafe.Add(ref d, stride);
-                }
-
-                ref T target = ref Unsafe.Add(ref sums, (j * stride) + (v * c));
-                TOps.Store(TOps.Add(TOps.Load(ref target), g), ref target);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, v * c);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightGradientTile4x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+    private static void WeightGradientTile1x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TV g = TOps.Zero;
+        ref T aj = ref Unsafe.Add(ref aPrevious, j * BlockRows);
+        ref T d = ref Unsafe.Add(ref dzRows, k);
+        for (int i = 0; i < rows; i++)
+        {
+            g = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i)), TOps.Load(ref d), g);
+            d = ref Unsafe.Add(ref d, stride);
+        }
+
+        ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
+        TOps.Store(TOps.Add(TOps.Load(ref target), g), ref target);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightGradientTile6x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = TOps.Count;
-        TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero;
-        TV g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero;
+        TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero, g40 = TOps.Zero, g41 = TOps.Zero, g50 = TOps.Zero, g51 = TOps.Zero;
         ref T a0 = ref Unsafe.Add(ref aPrevious, j * BlockRows);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
@@ -513,7 +558,51 @@ public static partial class Dense
             TV s0 = TOps.Broadcast(Unsafe.Add(ref a0, i));
             g00 = TOps.MultiplyAdd(s0, d0, g00);
             g01 = TOps.MultiplyAdd(s0, d1, g01);
-            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, BlockRows + i));
+            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * BlockRows) + i));
+            g10 = TOps.MultiplyAdd(s1, d0, g10);
+            g11 = TOps.MultiplyAdd(s1, d1, g11);
+            TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * BlockRows) + i));
+            g20 = TOps.MultiplyAdd(s2, d0, g20);
+            g21 = TOps.MultiplyAdd(s2, d1, g21);
+            TV s3 = TOps.Broadcast(Unsafe.Add(ref a0, (3 * BlockRows) + i));
+            g30 = TOps.MultiplyAdd(s3, d0, g30);
+            g31 = TOps.MultiplyAdd(s3, d1, g31);
+            TV s4 = TOps.Broadcast(Unsafe.Add(ref a0, (4 * BlockRows) + i));
+            g40 = TOps.MultiplyAdd(s4, d0, g40);
+            g41 = TOps.MultiplyAdd(s4, d1, g41);
+            TV s5 = TOps.Broadcast(Unsafe.Add(ref a0, (5 * BlockRows) + i));
+            g50 = TOps.MultiplyAdd(s5, d0, g50);
+            g51 = TOps.MultiplyAdd(s5, d1, g51);
+            d = ref Unsafe.Add(ref d, stride);
+        }
+
+        ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
+        AddTo<TOps, TV, T>(ref target, g00, g01);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 1 * stride), g10, g11);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g20, g21);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g30, g31);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 4 * stride), g40, g41);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 5 * stride), g50, g51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightGradientTile4x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = TOps.Count;
+        TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero;
+        ref T a0 = ref Unsafe.Add(ref aPrevious, j * BlockRows);
+        ref T d = ref Unsafe.Add(ref dzRows, k);
+        for (int i = 0; i < rows; i++)
+        {
+            TV d0 = TOps.Load(ref d);
+            TV d1 = TOps.Load(ref Unsafe.Add(ref d, c));
+            TV s0 = TOps.Broadcast(Unsafe.Add(ref a0, i));
+            g00 = TOps.MultiplyAdd(s0, d0, g00);
+            g01 = TOps.MultiplyAdd(s0, d1, g01);
+            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * BlockRows) + i));
             g10 = TOps.MultiplyAdd(s1, d0, g10);
             g11 = TOps.MultiplyAdd(s1, d1, g11);
             TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * BlockRows) + i));
@@ -527,7 +616,7 @@ public static partial class Dense
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
         AddTo<TOps, TV, T>(ref target, g00, g01);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, stride), g10, g11);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 1 * stride), g10, g11);
         AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g20, g21);
         AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g30, g31);
     }

@@ -1,0 +1,150 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+/// <summary>
+/// The core's fp32 FMA peak, measured: 12 independent chains acc = acc * m + c (more than FMA latency x FMA ports on
+/// current x64 cores, so the loop is throughput-bound), 2 flops per lane per FMA, best of 30 runs of about 1-2 ms (short runs: on a shared machine some of them run
+/// without being preempted).
+/// </summary>
+public static class PeakProbe
+{
+    private const int Iterations = 500_000;
+    private const int Runs = 30;
+
+    /// <summary>GFLOP/s with 256-bit vectors, and with 512-bit vectors where the hardware accelerates them (else NaN).</summary>
+    public static (double Gflops256, double Gflops512) Measure()
+    {
+        double best256 = 0, best512 = double.NaN;
+        if (Fma.IsSupported)
+        {
+            Fma256(1000);
+            for (int run = 0; run < Runs; run++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Fma256(Iterations);
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                best256 = Math.Max(best256, Iterations * 12.0 * 8 * 2 / seconds / 1e9);
+            }
+        }
+
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            best512 = 0;
+            Fma512(1000);
+            for (int run = 0; run < Runs; run++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Fma512(Iterations);
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                best512 = Math.Max(best512, Iterations * 12.0 * 16 * 2 / seconds / 1e9);
+            }
+        }
+
+        return (best256, best512);
+    }
+
+    /// <summary>The peak that % of peak refers to: the wider vector width the core accelerates.</summary>
+    public static double Peak((double Gflops256, double Gflops512) measured) =>
+        double.IsNaN(measured.Gflops512) ? measured.Gflops256 : Math.Max(measured.Gflops256, measured.Gflops512);
+
+    /// <summary>
+    /// The time to read <paramref name="bytes"/> that sit in L2 (issue 8's bound for W4's one-example Forward: its
+    /// 406,528 bytes of parameters): a buffer of that size read with 256-bit loads into 4 accumulators, warmed by a first
+    /// pass, best of 1,000 passes. Returns nanoseconds per pass.
+    /// </summary>
+    public static double StreamNanoseconds(int bytes)
+    {
+        float[] buffer = GC.AllocateArray<float>(bytes / sizeof(float), pinned: true);
+        buffer.AsSpan().Fill(1f);
+        float sink = Stream(buffer);
+        double best = double.MaxValue;
+        for (int pass = 0; pass < 1000; pass++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            sink += Stream(buffer);
+            best = Math.Min(best, (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency);
+        }
+
+        return sink == 0 ? double.NaN : best;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe float Stream(float[] buffer)
+    {
+        fixed (float* p = buffer)
+        {
+            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            int i = 0;
+            for (; i + 32 <= buffer.Length; i += 32)
+            {
+                s0 += Vector256.Load(p + i);
+                s1 += Vector256.Load(p + i + 8);
+                s2 += Vector256.Load(p + i + 16);
+                s3 += Vector256.Load(p + i + 24);
+            }
+
+            float tail = 0;
+            for (; i < buffer.Length; i++)
+            {
+                tail += p[i];
+            }
+
+            return Vector256.Sum(s0 + s1 + s2 + s3) + tail;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Fma256(int iterations)
+    {
+        Vector256<float> m = Vector256.Create(0.999999f), c = Vector256.Create(1e-7f);
+        Vector256<float> a0 = Vector256.Create(1.0f), a1 = Vector256.Create(1.1f), a2 = Vector256.Create(1.2f), a3 = Vector256.Create(1.3f);
+        Vector256<float> a4 = Vector256.Create(1.4f), a5 = Vector256.Create(1.5f), a6 = Vector256.Create(1.6f), a7 = Vector256.Create(1.7f);
+        Vector256<float> a8 = Vector256.Create(1.8f), a9 = Vector256.Create(1.9f), a10 = Vector256.Create(2.0f), a11 = Vector256.Create(2.1f);
+        for (int i = 0; i < iterations; i++)
+        {
+            a0 = Fma.MultiplyAdd(a0, m, c);
+            a1 = Fma.MultiplyAdd(a1, m, c);
+            a2 = Fma.MultiplyAdd(a2, m, c);
+            a3 = Fma.MultiplyAdd(a3, m, c);
+            a4 = Fma.MultiplyAdd(a4, m, c);
+            a5 = Fma.MultiplyAdd(a5, m, c);
+            a6 = Fma.MultiplyAdd(a6, m, c);
+            a7 = Fma.MultiplyAdd(a7, m, c);
+            a8 = Fma.MultiplyAdd(a8, m, c);
+            a9 = Fma.MultiplyAdd(a9, m, c);
+            a10 = Fma.MultiplyAdd(a10, m, c);
+            a11 = Fma.MultiplyAdd(a11, m, c);
+        }
+
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Fma512(int iterations)
+    {
+        Vector512<float> m = Vector512.Create(0.999999f), c = Vector512.Create(1e-7f);
+        Vector512<float> a0 = Vector512.Create(1.0f), a1 = Vector512.Create(1.1f), a2 = Vector512.Create(1.2f), a3 = Vector512.Create(1.3f);
+        Vector512<float> a4 = Vector512.Create(1.4f), a5 = Vector512.Create(1.5f), a6 = Vector512.Create(1.6f), a7 = Vector512.Create(1.7f);
+        Vector512<float> a8 = Vector512.Create(1.8f), a9 = Vector512.Create(1.9f), a10 = Vector512.Create(2.0f), a11 = Vector512.Create(2.1f);
+        for (int i = 0; i < iterations; i++)
+        {
+            a0 = Avx512F.FusedMultiplyAdd(a0, m, c);
+            a1 = Avx512F.FusedMultiplyAdd(a1, m, c);
+            a2 = Avx512F.FusedMultiplyAdd(a2, m, c);
+            a3 = Avx512F.FusedMultiplyAdd(a3, m, c);
+            a4 = Avx512F.FusedMultiplyAdd(a4, m, c);
+            a5 = Avx512F.FusedMultiplyAdd(a5, m, c);
+            a6 = Avx512F.FusedMultiplyAdd(a6, m, c);
+            a7 = Avx512F.FusedMultiplyAdd(a7, m, c);
+            a8 = Avx512F.FusedMultiplyAdd(a8, m, c);
+            a9 = Avx512F.FusedMultiplyAdd(a9, m, c);
+            a10 = Avx512F.FusedMultiplyAdd(a10, m, c);
+            a11 = Avx512F.FusedMultiplyAdd(a11, m, c);
+        }
+
+        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark suite of issue 8 pinned to one core (CPU 1), in about 10-15 minutes on a 2-core machine:
+#   1. the fp32 FMA peak probe (also printed again at the start of step 3 and written into cells.md),
+#   2. --verify: every peer against ArrayMlp (max abs differences; the run stops if a peer disagrees),
+#   3. BenchmarkDotNet over W1-W4 (Forward, ForwardBatch m=64, TrainStep m=64) and the digits epoch with a short job
+#      (1 launch, 3 warm-up + 7 measured iterations of ~100 ms); the generated code is the baseline of every category.
+# Results: BenchmarkDotNet.Artifacts/results/ (one report per class, and cells.md: ns, ratios and % of peak per cell).
+# Extra arguments go to BenchmarkDotNet, e.g. ./run.sh --filter '*W4*'   or   ./run.sh --job short
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build -c Release --nologo -v quiet
+dll="bin/Release/net10.0/Backprop.Generated.Benchmarks.dll"
+pin=(taskset -c 1)
+if ! command -v taskset > /dev/null || [ "$(nproc --all)" -lt 2 ]; then
+  pin=()
+fi
+mkdir -p BenchmarkDotNet.Artifacts/results
+"${pin[@]}" dotnet "$dll" --peak | tee BenchmarkDotNet.Artifacts/results/peak.txt
+"${pin[@]}" dotnet "$dll" --verify
+if [ "$#" -eq 0 ]; then
+  set -- --filter '*'
+fi
+"${pin[@]}" dotnet "$dll" "$@"
