@@ -193,7 +193,30 @@ public static class KernelCoreChecks
         double u = U<T>();
         foreach (int rows in RowCounts)
         {
-            var random = new Random((rows * 104729) + inputs + (31 * n));
+            foreach (bool dropped in new[] { false, true })
+            {
+                BackwardBlockWithMask<TOps, TV, T, TLayer, TActivation>(activation, label, rows, dropped);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One block: dZ[l-1] = (dZ[l] W[l]^T) [* D] * g'(Z[l-1]), with D the dropout factors of layer l-1 in lanes when
+    /// <paramref name="dropped"/> (0 or 2 here, dropout at rate 1/2, so the scaling is exact); without dropout the mask
+    /// argument points at NaN, which must not be read.
+    /// </summary>
+    private static void BackwardBlockWithMask<TOps, TV, T, TLayer, TActivation>(string activation, string label, int rows, bool dropped)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int n = TLayer.Units, inputs = TLayer.Inputs;
+        double u = U<T>();
+        label += dropped ? " (dropout mask)" : string.Empty;
+        {
+            var random = new Random((rows * 104729) + inputs + (31 * n) + (dropped ? 1 : 0));
             (T[] p, double[] w, _) = Parameters<T, TLayer>(random);
             double[] dz = Uniform(random, rows * n, 1);
             double[] zPrev = Uniform(random, rows * inputs, 3);
@@ -215,8 +238,10 @@ public static class KernelCoreChecks
             T[] dzLanes = Lanes<T>(dz, rows, n);
             T[] zLanes = Lanes<T>(zPrev, rows, inputs);
             T[] aLanes = Lanes<T>(aPrev, rows, inputs);
+            double[] mask = Enumerable.Range(0, rows * inputs).Select(_ => dropped ? 2.0 * random.Next(2) : 1.0).ToArray();
+            T[] maskLanes = dropped ? Lanes<T>(mask, rows, inputs) : Filled<T>(inputs * B);
             T[] result = Filled<T>(inputs * B);
-            Dense.BackwardBlock<TOps, TV, T, TLayer, TActivation>(ref p[0], ref dzLanes[0], ref zLanes[0], ref aLanes[0], ref result[0], rows);
+            Dense.BackwardBlock<TOps, TV, T, TLayer, TActivation>(ref p[0], ref dzLanes[0], ref zLanes[0], ref aLanes[0], ref maskLanes[0], dropped, ref result[0], rows);
 
             for (int i = 0; i < rows; i++)
             {
@@ -232,8 +257,9 @@ public static class KernelCoreChecks
                         abs += Math.Abs(dz[(i * n) + k] * w[(j * n) + k]);
                     }
 
-                    da[j] = sum;
-                    daTolerance[j] = (n + 2) * u * abs;
+                    // dA = (dZ W^T) * D, exact scaling by 0 or 2
+                    da[j] = sum * mask[(i * inputs) + j];
+                    daTolerance[j] = (n + 2) * u * abs * mask[(i * inputs) + j];
                 }
 
                 double dot = 0, dotTolerance = 0;
@@ -344,7 +370,8 @@ public static class KernelCoreChecks
         T[] zp = Lanes<T>(Uniform(random, rows * inputs, 3), rows, inputs);
         T[] ap = Lanes<T>(Uniform(random, rows * inputs, 1), rows, inputs);
         T[] d1 = Filled<T>(inputs * B), d2 = Filled<T>(inputs * B);
-        Dense.BackwardBlock<TOps, TV, T, TLayer, TActivation>(ref p[0], ref dz[0], ref zp[0], ref ap[0], ref d1[0], rows);
+        T[] noMask = Filled<T>(1);
+        Dense.BackwardBlock<TOps, TV, T, TLayer, TActivation>(ref p[0], ref dz[0], ref zp[0], ref ap[0], ref noMask[0], false, ref d1[0], rows);
         Dense.BackwardBlock<TLayer, TActivation, T>(p, dz, zp, ap, d2, rows);
         Assert.True(Same(d1, d2), $"{label}: BackwardBlock dispatcher differs from the {typeof(TOps).Name} core");
 
