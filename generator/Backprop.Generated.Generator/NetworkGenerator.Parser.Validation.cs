@@ -51,7 +51,7 @@ public sealed partial class NetworkGenerator
                 GetNamespace(type),
                 GetContainingTypes(declaration),
                 GetHeader(declaration),
-                GetHintName(type),
+                HintNames.ForNetwork(type),
                 new EquatableArray<int>(sizes),
                 new EquatableArray<ActivationKind>(read.Activations),
                 read.Loss,
@@ -298,29 +298,6 @@ public sealed partial class NetworkGenerator
                 ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.Text)) + ">"
                 : string.Empty;
             return new TypeHeader(keyword, declaration.Identifier.Text + typeParameters);
-        }
-
-        private static string GetHintName(INamedTypeSymbol type)
-        {
-            // Metadata names (Outer`1.Network`2) are unique per type, unlike display names; hint names may not contain '`'.
-            // '-' cannot occur in an identifier, so Net<T> (Net-1) never meets a type named Net_1.
-            var parts = new List<string>();
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            {
-                parts.Insert(0, current.MetadataName.Replace('`', '-'));
-            }
-
-            // Unescaped names: a hint name may not contain the '@' of namespace @class.
-            for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
-            {
-                parts.Insert(0, ns.MetadataName);
-            }
-
-            string name = string.Join(".", parts);
-
-            // Hint names are compared ignoring case: Net and NET would both claim Net.g.cs, and the
-            // second AddSource would throw. Such names get a suffix derived from their exact spelling.
-            return (HasCaseInsensitiveTwin(type) ? name + "-" + StableHash(name) : name) + ".g.cs";
         }
 
         /// <summary>

@@ -159,7 +159,7 @@ public class CompileAndRunTests
         GeneratorHarness.AssertClean(run);
         Assert.Equal(
             // The networks with one output chain into First.Net (one input): one shared composition file.
-            new[] { "Backprop.Generated.Composition.g.cs", "First.Net.g.cs", "Outer-1.Net.g.cs", "Outer.Net.g.cs", "Second.Net.g.cs" },
+            new[] { "Backprop.Generated{Composition}.g.cs", "First.Net.g.cs", "Outer+Net.g.cs", "Outer-1+Net.g.cs", "Second.Net.g.cs" },
             run.Sources.Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -19,12 +19,19 @@ namespace Backprop.Generated.Generator.Emit;
 /// </remarks>
 internal static class CompositionEmitter
 {
-    public const string HintName = "Backprop.Generated.Composition.g.cs";
+    public const string HintName = HintNames.Composition;
 
     /// <summary>The file's text, or <see langword="null"/> when no two networks chain.</summary>
     public static string? Emit(EquatableArray<CompositionEndpoint> endpoints)
     {
-        CompositionEndpoint[] sorted = endpoints.OrderBy(e => e.FullName, System.StringComparer.Ordinal).ToArray();
+        // Two networks can share a qualified name only in a program the compiler rejects (namespace A.B next to
+        // type A.B, CS0101); C# source cannot tell them apart, so neither gets conversions.
+        CompositionEndpoint[] sorted = endpoints
+            .GroupBy(e => e.FullName, System.StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .Select(g => g.Single())
+            .OrderBy(e => e.FullName, System.StringComparer.Ordinal)
+            .ToArray();
 
         // Host (network, "Input" or "Output") -> the operators declared in it.
         var hosts = new SortedDictionary<(string Network, string Struct), List<string>>();
