@@ -25,10 +25,10 @@ public sealed partial class NetworkGenerator
         /// reported once, and a type with any of them generates nothing.
         /// </remarks>
         public static ParseResult ParseLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-            ParseLayers(context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
+            ParseLayers(context.SemanticModel.Compilation, context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
 
         /// <summary>The same parse from a symbol, its declaration and its [Layer] attributes (used by <see cref="Analyzers.DeclarationAnalyzer"/>).</summary>
-        public static ParseResult ParseLayers(ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        public static ParseResult ParseLayers(Compilation compilation, ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
             if (targetSymbol is not INamedTypeSymbol type
@@ -66,6 +66,7 @@ public sealed partial class NetworkGenerator
             }
 
             CheckDeclaration(type, declaration, diagnostics);
+            CheckPlatform(compilation, type, declaration, diagnostics);
 
             AttributeData? network = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName);
             if (network is not null)

@@ -102,6 +102,35 @@ public sealed partial class NetworkGenerator
             }
         }
 
+        /// <summary>
+        /// BPG013 when the project cannot compile the generated code: it needs C# 12 (InlineArray structs,
+        /// file-scoped namespaces) and a runtime with inline array types (.NET 8 or later). One error on the
+        /// type, and no model, so the problem never surfaces as errors inside a generated file.
+        /// </summary>
+        private static void CheckPlatform(Compilation compilation, INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+        {
+            LanguageVersion version = (declaration.SyntaxTree.Options as CSharpParseOptions)?.LanguageVersion ?? LanguageVersion.CSharp12;
+            bool language = version >= LanguageVersion.CSharp12;
+            bool runtime = compilation.SupportsRuntimeCapability(RuntimeCapability.InlineArrayTypes)
+                && compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.InlineArrayAttribute") is not null;
+            if (language && runtime)
+            {
+                return;
+            }
+
+            string found = (language, runtime) switch
+            {
+                (false, true) => $"this project compiles C# {version.ToDisplayString()}; set <LangVersion>12</LangVersion> or later",
+                (true, false) => "this project's target framework has no inline array types (InlineArrayAttribute is missing, as in netstandard2.0 and .NET 7 and earlier); target net8.0 or later",
+                _ => $"this project compiles C# {version.ToDisplayString()} for a target framework without inline array types; target net8.0 or later with C# 12 or later",
+            };
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedLanguageOrFramework,
+                LocationInfo.From(declaration.Identifier.GetLocation()),
+                type.Name,
+                found));
+        }
+
         /// <summary>BPG004 when n_<paramref name="index"/> is not positive.</summary>
         private static bool CheckSize(int size, int index, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {

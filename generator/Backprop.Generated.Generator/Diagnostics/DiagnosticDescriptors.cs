@@ -78,6 +78,11 @@ internal static class DiagnosticDescriptors
         description: "Small layers are unrolled into straight-line code; a layer above the unrolling budget becomes a fixed-bound SIMD loop, which the JIT optimises better than thousands of statements.",
         helpLinkUri: HelpLinkBase + "BPG012.md");
 
+    public static readonly DiagnosticDescriptor UnsupportedLanguageOrFramework = Error(
+        "BPG013",
+        "Networks need C# 12 and .NET 8 or later",
+        "The network '{0}' is not generated: its Input and Output are [InlineArray] structs, which need C# 12 or later and a target framework with inline array types (net8.0 or later), but {1}");
+
     // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
 
     public static readonly DiagnosticDescriptor LayerChainMismatch = Error(
