@@ -78,6 +78,13 @@ public sealed partial class NetworkGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticNetworkType, identifier, type.Name));
             }
 
+            // A record's compiler-written copy (a 'with' expression, the copy constructor) copies fields
+            // shallowly: the copy would share the parameter, gradient and scratch arrays with the original.
+            if (declaration is RecordDeclarationSyntax record)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecordNetworkType, LocationInfo.From(record.Keyword.GetLocation()), type.Name));
+            }
+
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, identifier, type.Name));

@@ -125,7 +125,7 @@ public class CompileAndRunTests
                 }
 
                 [Network(3, 3, Output = Activation.Softmax, Precision = Precision.Double)]
-                public sealed partial record class RecordNet(int Id);
+                public sealed partial class PrimaryConstructorNet(int id) { public int Id => id; }
 
                 [Network(2, 2)]
                 public partial class Generic<TLabel> where TLabel : notnull { }

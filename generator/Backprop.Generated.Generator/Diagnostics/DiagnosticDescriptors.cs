@@ -83,6 +83,11 @@ internal static class DiagnosticDescriptors
         "Networks need C# 12 and .NET 8 or later",
         "The network '{0}' is not generated: its Input and Output are [InlineArray] structs, which need C# 12 or later and a target framework with inline array types (net8.0 or later), but {1}");
 
+    public static readonly DiagnosticDescriptor RecordNetworkType = Error(
+        "BPG014",
+        "Network type cannot be a record",
+        "The type '{0}' is a record, and a copy of a record ('with', the copy constructor) would share its parameter, gradient and scratch arrays with the original, so training one would change the other; declare '{0}' as a class");
+
     // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
 
     public static readonly DiagnosticDescriptor LayerChainMismatch = Error(

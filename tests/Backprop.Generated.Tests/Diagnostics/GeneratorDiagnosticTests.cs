@@ -5,7 +5,7 @@ using Xunit;
 namespace Backprop.Generated.Tests.Diagnostics;
 
 /// <summary>
-/// Every diagnostic the generator reports (BPG001-BPG012, BPG020-BPG023): it fires at the marked span with
+/// Every diagnostic the generator reports (BPG001-BPG014, BPG020-BPG023): it fires at the marked span with
 /// the exact message, and the nearest valid declaration stays silent.
 /// </summary>
 public class GeneratorDiagnosticTests
@@ -167,6 +167,40 @@ public class GeneratorDiagnosticTests
 
     [Fact]
     public void BPG011_Silent_WhenInternal() => DiagnosticVerifier.VerifySilent(Usings + "[Network(3, 1)]\ninternal partial class Net { }");
+
+    [Fact]
+    public void BPG014_Record_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(2, 1)]\npublic partial [|record|] RecNet(int Seed);",
+        "BPG014",
+        "The type 'RecNet' is a record, and a copy of a record ('with', the copy constructor) would share its parameter, gradient and scratch arrays with the original, so training one would change the other; declare 'RecNet' as a class");
+
+    [Fact]
+    public void BPG014_RecordClass_LayerForm_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(2, 1)]\ninternal sealed partial [|record|] class RecNet { }",
+        "BPG014",
+        "The type 'RecNet' is a record, and a copy of a record ('with', the copy constructor) would share its parameter, gradient and scratch arrays with the original, so training one would change the other; declare 'RecNet' as a class");
+
+    [Fact]
+    public void BPG014_Silent_ForAClassWithAPrimaryConstructor() => DiagnosticVerifier.VerifySilent(Usings + "[Network(2, 1)]\npublic partial class RecNet(int seed) { public int Seed => seed; }");
+
+    [Fact]
+    public void BPG014_Silent_ForANetworkNestedInARecord() => DiagnosticVerifier.VerifySilent(Usings + "public partial record Holder(int Id)\n{\n    [Network(2, 1)]\n    public partial class Net { }\n}");
+
+    [Fact]
+    public void BPG013_OldLanguageVersion_Fires()
+    {
+        // The full matrix of settings is in ProjectSettingsTests; here the span and exact message.
+        GeneratorRun run = GeneratorHarness.Run(Usings + "[Network(2, 1)]\npublic partial class Net { }", Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp11);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.AllDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+        Assert.Equal("BPG013", diagnostic.Id);
+        Assert.Equal("Net", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Equal(
+            "The network 'Net' is not generated: its Input and Output are [InlineArray] structs, which need C# 12 or later and a target framework with inline array types (net8.0 or later), but this project compiles C# 11.0; set <LangVersion>12</LangVersion> or later",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void BPG013_Silent_WithCSharp12() => DiagnosticVerifier.VerifySilent(Usings + "[Network(2, 1)]\npublic partial class Net { }");
 
     [Fact]
     public void BPG012_LoopStrategy_Fires() => DiagnosticVerifier.Verify(

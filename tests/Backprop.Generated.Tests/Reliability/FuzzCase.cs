@@ -218,6 +218,7 @@ internal sealed class FuzzCase
         if (!networkPartial) { declarationIds.Add("BPG001"); }
         if (networkStatic) { declarationIds.Add("BPG010"); }
         if (networkFile) { declarationIds.Add("BPG011"); }
+        if (networkKind is NetworkKind.Record or NetworkKind.PositionalRecord) { declarationIds.Add("BPG014"); }
 
         string name = $"Net{index}";
         bool ownScope = namespaceMode != 0 || containers.Count > 0;
