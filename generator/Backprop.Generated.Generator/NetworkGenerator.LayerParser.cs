@@ -92,6 +92,7 @@ public sealed partial class NetworkGenerator
             var sizes = new int[count + 1];
             var activations = new ActivationKind?[count];
             var sizeLocations = new LocationInfo?[count + 1];
+            var activationLocations = new LocationInfo?[count];
             LossKind loss = LossKind.MeanSquaredError;
             PrecisionKind precision = PrecisionKind.Single;
             int lossLayer = 0;
@@ -144,6 +145,7 @@ public sealed partial class NetworkGenerator
                     LocationInfo? activationLocation = LocationInfo.From(ConstructorArgument(attributeSyntax, 2, "activation")) ?? attributeLocation;
                     valid &= TryConvertEnum((int)attribute.ConstructorArguments[2].Value!, activationLocation, diagnostics, ref activation);
                     activations[i] = activation;
+                    activationLocations[i] = activationLocation;
                 }
 
                 Dictionary<string, TypedConstant> named = NamedArguments(attribute);
@@ -171,7 +173,8 @@ public sealed partial class NetworkGenerator
                 SizeLocation: i => sizeLocations[i] ?? first,
                 LayerLocation: l => LocationInfo.From(syntax[l - 1]) ?? first,
                 LossLocation: lossLocation ?? first,
-                WholeLocation: first);
+                WholeLocation: first,
+                ActivationLocation: l => activationLocations[l - 1] ?? LocationInfo.From(syntax[l - 1]) ?? first);
             return true;
         }
 

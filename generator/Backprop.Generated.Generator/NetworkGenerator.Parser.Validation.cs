@@ -27,6 +27,7 @@ public sealed partial class NetworkGenerator
         /// <param name="LayerLocation">Where layer l (1-based) is declared.</param>
         /// <param name="LossLocation">Where the loss is chosen (or the declaration, when it is the default).</param>
         /// <param name="WholeLocation">The whole declaration, for problems of the network as a whole.</param>
+        /// <param name="ActivationLocation">Where the activation of layer l (1-based) is chosen (or the layer, when it is the default).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -35,7 +36,8 @@ public sealed partial class NetworkGenerator
             Func<int, LocationInfo?> SizeLocation,
             Func<int, LocationInfo?> LayerLocation,
             LocationInfo? LossLocation,
-            LocationInfo? WholeLocation);
+            LocationInfo? WholeLocation,
+            Func<int, LocationInfo?> ActivationLocation);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
@@ -59,6 +61,7 @@ public sealed partial class NetworkGenerator
                 form);
 
             ReportLoopLayers(read, diagnostics);
+            ReportOneUnitSoftmax(read, diagnostics);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), GetEndpoint(type, model));
         }
 
@@ -227,6 +230,23 @@ public sealed partial class NetworkGenerator
 
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LossDoesNotFitOutput, read.LossLocation, read.Loss, requiredActivation, layers, last));
             return false;
+        }
+
+        /// <summary>BPG015 (warning) for each softmax layer of one unit: softmax of one value is 1, whatever the value.</summary>
+        private static void ReportOneUnitSoftmax(Declaration read, List<DiagnosticInfo> diagnostics)
+        {
+            for (int l = 1; l < read.Sizes.Length; l++)
+            {
+                if (read.Activations[l - 1] == ActivationKind.Softmax && read.Sizes[l] == 1)
+                {
+                    bool output = l == read.Sizes.Length - 1;
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.OneUnitSoftmax,
+                        read.ActivationLocation(l),
+                        l,
+                        output ? "use Activation.Sigmoid with Loss.BinaryCrossEntropy for one probability, or two output units with softmax and Loss.CrossEntropy" : "use Activation.Sigmoid, or give the layer two or more units"));
+                }
+            }
         }
 
         /// <summary>BPG012 (info) for each layer too wide to unroll, on the declaration of that layer.</summary>

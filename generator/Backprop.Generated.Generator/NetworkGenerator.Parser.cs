@@ -168,7 +168,10 @@ public sealed partial class NetworkGenerator
                 SizeLocation: i => SizeLocation(syntax, i, sizes.Length) ?? attributeLocation,
                 LayerLocation: _ => attributeLocation,
                 LossLocation: NamedLocation(syntax, "Loss") ?? attributeLocation,
-                WholeLocation: attributeLocation);
+                WholeLocation: attributeLocation,
+                ActivationLocation: l => perLayer is not null
+                    ? ElementLocation(NamedArgument(syntax, "Activations")?.Expression, l - 1) ?? NamedLocation(syntax, "Activations") ?? attributeLocation
+                    : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation);
             return true;
         }
 

@@ -88,6 +88,16 @@ internal static class DiagnosticDescriptors
         "Network type cannot be a record",
         "The type '{0}' is a record, and a copy of a record ('with', the copy constructor) would share its parameter, gradient and scratch arrays with the original, so training one would change the other; declare '{0}' as a class");
 
+    public static readonly DiagnosticDescriptor OneUnitSoftmax = new(
+        "BPG015",
+        "Softmax over one unit is constant",
+        "Layer {0} applies softmax to a single unit, which always outputs 1: nothing before it can learn; {1}",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "softmax(z) = e^z / e^z = 1 for a single unit, for every input and every parameter, so its gradient is 0.",
+        helpLinkUri: HelpLinkBase + "BPG015.md");
+
     // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
 
     public static readonly DiagnosticDescriptor LayerChainMismatch = Error(
@@ -146,6 +156,11 @@ internal static class DiagnosticDescriptors
         "BPG030",
         "A training batch cannot be empty",
         "'{0}' of {1}.{2} holds no example, but the mean loss J = (1/m) sum L_i needs at least one row of {3} ({4})");
+
+    public static readonly DiagnosticDescriptor CompositionUnavailable = Error(
+        "BPG031",
+        "No typed composition between these networks",
+        "The Output of {0} cannot be passed to {1}.Forward although both hold {2}: {3}; copy the values through a span instead: var input = new {1}.Input(); ((System.ReadOnlySpan<{4}>)output).CopyTo(input);");
 
     // BPG040-BPG042: generated member names that collide with the user's (reported by the generator).
 

@@ -15,7 +15,10 @@ namespace Backprop.Generated.Generator.Emit;
 /// A user-defined conversion must be declared in its source or its target type and must be public. It is
 /// declared in <c>B.Input</c>, unless <c>A</c> is internal and <c>B</c> public: then a public operator on
 /// the public <c>B.Input</c> could not mention the internal <c>A.Output</c> (CS0057), so it goes on
-/// <c>A.Output</c> instead. A pure function of the collected endpoints.
+/// <c>A.Output</c> instead. A network of a referenced assembly (see NetworkGenerator.ReferencedNetworks) cannot
+/// be extended here: a conversion from it goes on this project's <c>B.Input</c>, one to it on this project's
+/// <c>A.Output</c>, and two networks of other assemblies get none (analyzer BPG031 explains the call). A pure
+/// function of the collected endpoints.
 /// </remarks>
 internal static class CompositionEmitter
 {
@@ -40,12 +43,13 @@ internal static class CompositionEmitter
         {
             foreach (CompositionEndpoint target in sorted)
             {
-                if (source.OutputSize != target.InputSize || source.Precision != target.Precision)
+                // Two networks of other assemblies: neither Input nor Output can be extended here (BPG031 at the call).
+                if (source.OutputSize != target.InputSize || source.Precision != target.Precision || (source.IsExternal && target.IsExternal))
                 {
                     continue;
                 }
 
-                bool onSource = !source.IsPublic && target.IsPublic;
+                bool onSource = target.IsExternal || (!source.IsExternal && !source.IsPublic && target.IsPublic);
                 (string, string) host = onSource ? (source.FullName, "Output") : (target.FullName, "Input");
                 if (!hosts.TryGetValue(host, out List<string>? operators))
                 {

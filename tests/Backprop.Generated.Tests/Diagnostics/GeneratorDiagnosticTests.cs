@@ -5,7 +5,7 @@ using Xunit;
 namespace Backprop.Generated.Tests.Diagnostics;
 
 /// <summary>
-/// Every diagnostic the generator reports (BPG001-BPG014, BPG020-BPG023): it fires at the marked span with
+/// Every diagnostic the generator reports (BPG001-BPG015, BPG020-BPG023): it fires at the marked span with
 /// the exact message, and the nearest valid declaration stays silent.
 /// </summary>
 public class GeneratorDiagnosticTests
@@ -201,6 +201,48 @@ public class GeneratorDiagnosticTests
 
     [Fact]
     public void BPG013_Silent_WithCSharp12() => DiagnosticVerifier.VerifySilent(Usings + "[Network(2, 1)]\npublic partial class Net { }");
+
+    private const string OutputSoftmaxAdvice = "use Activation.Sigmoid with Loss.BinaryCrossEntropy for one probability, or two output units with softmax and Loss.CrossEntropy";
+
+    [Fact]
+    public void BPG015_OneUnitSoftmaxOutput_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(4, 1, [|Output = Activation.Softmax|], Loss = Loss.CrossEntropy)]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 1 applies softmax to a single unit, which always outputs 1: nothing before it can learn; " + OutputSoftmaxAdvice);
+
+    [Fact]
+    public void BPG015_OneUnitSoftmaxHidden_InActivations_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(4, 1, 3, Activations = new[] { [|Activation.Softmax|], Activation.Tanh })]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 1 applies softmax to a single unit, which always outputs 1: nothing before it can learn; use Activation.Sigmoid, or give the layer two or more units");
+
+    [Fact]
+    public void BPG015_OneUnitSoftmaxHidden_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(4, 1, 3, [|Hidden = Activation.Softmax|])]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 1 applies softmax to a single unit, which always outputs 1: nothing before it can learn; use Activation.Sigmoid, or give the layer two or more units");
+
+    [Fact]
+    public void BPG015_OneUnitSoftmax_LayerForm_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(4, 3)]\n[Layer(3, 1, [|Activation.Softmax|], Loss = Loss.CrossEntropy)]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 2 applies softmax to a single unit, which always outputs 1: nothing before it can learn; " + OutputSoftmaxAdvice);
+
+    [Fact]
+    public void BPG015_Silent_ForTwoUnitSoftmaxAndOneUnitSigmoid()
+    {
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 2, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }");
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 1, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]\npublic partial class Net { }");
+    }
+
+    [Fact]
+    public void BPG015_Warning_still_generates_the_network()
+    {
+        // A warning, not an error: the network is generated (and, as reported, outputs 1 whatever its input).
+        GeneratorRun run = GeneratorHarness.Run(Usings + "[Network(4, 1, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }");
+        Assert.Single(run.Sources);
+        Assert.Equal(new[] { "BPG015" }, run.AllDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).Select(d => d.Id));
+    }
 
     [Fact]
     public void BPG012_LoopStrategy_Fires() => DiagnosticVerifier.Verify(
