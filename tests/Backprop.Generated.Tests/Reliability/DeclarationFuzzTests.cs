@@ -65,7 +65,8 @@ public class DeclarationFuzzTests
             Assert.True(ids.ContainsKey(id), $"no fuzzed declaration produced {id}");
         }
 
-        Assert.True(valid > cases / 4 && ran > Samples, $"too few valid cases: {valid} valid, {ran} run");
+        // At least a fifth valid (about 27% are): since issue 10 records (BPG014) and broken [Layer] chains are invalid kinds too.
+        Assert.True(valid > cases / 5 && ran > Samples, $"too few valid cases: {valid} valid, {ran} run");
     }
 
     private static (int Valid, int Ran, int CompilerErrors) CheckSample(int[][] draws, System.Collections.Concurrent.ConcurrentDictionary<string, int> ids)

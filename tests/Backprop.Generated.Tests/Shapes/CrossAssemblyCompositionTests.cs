@@ -33,7 +33,7 @@ public class CrossAssemblyCompositionTests
             [Network(2, 2, Precision = Precision.Double)]
             public partial class DoubleNet { }
 
-            internal static class Hidden
+            internal static partial class Hidden
             {
                 [Network(3, 2)]
                 public partial class NotVisible { }
