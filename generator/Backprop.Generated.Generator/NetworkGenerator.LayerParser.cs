@@ -25,10 +25,10 @@ public sealed partial class NetworkGenerator
         /// reported once, and a type with any of them generates nothing.
         /// </remarks>
         public static ParseResult ParseLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-            ParseLayers(context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
+            ParseLayers(context.SemanticModel.Compilation, context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
 
         /// <summary>The same parse from a symbol, its declaration and its [Layer] attributes (used by <see cref="Analyzers.DeclarationAnalyzer"/>).</summary>
-        public static ParseResult ParseLayers(ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        public static ParseResult ParseLayers(Compilation compilation, ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
             if (targetSymbol is not INamedTypeSymbol type
@@ -66,6 +66,7 @@ public sealed partial class NetworkGenerator
             }
 
             CheckDeclaration(type, declaration, diagnostics);
+            CheckPlatform(compilation, type, declaration, diagnostics);
 
             AttributeData? network = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName);
             if (network is not null)
@@ -92,6 +93,7 @@ public sealed partial class NetworkGenerator
             var activations = new ActivationKind?[count];
             var sizeLocations = new LocationInfo?[count + 1];
             var dropout = new double[count];
+            var activationLocations = new LocationInfo?[count];
             LossKind loss = LossKind.MeanSquaredError;
             PrecisionKind precision = PrecisionKind.Single;
             int lossLayer = 0;
@@ -144,6 +146,7 @@ public sealed partial class NetworkGenerator
                     LocationInfo? activationLocation = LocationInfo.From(ConstructorArgument(attributeSyntax, 2, "activation")) ?? attributeLocation;
                     valid &= TryConvertEnum((int)attribute.ConstructorArguments[2].Value!, activationLocation, diagnostics, ref activation);
                     activations[i] = activation;
+                    activationLocations[i] = activationLocation;
                 }
 
                 Dictionary<string, TypedConstant> named = NamedArguments(attribute);
@@ -173,7 +176,8 @@ public sealed partial class NetworkGenerator
                 LayerLocation: l => LocationInfo.From(syntax[l - 1]) ?? first,
                 LossLocation: lossLocation ?? first,
                 WholeLocation: first,
-                Dropout: dropout);
+                Dropout: dropout,
+                ActivationLocation: l => activationLocations[l - 1] ?? LocationInfo.From(syntax[l - 1]) ?? first);
             return true;
         }
 

@@ -227,41 +227,5 @@ public sealed partial class NetworkGenerator
 
             return false;
         }
-
-        /// <summary>
-        /// Does a namespace or type on the path to <paramref name="type"/> have a sibling whose name
-        /// differs only in case (so the two hint names would be equal to Roslyn, which ignores case)?
-        /// </summary>
-        private static bool HasCaseInsensitiveTwin(INamedTypeSymbol type)
-        {
-            for (ISymbol current = type; current is not null && current is not INamespaceSymbol { IsGlobalNamespace: true }; current = current.ContainingSymbol)
-            {
-                IEnumerable<ISymbol> siblings = current.ContainingSymbol switch
-                {
-                    INamedTypeSymbol outer => outer.GetTypeMembers(),
-                    INamespaceSymbol ns => ns.GetMembers(),
-                    _ => Enumerable.Empty<ISymbol>(),
-                };
-                string name = current.MetadataName;
-                if (siblings.Any(s => s.MetadataName != name && string.Equals(s.MetadataName, name, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>FNV-1a of the exact spelling, as 8 hex digits: stable across runs and processes.</summary>
-        private static string StableHash(string text)
-        {
-            uint hash = 2166136261;
-            foreach (char c in text)
-            {
-                hash = (hash ^ c) * 16777619;
-            }
-
-            return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
-        }
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class NetworkGenerator
         /// <param name="LossLocation">Where the loss is chosen (or the declaration, when it is the default).</param>
         /// <param name="WholeLocation">The whole declaration, for problems of the network as a whole.</param>
         /// <param name="Dropout">The validated dropout rate p of layers 1..L (0 for none).</param>
+        /// <param name="ActivationLocation">Where the activation of layer l (1-based) is chosen (or the layer, when it is the default).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -37,7 +38,8 @@ public sealed partial class NetworkGenerator
             Func<int, LocationInfo?> LayerLocation,
             LocationInfo? LossLocation,
             LocationInfo? WholeLocation,
-            double[] Dropout);
+            double[] Dropout,
+            Func<int, LocationInfo?> ActivationLocation);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
@@ -53,7 +55,7 @@ public sealed partial class NetworkGenerator
                 GetNamespace(type),
                 GetContainingTypes(declaration),
                 GetHeader(declaration),
-                GetHintName(type),
+                HintNames.ForNetwork(type),
                 new EquatableArray<int>(sizes),
                 new EquatableArray<ActivationKind>(read.Activations),
                 read.Loss,
@@ -62,6 +64,7 @@ public sealed partial class NetworkGenerator
                 DropoutLiterals(read.Dropout));
 
             ReportLoopLayers(read, diagnostics);
+            ReportOneUnitSoftmax(read, diagnostics);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), GetEndpoint(type, model));
         }
 
@@ -122,6 +125,13 @@ public sealed partial class NetworkGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticNetworkType, identifier, type.Name));
             }
 
+            // A record's compiler-written copy (a 'with' expression, the copy constructor) copies fields
+            // shallowly: the copy would share the parameter, gradient and scratch arrays with the original.
+            if (declaration is RecordDeclarationSyntax record)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecordNetworkType, LocationInfo.From(record.Keyword.GetLocation()), type.Name));
+            }
+
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, identifier, type.Name));
@@ -144,6 +154,35 @@ public sealed partial class NetworkGenerator
                         type.Name));
                 }
             }
+        }
+
+        /// <summary>
+        /// BPG013 when the project cannot compile the generated code: it needs C# 12 (InlineArray structs,
+        /// file-scoped namespaces) and a runtime with inline array types (.NET 8 or later). One error on the
+        /// type, and no model, so the problem never surfaces as errors inside a generated file.
+        /// </summary>
+        private static void CheckPlatform(Compilation compilation, INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+        {
+            LanguageVersion version = (declaration.SyntaxTree.Options as CSharpParseOptions)?.LanguageVersion ?? LanguageVersion.CSharp12;
+            bool language = version >= LanguageVersion.CSharp12;
+            bool runtime = compilation.SupportsRuntimeCapability(RuntimeCapability.InlineArrayTypes)
+                && compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.InlineArrayAttribute") is not null;
+            if (language && runtime)
+            {
+                return;
+            }
+
+            string found = (language, runtime) switch
+            {
+                (false, true) => $"this project compiles C# {version.ToDisplayString()}; set <LangVersion>12</LangVersion> or later",
+                (true, false) => "this project's target framework has no inline array types (InlineArrayAttribute is missing, as in netstandard2.0 and .NET 7 and earlier); target net8.0 or later",
+                _ => $"this project compiles C# {version.ToDisplayString()} for a target framework without inline array types; target net8.0 or later with C# 12 or later",
+            };
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedLanguageOrFramework,
+                LocationInfo.From(declaration.Identifier.GetLocation()),
+                type.Name,
+                found));
         }
 
         /// <summary>BPG004 when n_<paramref name="index"/> is not positive.</summary>
@@ -235,6 +274,23 @@ public sealed partial class NetworkGenerator
 
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LossDoesNotFitOutput, read.LossLocation, read.Loss, requiredActivation, layers, last));
             return false;
+        }
+
+        /// <summary>BPG015 (warning) for each softmax layer of one unit: softmax of one value is 1, whatever the value.</summary>
+        private static void ReportOneUnitSoftmax(Declaration read, List<DiagnosticInfo> diagnostics)
+        {
+            for (int l = 1; l < read.Sizes.Length; l++)
+            {
+                if (read.Activations[l - 1] == ActivationKind.Softmax && read.Sizes[l] == 1)
+                {
+                    bool output = l == read.Sizes.Length - 1;
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.OneUnitSoftmax,
+                        read.ActivationLocation(l),
+                        l,
+                        output ? "use Activation.Sigmoid with Loss.BinaryCrossEntropy for one probability, or two output units with softmax and Loss.CrossEntropy" : "use Activation.Sigmoid, or give the layer two or more units"));
+                }
+            }
         }
 
         /// <summary>BPG012 (info) for each layer too wide to unroll, on the declaration of that layer.</summary>
@@ -342,29 +398,6 @@ public sealed partial class NetworkGenerator
                 ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.Text)) + ">"
                 : string.Empty;
             return new TypeHeader(keyword, declaration.Identifier.Text + typeParameters);
-        }
-
-        private static string GetHintName(INamedTypeSymbol type)
-        {
-            // Metadata names (Outer`1.Network`2) are unique per type, unlike display names; hint names may not contain '`'.
-            // '-' cannot occur in an identifier, so Net<T> (Net-1) never meets a type named Net_1.
-            var parts = new List<string>();
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            {
-                parts.Insert(0, current.MetadataName.Replace('`', '-'));
-            }
-
-            // Unescaped names: a hint name may not contain the '@' of namespace @class.
-            for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
-            {
-                parts.Insert(0, ns.MetadataName);
-            }
-
-            string name = string.Join(".", parts);
-
-            // Hint names are compared ignoring case: Net and NET would both claim Net.g.cs, and the
-            // second AddSource would throw. Such names get a suffix derived from their exact spelling.
-            return (HasCaseInsensitiveTwin(type) ? name + "-" + StableHash(name) : name) + ".g.cs";
         }
 
         /// <summary>

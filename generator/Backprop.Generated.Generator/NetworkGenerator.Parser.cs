@@ -24,10 +24,10 @@ public sealed partial class NetworkGenerator
     internal static partial class Parser
     {
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-            Parse(context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
+            Parse(context.SemanticModel.Compilation, context.TargetSymbol, context.TargetNode, context.Attributes, cancellationToken);
 
         /// <summary>The same parse from a symbol, its declaration and its [Network] attributes (used by <see cref="Analyzers.DeclarationAnalyzer"/>).</summary>
-        public static ParseResult Parse(ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        public static ParseResult Parse(Compilation compilation, ISymbol targetSymbol, SyntaxNode targetNode, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
             if (targetSymbol is not INamedTypeSymbol type
@@ -56,6 +56,7 @@ public sealed partial class NetworkGenerator
             }
 
             CheckDeclaration(type, declaration, diagnostics);
+            CheckPlatform(compilation, type, declaration, diagnostics);
 
             if (!TryReadAttribute(attribute, attributeSyntax, diagnostics, out Declaration? read) || diagnostics.Count > 0)
             {
@@ -171,7 +172,10 @@ public sealed partial class NetworkGenerator
                 LayerLocation: _ => attributeLocation,
                 LossLocation: NamedLocation(syntax, "Loss") ?? attributeLocation,
                 WholeLocation: attributeLocation,
-                Dropout: Enumerable.Range(1, layers).Select(l => l < layers ? dropout : 0).ToArray());
+                Dropout: Enumerable.Range(1, layers).Select(l => l < layers ? dropout : 0).ToArray(),
+                ActivationLocation: l => perLayer is not null
+                    ? ElementLocation(NamedArgument(syntax, "Activations")?.Expression, l - 1) ?? NamedLocation(syntax, "Activations") ?? attributeLocation
+                    : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation);
             return true;
         }
 

@@ -29,6 +29,7 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
         public const string ParseLayers = nameof(ParseLayers);
         public const string Models = nameof(Models);
         public const string Endpoints = nameof(Endpoints);
+        public const string ReferencedEndpoints = nameof(ReferencedEndpoints);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -52,13 +53,21 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
 
         // One file for all networks: conversions A.Output -> B.Input where n_L(A) = n_0(B). Only this
         // step reruns when another network changes; the per-network outputs above stay cached.
+        // The networks of referenced assemblies (either declaration form): this project's networks can be fed
+        // from them and feed them. The scan reruns with the compilation, but its equatable result keeps the
+        // composition step cached while the references do not change.
+        IncrementalValueProvider<EquatableArray<CompositionEndpoint>> referenced = context.CompilationProvider
+            .Select(static (compilation, ct) => ReferencedNetworks.Scan(compilation, ct))
+            .WithTrackingName(TrackingNames.ReferencedEndpoints);
+
         IncrementalValueProvider<EquatableArray<CompositionEndpoint>> endpoints = networks
             .Collect()
             .Combine(layered.Collect())
+            .Combine(referenced)
             .Select(static (pair, _) =>
             {
                 var all = new System.Collections.Generic.List<CompositionEndpoint>();
-                foreach (ParseResult result in pair.Left.AddRange(pair.Right))
+                foreach (ParseResult result in pair.Left.Left.AddRange(pair.Left.Right))
                 {
                     if (result.Endpoint is not null)
                     {
@@ -66,6 +75,7 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
                     }
                 }
 
+                all.AddRange(pair.Right);
                 return new EquatableArray<CompositionEndpoint>(all.ToArray());
             })
             .WithTrackingName(TrackingNames.Endpoints);

@@ -26,23 +26,27 @@ public static class ActivationDerivatives
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Tanh(double z, double a) => 1d - (a * a);
 
-    /// <summary>relu'(z) = 1 for z &gt; 0, else 0 (0 at the kink, as PyTorch).</summary>
+    /// <summary>relu'(z) = 1 for z &gt; 0, 0 for z &lt;= 0 (0 at the kink, as PyTorch), NaN for NaN.</summary>
+    /// <remarks>
+    /// Both branches are tested, so a NaN z (which fails every comparison) falls through to itself: a slope of
+    /// 0 or 1 there would turn dZ = dA * g'(z) finite and hide the NaN from the gradient.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ReLU(float z, float a) => z > 0f ? 1f : 0f;
+    public static float ReLU(float z, float a) => z > 0f ? 1f : z <= 0f ? 0f : z;
 
     /// <inheritdoc cref="ReLU(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double ReLU(double z, double a) => z > 0d ? 1d : 0d;
+    public static double ReLU(double z, double a) => z > 0d ? 1d : z <= 0d ? 0d : z;
 
-    /// <summary>leaky_relu'(z) = 1 for z &gt; 0, else 0.01.</summary>
+    /// <summary>leaky_relu'(z) = 1 for z &gt; 0, 0.01 for z &lt;= 0, NaN for NaN (see <see cref="ReLU(float, float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LeakyReLU(float z, float a) => z > 0f ? 1f : (float)ActivationFunctions.LeakyReLUSlope;
+    public static float LeakyReLU(float z, float a) => z > 0f ? 1f : z <= 0f ? (float)ActivationFunctions.LeakyReLUSlope : z;
 
     /// <inheritdoc cref="LeakyReLU(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double LeakyReLU(double z, double a) => z > 0d ? 1d : ActivationFunctions.LeakyReLUSlope;
+    public static double LeakyReLU(double z, double a) => z > 0d ? 1d : z <= 0d ? ActivationFunctions.LeakyReLUSlope : z;
 
-    /// <summary>elu'(z) = 1 for z &gt; 0, else e^z = a + 1.</summary>
+    /// <summary>elu'(z) = 1 for z &gt; 0, else e^z = a + 1 (NaN for NaN, through a).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ELU(float z, float a) => z > 0f ? 1f : a + 1f;
 

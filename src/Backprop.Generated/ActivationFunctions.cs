@@ -49,18 +49,22 @@ public static class ActivationFunctions
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Tanh(double z) => Math.Tanh(z);
 
-    /// <summary>max(0, z).</summary>
+    /// <summary>max(0, z); NaN for NaN, as PyTorch's relu.</summary>
+    /// <remarks>
+    /// Written as <c>z &lt;= 0 ? 0 : z</c>: every comparison with NaN is false, so this form lets NaN through,
+    /// where <c>z &gt; 0 ? z : 0</c> would silently turn a NaN input or weight into a finite 0.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ReLU(float z) => z > 0f ? z : 0f;
+    public static float ReLU(float z) => z <= 0f ? 0f : z;
 
     /// <inheritdoc cref="ReLU(float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double ReLU(double z) => z > 0d ? z : 0d;
+    public static double ReLU(double z) => z <= 0d ? 0d : z;
 
     /// <summary>The slope of <see cref="LeakyReLU(float)"/> for negative inputs.</summary>
     public const double LeakyReLUSlope = 0.01;
 
-    /// <summary>z for z &gt; 0, else 0.01 z.</summary>
+    /// <summary>z for z &gt; 0, else 0.01 z (NaN for NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float LeakyReLU(float z) => z > 0f ? z : (float)LeakyReLUSlope * z;
 
@@ -68,7 +72,7 @@ public static class ActivationFunctions
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LeakyReLU(double z) => z > 0d ? z : LeakyReLUSlope * z;
 
-    /// <summary>z for z &gt; 0, else e^z - 1 (ELU with alpha = 1), accurate near zero.</summary>
+    /// <summary>z for z &gt; 0, else e^z - 1 (ELU with alpha = 1), accurate near zero; NaN for NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ELU(float z) => z > 0f ? z : (float)ExpM1(z);
 

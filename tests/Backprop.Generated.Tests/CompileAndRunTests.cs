@@ -125,7 +125,7 @@ public class CompileAndRunTests
                 }
 
                 [Network(3, 3, Output = Activation.Softmax, Precision = Precision.Double)]
-                public sealed partial record class RecordNet(int Id);
+                public sealed partial class PrimaryConstructorNet(int id) { public int Id => id; }
 
                 [Network(2, 2)]
                 public partial class Generic<TLabel> where TLabel : notnull { }
@@ -159,7 +159,7 @@ public class CompileAndRunTests
         GeneratorHarness.AssertClean(run);
         Assert.Equal(
             // The networks with one output chain into First.Net (one input): one shared composition file.
-            new[] { "Backprop.Generated.Composition.g.cs", "First.Net.g.cs", "Outer-1.Net.g.cs", "Outer.Net.g.cs", "Second.Net.g.cs" },
+            new[] { "Backprop.Generated{Composition}.g.cs", "First.Net.g.cs", "Outer+Net.g.cs", "Outer-1+Net.g.cs", "Second.Net.g.cs" },
             run.Sources.Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -71,8 +71,8 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         ParseResult result = layerForm
-            ? NetworkGenerator.Parser.ParseLayers(type, declaration, matching, context.CancellationToken)
-            : NetworkGenerator.Parser.Parse(type, declaration, matching, context.CancellationToken);
+            ? NetworkGenerator.Parser.ParseLayers(context.Compilation, type, declaration, matching, context.CancellationToken)
+            : NetworkGenerator.Parser.Parse(context.Compilation, type, declaration, matching, context.CancellationToken);
         foreach (DiagnosticInfo info in result.Diagnostics)
         {
             context.ReportDiagnostic(info.ToDiagnostic(context.Compilation));

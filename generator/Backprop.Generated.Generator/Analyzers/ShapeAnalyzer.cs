@@ -27,7 +27,8 @@ namespace Backprop.Generated.Generator.Analyzers;
 /// </list>
 /// Parameter loading (<c>source.CopyTo(net.Parameters)</c>, <c>.CopyTo(net.W1)</c>, ...) must copy exactly the
 /// view's length (BPG028). Feeding one network's Output to another network of a different input size is
-/// BPG029, both for the typed <c>Forward(in Input)</c> (where the compiler also rejects the call, because the
+/// BPG029, both for the typed <c>Forward(in Input)</c> (and a typed call whose sizes chain but whose networks
+/// cannot have a conversion, of different precision or both from other assemblies, is BPG031) (where the compiler also rejects the call, because the
 /// generated composition file declares conversions only between matching sizes) and through spans.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -49,7 +50,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.GradientLengthMismatch,
         DiagnosticDescriptors.ParameterLoadLengthMismatch,
         DiagnosticDescriptors.CompositionMismatch,
-        DiagnosticDescriptors.EmptyTrainingBatch);
+        DiagnosticDescriptors.EmptyTrainingBatch,
+        DiagnosticDescriptors.CompositionUnavailable);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -231,12 +233,36 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         }
 
         ExpressionSyntax argument = invocation.ArgumentList.Arguments[0].Expression;
-        if (context.SemanticModel.GetTypeInfo(argument, context.CancellationToken).Type is INamedTypeSymbol { Name: "Output", ContainingType: { } sourceType }
-            && shapeOf(sourceType) is { } source
-            && source.OutputSize != target.InputSize)
+        if (context.SemanticModel.GetTypeInfo(argument, context.CancellationToken).Type is not INamedTypeSymbol { Name: "Output", ContainingType: { } sourceType }
+            || shapeOf(sourceType) is not { } source)
+        {
+            return;
+        }
+
+        if (source.OutputSize != target.InputSize)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.CompositionMismatch, argument.GetLocation(), source.Name, Count(source.OutputSize, "value"), target.Name, candidate.Name, Count(target.InputSize, "input")));
+            return;
+        }
+
+        // The sizes chain, yet no conversion exists: say why, instead of leaving only CS1503.
+        string? sourceElement = ElementType(sourceType);
+        string? targetElement = ElementType(candidate.ContainingType);
+        IAssemblySymbol here = context.SemanticModel.Compilation.Assembly;
+        string? reason = sourceElement != targetElement
+            ? $"their element types differ ({sourceElement} and {targetElement}), and Precision must match"
+            : !SymbolEqualityComparer.Default.Equals(sourceType.ContainingAssembly, here) && !SymbolEqualityComparer.Default.Equals(candidate.ContainingType.ContainingAssembly, here)
+                ? $"both are declared in other assemblies ({sourceType.ContainingAssembly.Name} and {candidate.ContainingType.ContainingAssembly.Name}), and a conversion can only be generated in the project that declares one of them"
+                : null;
+        if (reason is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.CompositionUnavailable, argument.GetLocation(), source.Name, target.Name, Count(target.InputSize, "value"), reason, sourceElement ?? "float"));
         }
     }
+
+    /// <summary>float or double: the type argument of the network's INetwork&lt;T&gt;.</summary>
+    private static string? ElementType(INamedTypeSymbol network) =>
+        network.AllInterfaces.FirstOrDefault(i => i.Name == "INetwork" && i.Arity == 1 && i.ContainingNamespace.ToDisplayString() == "Backprop.Generated")?.TypeArguments[0].ToDisplayString();
 }

@@ -78,6 +78,26 @@ internal static class DiagnosticDescriptors
         description: "Small layers are unrolled into straight-line code; a layer above the unrolling budget becomes a fixed-bound SIMD loop, which the JIT optimises better than thousands of statements.",
         helpLinkUri: HelpLinkBase + "BPG012.md");
 
+    public static readonly DiagnosticDescriptor UnsupportedLanguageOrFramework = Error(
+        "BPG013",
+        "Networks need C# 12 and .NET 8 or later",
+        "The network '{0}' is not generated: its Input and Output are [InlineArray] structs, which need C# 12 or later and a target framework with inline array types (net8.0 or later), but {1}");
+
+    public static readonly DiagnosticDescriptor RecordNetworkType = Error(
+        "BPG014",
+        "Network type cannot be a record",
+        "The type '{0}' is a record, and a copy of a record ('with', the copy constructor) would share its parameter, gradient and scratch arrays with the original, so training one would change the other; declare '{0}' as a class");
+
+    public static readonly DiagnosticDescriptor OneUnitSoftmax = new(
+        "BPG015",
+        "Softmax over one unit is constant",
+        "Layer {0} applies softmax to a single unit, which always outputs 1: nothing before it can learn; {1}",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "softmax(z) = e^z / e^z = 1 for a single unit, for every input and every parameter, so its gradient is 0.",
+        helpLinkUri: HelpLinkBase + "BPG015.md");
+
     // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
 
     public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error(
@@ -146,6 +166,11 @@ internal static class DiagnosticDescriptors
         "BPG030",
         "A training batch cannot be empty",
         "'{0}' of {1}.{2} holds no example, but the mean loss J = (1/m) sum L_i needs at least one row of {3} ({4})");
+
+    public static readonly DiagnosticDescriptor CompositionUnavailable = Error(
+        "BPG031",
+        "No typed composition between these networks",
+        "The Output of {0} cannot be passed to {1}.Forward although both hold {2}: {3}; copy the values through a span instead: var input = new {1}.Input(); ((System.ReadOnlySpan<{4}>)output).CopyTo(input);");
 
     // BPG040-BPG042: generated member names that collide with the user's (reported by the generator).
 

@@ -15,16 +15,26 @@ namespace Backprop.Generated.Generator.Emit;
 /// A user-defined conversion must be declared in its source or its target type and must be public. It is
 /// declared in <c>B.Input</c>, unless <c>A</c> is internal and <c>B</c> public: then a public operator on
 /// the public <c>B.Input</c> could not mention the internal <c>A.Output</c> (CS0057), so it goes on
-/// <c>A.Output</c> instead. A pure function of the collected endpoints.
+/// <c>A.Output</c> instead. A network of a referenced assembly (see NetworkGenerator.ReferencedNetworks) cannot
+/// be extended here: a conversion from it goes on this project's <c>B.Input</c>, one to it on this project's
+/// <c>A.Output</c>, and two networks of other assemblies get none (analyzer BPG031 explains the call). A pure
+/// function of the collected endpoints.
 /// </remarks>
 internal static class CompositionEmitter
 {
-    public const string HintName = "Backprop.Generated.Composition.g.cs";
+    public const string HintName = HintNames.Composition;
 
     /// <summary>The file's text, or <see langword="null"/> when no two networks chain.</summary>
     public static string? Emit(EquatableArray<CompositionEndpoint> endpoints)
     {
-        CompositionEndpoint[] sorted = endpoints.OrderBy(e => e.FullName, System.StringComparer.Ordinal).ToArray();
+        // Two networks can share a qualified name only in a program the compiler rejects (namespace A.B next to
+        // type A.B, CS0101); C# source cannot tell them apart, so neither gets conversions.
+        CompositionEndpoint[] sorted = endpoints
+            .GroupBy(e => e.FullName, System.StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .Select(g => g.Single())
+            .OrderBy(e => e.FullName, System.StringComparer.Ordinal)
+            .ToArray();
 
         // Host (network, "Input" or "Output") -> the operators declared in it.
         var hosts = new SortedDictionary<(string Network, string Struct), List<string>>();
@@ -33,12 +43,13 @@ internal static class CompositionEmitter
         {
             foreach (CompositionEndpoint target in sorted)
             {
-                if (source.OutputSize != target.InputSize || source.Precision != target.Precision)
+                // Two networks of other assemblies: neither Input nor Output can be extended here (BPG031 at the call).
+                if (source.OutputSize != target.InputSize || source.Precision != target.Precision || (source.IsExternal && target.IsExternal))
                 {
                     continue;
                 }
 
-                bool onSource = !source.IsPublic && target.IsPublic;
+                bool onSource = target.IsExternal || (!source.IsExternal && !source.IsPublic && target.IsPublic);
                 (string, string) host = onSource ? (source.FullName, "Output") : (target.FullName, "Input");
                 if (!hosts.TryGetValue(host, out List<string>? operators))
                 {

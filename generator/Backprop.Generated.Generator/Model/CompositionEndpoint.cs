@@ -16,6 +16,7 @@ namespace Backprop.Generated.Generator.Model;
 /// <param name="OutputSize">n_L.</param>
 /// <param name="Precision">The element type of Input and Output.</param>
 /// <param name="IsPublic">Whether Input and Output are public (every enclosing type is public) rather than internal.</param>
+/// <param name="Assembly">The referenced assembly that declares the network, or <see langword="null"/> for this project's own.</param>
 internal sealed record CompositionEndpoint(
     string FullName,
     string? Namespace,
@@ -24,4 +25,9 @@ internal sealed record CompositionEndpoint(
     int InputSize,
     int OutputSize,
     PrecisionKind Precision,
-    bool IsPublic);
+    bool IsPublic,
+    string? Assembly = null)
+{
+    /// <summary>Declared in a referenced assembly: its Input and Output cannot host a conversion written here.</summary>
+    public bool IsExternal => Assembly is not null;
+}

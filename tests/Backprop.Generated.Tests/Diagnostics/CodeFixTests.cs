@@ -52,6 +52,27 @@ public class CodeFixTests
         "using Backprop.Generated;\npublic partial class Outer\n{\n    [Network(3, 1)]\n    public partial class Net { }\n}\n");
 
     [Fact]
+    public Task BPG015_output_becomes_sigmoid_with_binary_cross_entropy() => VerifyFix(
+        new OneUnitSoftmaxCodeFixProvider(),
+        "BPG015",
+        "using Backprop.Generated;\n[Network(4, 1, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }\n",
+        "using Backprop.Generated;\n[Network(4, 1, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]\npublic partial class Net { }\n");
+
+    [Fact]
+    public Task BPG015_layer_form_output_becomes_sigmoid_with_binary_cross_entropy() => VerifyFix(
+        new OneUnitSoftmaxCodeFixProvider(),
+        "BPG015",
+        "using Backprop.Generated;\n[Layer(4, 3, Loss = Loss.CrossEntropy)]\n[Layer(3, 1, Activation.Softmax)]\npublic partial class Net { }\n",
+        "using Backprop.Generated;\n[Layer(4, 3, Loss = Loss.BinaryCrossEntropy)]\n[Layer(3, 1, Activation.Sigmoid)]\npublic partial class Net { }\n");
+
+    [Fact]
+    public Task BPG015_hidden_layer_becomes_sigmoid_and_keeps_the_loss() => VerifyFix(
+        new OneUnitSoftmaxCodeFixProvider(),
+        "BPG015",
+        "using Backprop.Generated;\n[Network(4, 1, 3, Activations = new[] { Activation.Softmax, Activation.Softmax }, Loss = Loss.CrossEntropy)]\npublic partial class Net { }\n",
+        "using Backprop.Generated;\n[Network(4, 1, 3, Activations = new[] { Activation.Sigmoid, Activation.Softmax }, Loss = Loss.CrossEntropy)]\npublic partial class Net { }\n");
+
+    [Fact]
     public Task BPG020_sets_inputs_to_the_previous_outputs() => VerifyFix(
         new FixLayerInputsCodeFixProvider(),
         "BPG020",

@@ -5,7 +5,7 @@ using Xunit;
 namespace Backprop.Generated.Tests.Diagnostics;
 
 /// <summary>
-/// Every diagnostic the generator reports (BPG001-BPG012, BPG020-BPG023): it fires at the marked span with
+/// Every diagnostic the generator reports (BPG001-BPG015, BPG020-BPG023): it fires at the marked span with
 /// the exact message, and the nearest valid declaration stays silent.
 /// </summary>
 public class GeneratorDiagnosticTests
@@ -167,6 +167,82 @@ public class GeneratorDiagnosticTests
 
     [Fact]
     public void BPG011_Silent_WhenInternal() => DiagnosticVerifier.VerifySilent(Usings + "[Network(3, 1)]\ninternal partial class Net { }");
+
+    [Fact]
+    public void BPG014_Record_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(2, 1)]\npublic partial [|record|] RecNet(int Seed);",
+        "BPG014",
+        "The type 'RecNet' is a record, and a copy of a record ('with', the copy constructor) would share its parameter, gradient and scratch arrays with the original, so training one would change the other; declare 'RecNet' as a class");
+
+    [Fact]
+    public void BPG014_RecordClass_LayerForm_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(2, 1)]\ninternal sealed partial [|record|] class RecNet { }",
+        "BPG014",
+        "The type 'RecNet' is a record, and a copy of a record ('with', the copy constructor) would share its parameter, gradient and scratch arrays with the original, so training one would change the other; declare 'RecNet' as a class");
+
+    [Fact]
+    public void BPG014_Silent_ForAClassWithAPrimaryConstructor() => DiagnosticVerifier.VerifySilent(Usings + "[Network(2, 1)]\npublic partial class RecNet(int seed) { public int Seed => seed; }");
+
+    [Fact]
+    public void BPG014_Silent_ForANetworkNestedInARecord() => DiagnosticVerifier.VerifySilent(Usings + "public partial record Holder(int Id)\n{\n    [Network(2, 1)]\n    public partial class Net { }\n}");
+
+    [Fact]
+    public void BPG013_OldLanguageVersion_Fires()
+    {
+        // The full matrix of settings is in ProjectSettingsTests; here the span and exact message.
+        GeneratorRun run = GeneratorHarness.Run(Usings + "[Network(2, 1)]\npublic partial class Net { }", Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp11);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.AllDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+        Assert.Equal("BPG013", diagnostic.Id);
+        Assert.Equal("Net", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Equal(
+            "The network 'Net' is not generated: its Input and Output are [InlineArray] structs, which need C# 12 or later and a target framework with inline array types (net8.0 or later), but this project compiles C# 11.0; set <LangVersion>12</LangVersion> or later",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void BPG013_Silent_WithCSharp12() => DiagnosticVerifier.VerifySilent(Usings + "[Network(2, 1)]\npublic partial class Net { }");
+
+    private const string OutputSoftmaxAdvice = "use Activation.Sigmoid with Loss.BinaryCrossEntropy for one probability, or two output units with softmax and Loss.CrossEntropy";
+
+    [Fact]
+    public void BPG015_OneUnitSoftmaxOutput_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(4, 1, [|Output = Activation.Softmax|], Loss = Loss.CrossEntropy)]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 1 applies softmax to a single unit, which always outputs 1: nothing before it can learn; " + OutputSoftmaxAdvice);
+
+    [Fact]
+    public void BPG015_OneUnitSoftmaxHidden_InActivations_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(4, 1, 3, Activations = new[] { [|Activation.Softmax|], Activation.Tanh })]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 1 applies softmax to a single unit, which always outputs 1: nothing before it can learn; use Activation.Sigmoid, or give the layer two or more units");
+
+    [Fact]
+    public void BPG015_OneUnitSoftmaxHidden_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(4, 1, 3, [|Hidden = Activation.Softmax|])]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 1 applies softmax to a single unit, which always outputs 1: nothing before it can learn; use Activation.Sigmoid, or give the layer two or more units");
+
+    [Fact]
+    public void BPG015_OneUnitSoftmax_LayerForm_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(4, 3)]\n[Layer(3, 1, [|Activation.Softmax|], Loss = Loss.CrossEntropy)]\npublic partial class Net { }",
+        "BPG015",
+        "Layer 2 applies softmax to a single unit, which always outputs 1: nothing before it can learn; " + OutputSoftmaxAdvice);
+
+    [Fact]
+    public void BPG015_Silent_ForTwoUnitSoftmaxAndOneUnitSigmoid()
+    {
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 2, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }");
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 1, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]\npublic partial class Net { }");
+    }
+
+    [Fact]
+    public void BPG015_Warning_still_generates_the_network()
+    {
+        // A warning, not an error: the network is generated (and, as reported, outputs 1 whatever its input).
+        GeneratorRun run = GeneratorHarness.Run(Usings + "[Network(4, 1, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }");
+        Assert.Single(run.Sources);
+        Assert.Equal(new[] { "BPG015" }, run.AllDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).Select(d => d.Id));
+    }
 
     [Fact]
     public void BPG012_LoopStrategy_Fires() => DiagnosticVerifier.Verify(

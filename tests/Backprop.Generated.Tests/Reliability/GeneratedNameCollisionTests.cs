@@ -42,8 +42,8 @@ public class GeneratedNameCollisionTests
         "'InitializeParameters' in 'Net' has the name of a member that the generator adds (InitializeParameters(int)); rename 'InitializeParameters'");
 
     [Fact]
-    public void BPG040_Positional_record_parameter() => DiagnosticVerifier.Verify(
-        Usings + "[Network(3, 2, 1)]\npublic partial record Net(int [|Parameters|]);",
+    public void BPG040_Primary_constructor_parameter_captured_in_a_property_of_that_name() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net(int seed)\n{\n    public int [|Parameters|] => seed;\n}",
         "BPG040",
         "'Parameters' in 'Net' has the name of a member that the generator adds (the span over all weights and biases); rename 'Parameters'");
 

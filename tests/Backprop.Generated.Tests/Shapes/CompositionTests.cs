@@ -166,7 +166,7 @@ public class CompositionTests
         Assert.DoesNotContain("global::B.Output", composition, StringComparison.Ordinal);
     }
 
-    private const string CompositionEmitterHint = "Backprop.Generated.Composition.g.cs";
+    private const string CompositionEmitterHint = "Backprop.Generated{Composition}.g.cs";
 
     private static SyntaxTree Tree(string source, string path) => CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions(), path);
 }
