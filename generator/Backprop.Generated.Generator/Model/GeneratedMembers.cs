@@ -27,6 +27,7 @@ internal static class GeneratedMembers
         ["_gradients"] = "the gradient buffer of TrainStep",
         ["_trainingScratch"] = "the training scratch buffer",
         ["TrainingScratchLength"] = "the training scratch length",
+        ["Topology"] = "the static property describing the declaration for weights files",
     };
 
     /// <summary>
@@ -44,6 +45,13 @@ internal static class GeneratedMembers
         ("AccumulateExample", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         ("TrainStep", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
         ("InitializeParameters", new[] { "int" }),
+        ("LoadParameters", new[] { "System.ReadOnlySpan<T>" }),
+        ("ToSafeTensors", new string[0]),
+        ("Save", new[] { "System.IO.Stream" }),
+        ("Save", new[] { "string" }),
+        ("Load", new[] { "System.ReadOnlySpan<byte>" }),
+        ("Load", new[] { "System.IO.Stream" }),
+        ("Load", new[] { "string" }),
     };
 
     /// <summary>Is <paramref name="name"/> W1..WL or b1..bL (the per-layer parameter views)?</summary>
