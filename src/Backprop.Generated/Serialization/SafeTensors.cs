@@ -545,7 +545,10 @@ public static class SafeTensors
                 {
                     throw new SafeTensorsException($"The header names '{property.Name}' twice.", property.Name);
                 }
+            }
 
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
                 if (property.Name == MetadataName)
                 {
                     ParseMetadata(property.Value, metadata);
@@ -769,9 +772,9 @@ public static class SafeTensors
         {
             int nIn = topology.LayerSizes[l];
             int nOut = topology.LayerSizes[l + 1];
-            string name = prefixed == false ? $"the weight of linear layer {l + 1}" : $"'{WeightName(l + 1)}'";
+            string name = prefixed == false ? $"The weight of linear layer {l + 1}" : $"Tensor '{WeightName(l + 1)}'";
             throw Explained(
-                $"Tensor {name} is missing: the file has {l} linear layers but this {topology.SizesText} network has {layerCount}; layer {l + 1} ({nIn} -> {nOut}) needs a weight of shape [{nOut}, {nIn}] and a bias of shape [{nOut}].",
+                $"{name} is missing: the file has {l} linear layers but this {topology.SizesText} network has {layerCount}; layer {l + 1} ({nIn} -> {nOut}) needs a weight of shape [{nOut}, {nIn}] and a bias of shape [{nOut}].",
                 prefixed == false ? null : WeightName(l + 1), topology, metadata);
         }
 
@@ -798,15 +801,14 @@ public static class SafeTensors
         string sizes = string.Join(",", topology.LayerSizes.Select(n => n.ToString(CultureInfo.InvariantCulture)));
         if (metadata.TryGetValue(LayerSizesKey, out string? fileSizes) && !string.Equals(fileSizes.Replace(" ", string.Empty), sizes, StringComparison.Ordinal))
         {
-            throw Explained($"The file's metadata says layer sizes {Truncate(fileSizes)} but this network has {sizes}.", null, topology, metadata);
+            throw new SafeTensorsException($"The file's metadata says layer sizes {Truncate(fileSizes)} but this network has {sizes}.");
         }
 
         if (metadata.TryGetValue(ActivationsKey, out string? fileActivations)
             && !string.Equals(fileActivations.Replace(" ", string.Empty), topology.ActivationsText, StringComparison.OrdinalIgnoreCase))
         {
-            throw Explained(
-                $"The file's metadata says activations {Truncate(fileActivations)} but this network has {topology.ActivationsText}: every shape fits, but the weights were trained for a different function.",
-                null, topology, metadata);
+            throw new SafeTensorsException(
+                $"The file's metadata says activations {Truncate(fileActivations)} but this network has {topology.ActivationsText}: every shape fits, but the weights were trained for a different function.");
         }
     }
 
