@@ -536,6 +536,21 @@ public static class SafeTensors
 
         using (document)
         {
+            try
+            {
+                return ReadEntries(document);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A JSON string escape that is not text (a lone UTF-16 surrogate such as \ud800): valid JSON, invalid names.
+                throw new SafeTensorsException("The header holds a string that is not valid text: " + e.Message, null, e);
+            }
+        }
+    }
+
+    private static (List<TensorEntry> Entries, Dictionary<string, string> Metadata) ReadEntries(JsonDocument document)
+    {
+        {
             var entries = new List<TensorEntry>();
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var names = new HashSet<string>(StringComparer.Ordinal);

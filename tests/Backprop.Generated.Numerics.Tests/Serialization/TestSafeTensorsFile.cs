@@ -83,7 +83,8 @@ public sealed class TestSafeTensorsFile
     /// <summary>The header text and data section of a file.</summary>
     public static (string Header, byte[] Data) Split(byte[] file)
     {
-        int n = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+        // Clamped, so fuzz mutations can split a file whose length prefix is already broken.
+        int n = (int)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(file), (ulong)(file.Length - 8));
         return (Encoding.UTF8.GetString(file, 8, n), file.AsSpan(8 + n).ToArray());
     }
 
