@@ -24,8 +24,9 @@ internal static class SerializationEmitter
         w.Line("/// <summary>");
         w.Line($"/// The declaration this network was generated from: layer sizes {string.Join("-", c.Sizes)}, activations");
         w.Line($"/// {string.Join(", ", c.Model.Activations.Select(EmitContext.FormulaName))}, loss {c.Model.Loss}. Weights files are checked against it and record it in their metadata.");
+        w.Line("/// A new instance on every call, so the type keeps no static state.");
         w.Line("/// </summary>");
-        w.Line($"public static {Serialization}.NetworkTopology Topology {{ get; }} = new {Serialization}.NetworkTopology(");
+        w.Line($"public static {Serialization}.NetworkTopology Topology => new {Serialization}.NetworkTopology(");
         w.Line($"    new int[] {{ {sizes} }},");
         w.Line($"    new {EmitContext.Runtime}.Activation[] {{ {activations} }},");
         w.Line($"    {EmitContext.Runtime}.Loss.{c.Model.Loss});");

@@ -7,7 +7,7 @@ namespace Backprop.Generated.Serialization;
 
 /// <summary>
 /// What a weights file must fit: the layer sizes n_0..n_L, the activation of each layer 1..L and the loss.
-/// Every generated network holds one (its declaration); <see cref="SafeTensors"/> checks files against it and
+/// Immutable. Every generated network describes its declaration with one (its static <c>Topology</c>); <see cref="SafeTensors"/> checks files against it and
 /// records it in the file's <c>__metadata__</c> so a mismatched file is explained, not guessed.
 /// </summary>
 public sealed class NetworkTopology
@@ -49,6 +49,8 @@ public sealed class NetworkTopology
 
         _layerSizes = (int[])layerSizes.Clone();
         _activations = (Activation[])activations.Clone();
+        LayerSizes = Array.AsReadOnly(_layerSizes);
+        Activations = Array.AsReadOnly(_activations);
         Loss = loss;
         int layers = layerSizes.Length - 1;
         _weightOffset = new int[layers + 1];
@@ -72,10 +74,10 @@ public sealed class NetworkTopology
     }
 
     /// <summary>n_0, n_1, ..., n_L.</summary>
-    public IReadOnlyList<int> LayerSizes => _layerSizes;
+    public IReadOnlyList<int> LayerSizes { get; }
 
     /// <summary>g for layers 1..L (index 0 is layer 1).</summary>
-    public IReadOnlyList<Activation> Activations => _activations;
+    public IReadOnlyList<Activation> Activations { get; }
 
     /// <summary>The training loss.</summary>
     public Loss Loss { get; }
