@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Backprop.Generated.Numerics.Tests.Serialization;
 
@@ -13,6 +14,10 @@ namespace Backprop.Generated.Numerics.Tests.Serialization;
 public sealed class SafeTensorsTorchTests
 {
     private static readonly int[] Sizes = { 4, 8, 6, 3 };
+
+    private readonly ITestOutputHelper _output;
+
+    public SafeTensorsTorchTests(ITestOutputHelper output) => _output = output;
 
     [Theory]
     [InlineData("sequential_f32", "")]
@@ -32,6 +37,7 @@ public sealed class SafeTensorsTorchTests
         float[] y = new float[TorchFiles.Rows * TorchSequential.OutputSize];
         net.ForwardBatch(x, y);
         double[] torch = TorchFiles.Outputs(file);
+        _output.WriteLine($"{file}: parameters bit-equal; max |ForwardBatch - torch| = {y.Select((v, i) => Math.Abs(v - torch[i])).Max():E2}");
         for (int i = 0; i < y.Length; i++)
         {
             Assert.True(Math.Abs(y[i] - torch[i]) <= 1e-6, $"output {i}: {y[i]} vs torch {torch[i]}");
@@ -48,6 +54,7 @@ public sealed class SafeTensorsTorchTests
         double[] y = new double[TorchFiles.Rows * TorchSequentialDouble.OutputSize];
         net.ForwardBatch(TorchFiles.Inputs, y);
         double[] torch = TorchFiles.Outputs("sequential_f64");
+        _output.WriteLine($"sequential_f64: parameters bit-equal; max |ForwardBatch - torch| = {y.Select((v, i) => Math.Abs(v - torch[i])).Max():E2}");
         for (int i = 0; i < y.Length; i++)
         {
             Assert.True(Math.Abs(y[i] - torch[i]) <= 1e-13, $"output {i}: {y[i]} vs torch {torch[i]}");
@@ -113,6 +120,7 @@ public sealed class SafeTensorsTorchTests
         double[] outputs = result.GetProperty("outputs").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         double tolerance = file.EndsWith("f32", StringComparison.Ordinal) ? 1e-6 : 1e-13;
         Assert.Equal(ours.Length, outputs.Length);
+        _output.WriteLine($"{file}: torch read it, tensors equal the original; max |ours - torch| = {ours.Select((v, i) => Math.Abs(v - outputs[i])).Max():E2}");
         Assert.All(Enumerable.Range(0, ours.Length), i => Assert.True(Math.Abs(ours[i] - outputs[i]) <= tolerance, $"{i}: {ours[i]} vs {outputs[i]}"));
     }
 }
