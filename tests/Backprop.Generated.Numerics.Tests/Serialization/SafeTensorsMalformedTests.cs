@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
 using Backprop.Generated.Serialization;
 using Xunit;
 using Xunit.Abstractions;
@@ -222,6 +221,5 @@ public sealed class SafeTensorsMalformedTests
         float[] before = net.Parameters.ToArray();
         Assert.Throws<FileNotFoundException>(() => net.Load(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".safetensors")));
         Assert.Equal(before, net.Parameters.ToArray());
-        _ = Encoding.UTF8;
     }
 }
