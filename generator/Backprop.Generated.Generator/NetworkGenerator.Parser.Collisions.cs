@@ -121,7 +121,7 @@ public sealed partial class NetworkGenerator
                 if (name.StartsWith("get_", StringComparison.Ordinal) && method.Parameters.Length == 0)
                 {
                     string property = name.Substring(4);
-                    if (property is "Parameters" or "LayerSizes" || GeneratedMembers.IsLayerView(property, layerCount, out _))
+                    if (property is "Parameters" or "LayerSizes" or "Topology" || GeneratedMembers.IsLayerView(property, layerCount, out _))
                     {
                         generated = "the getter of " + property;
                         return true;

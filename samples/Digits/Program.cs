@@ -47,6 +47,14 @@ Console.WriteLine($"final training loss {history[^1]:F4}");
 Console.WriteLine($"test accuracy {accuracy:P2} ({Math.Round(accuracy * testY.Length / Classes)} of {testY.Length / Classes})");
 Console.WriteLine($"{stopwatch.Elapsed.TotalMilliseconds / Epochs:F2} ms per epoch on average ({stopwatch.Elapsed.TotalMilliseconds:F0} ms for {Epochs} epochs), median epoch {bar.MedianMilliseconds:F2} ms");
 
+// Keep the trained network: a safetensors file (PyTorch nn.Linear layout) that a fresh instance, PyTorch or a
+// build with baked-in weights can load. The first argument names the file; the default is next to the program.
+string weightsPath = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "digits.safetensors");
+net.Save(weightsPath);
+var reloaded = new DigitsClassifier();
+reloaded.Load(weightsPath);
+Console.WriteLine($"saved {new FileInfo(weightsPath).Length} bytes to {weightsPath}; reloaded test accuracy {reloaded.Accuracy(testX, testY):P2}");
+
 (float[] X, float[] Y) Take(int[] indices)
 {
     var x = new float[indices.Length * Features];

@@ -15,7 +15,7 @@ float[] trainedWeights =
 ];
 
 var net = new Student();
-trainedWeights.CopyTo(net.Parameters);
+net.LoadParameters(trainedWeights); // exactly ParameterCount values, or ArgumentException
 
 float[] x = [0.9f, 0.2f, 0.4f]; // GPA, GRE and class rank, scaled
 Span<float> y = stackalloc float[Student.OutputSize];

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace Backprop.Generated;
 
@@ -74,4 +75,52 @@ public interface INetwork<T>
     /// </summary>
     /// <param name="seed">The seed of the random stream.</param>
     void InitializeParameters(int seed);
+
+    /// <summary>
+    /// Copies <paramref name="values"/> into <see cref="Parameters"/>, demanding exactly <see cref="ParameterCount"/>
+    /// values (a span copy into the longer parameter span would silently load a prefix).
+    /// </summary>
+    /// <param name="values">Every weight and bias in the layout of <see cref="Parameters"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not have ParameterCount values; the
+    /// parameters are unchanged.</exception>
+    void LoadParameters(ReadOnlySpan<T> values);
+
+    /// <summary>
+    /// The parameters as a safetensors file (see <see cref="Serialization.SafeTensors"/>): <c>layers.{i}.weight</c>
+    /// [n_l, n_{l-1}] and <c>layers.{i}.bias</c> [n_l] for i = l - 1, F32 or F64, with the layer sizes, activations
+    /// and loss in <c>__metadata__</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite.</exception>
+    byte[] ToSafeTensors();
+
+    /// <summary>Writes the parameters to <paramref name="stream"/> as a safetensors file (see <see cref="ToSafeTensors"/>).</summary>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite; nothing is written.</exception>
+    void Save(Stream stream);
+
+    /// <summary>
+    /// Writes the parameters as a safetensors file at <paramref name="path"/>, atomically (a temporary file in the same
+    /// folder renamed over the target): a failed save leaves any existing file untouched.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite; nothing is written.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    void Save(string path);
+
+    /// <summary>
+    /// Loads a safetensors file (this library's names, or a PyTorch <c>nn.Sequential</c> state dict; F32, F64, F16 or
+    /// BF16, converted to <typeparamref name="T"/>) into <see cref="Parameters"/>.
+    /// </summary>
+    /// <param name="safetensors">The whole file.</param>
+    /// <exception cref="Serialization.SafeTensorsException">The file is malformed or does not fit this network; the
+    /// message names the tensor and the expected and actual shapes, and the parameters are unchanged.</exception>
+    void Load(ReadOnlySpan<byte> safetensors);
+
+    /// <summary>Reads a safetensors file from <paramref name="stream"/> to its end and loads it as <see cref="Load(ReadOnlySpan{byte})"/> does.</summary>
+    /// <exception cref="Serialization.SafeTensorsException">The content is malformed or does not fit; the parameters are unchanged.</exception>
+    /// <exception cref="IOException">Reading failed; the parameters are unchanged.</exception>
+    void Load(Stream stream);
+
+    /// <summary>Reads the safetensors file at <paramref name="path"/> and loads it as <see cref="Load(ReadOnlySpan{byte})"/> does.</summary>
+    /// <exception cref="Serialization.SafeTensorsException">The file is malformed or does not fit; the parameters are unchanged.</exception>
+    /// <exception cref="IOException">The file cannot be read; the parameters are unchanged.</exception>
+    void Load(string path);
 }

@@ -63,18 +63,20 @@ public class PackageConsumerTests
                 using System;
                 using Backprop.Generated;
 
+                var trained = new Tiny();
+                trained.LoadParameters(new float[] { 2f, -1f, 0.5f });
                 var net = new Tiny();
-                new float[] { 2f, -1f, 0.5f }.CopyTo(net.Parameters);
+                net.Load(trained.ToSafeTensors()); // safetensors round trip through the packaged runtime
                 Span<float> y = stackalloc float[Tiny.OutputSize];
                 net.Forward(new float[] { 3f, 4f }, y);
-                Console.WriteLine($"{Tiny.InputSize}->{Tiny.OutputSize}: {y[0]}");
+                Console.WriteLine($"{Tiny.InputSize}->{Tiny.OutputSize}: {y[0]}; {Tiny.Topology}");
 
                 [Network(2, 1)]
                 public partial class Tiny { }
                 """);
 
             string output = Run(consumer, "run", "--project", consumer);
-            Assert.Contains("2->1: 2.5", output);
+            Assert.Contains("2->1: 2.5; 2-1 (Identity; loss MeanSquaredError)", output);
         }
         finally
         {

@@ -25,7 +25,7 @@ namespace Backprop.Generated.Generator.Analyzers;
 /// <item><c>gradients</c>: exactly ParameterCount (BPG027).</item>
 /// <item>ComputeGradients and TrainStep need at least one row of <c>inputs</c> (BPG030).</item>
 /// </list>
-/// Parameter loading (<c>source.CopyTo(net.Parameters)</c>, <c>.CopyTo(net.W1)</c>, ...) must copy exactly the
+/// Parameter loading (<c>net.LoadParameters(values)</c>, <c>source.CopyTo(net.Parameters)</c>, <c>.CopyTo(net.W1)</c>, ...) must copy exactly the
 /// view's length (BPG028). Feeding one network's Output to another network of a different input size is
 /// BPG029, both for the typed <c>Forward(in Input)</c> (and a typed call whose sizes chain but whose networks
 /// cannot have a conversion, of different precision or both from other assemblies, is BPG031) (where the compiler also rejects the call, because the
@@ -41,6 +41,7 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         ("ForwardBatch", new[] { "inputs", "outputs" }),
         ("ComputeGradients", new[] { "inputs", "targets", "gradients" }),
         ("TrainStep", new[] { "inputs", "targets", "optimizer" }),
+        ("LoadParameters", new[] { "values" }),
     };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -152,6 +153,14 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
                     else if (length.Value % shape.OutputSize != 0)
                     {
                         ReportNotWholeRows(context, location, parameter, shape, method, shape.OutputSize, "OutputSize", length.Value);
+                    }
+
+                    break;
+
+                case "values":
+                    if (length.Value != shape.ParameterCount)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ParameterLoadLengthMismatch, location, shape.Name, "Parameters", Count(shape.ParameterCount, "value"), Count(length.Value, "value")));
                     }
 
                     break;

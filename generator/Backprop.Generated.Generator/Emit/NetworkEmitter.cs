@@ -5,7 +5,7 @@ namespace Backprop.Generated.Generator.Emit;
 
 /// <summary>
 /// Writes the whole generated file for one network: header, namespace, containing types, then the
-/// members from <see cref="StorageEmitter"/> and <see cref="ForwardEmitter"/>. A pure function of the model.
+/// members from <see cref="StorageEmitter"/>, <see cref="ForwardEmitter"/> and the other Emit/ classes. A pure function of the model.
 /// </summary>
 internal static class NetworkEmitter
 {
@@ -48,6 +48,8 @@ internal static class NetworkEmitter
             TrainingEmitter.Emit(writer, context);
             writer.Line();
             InitializationEmitter.Emit(writer, context);
+            writer.Line();
+            SerializationEmitter.Emit(writer, context);
         }
 
         while (scopes.Count > 0)

@@ -33,6 +33,7 @@ internal static class GeneratedMembers
         ["t_forwardScratch"] = "the per-thread ForwardBatch scratch",
         ["_dropoutRandom"] = "the dropout random stream",
         ["DropoutRandom"] = "the dropout random stream property",
+        ["Topology"] = "the static property describing the declaration for weights files",
     };
 
     /// <summary>
@@ -49,6 +50,13 @@ internal static class GeneratedMembers
         ("ComputeGradients", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         ("TrainStep", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
         ("InitializeParameters", new[] { "int" }),
+        ("LoadParameters", new[] { "System.ReadOnlySpan<T>" }),
+        ("ToSafeTensors", new string[0]),
+        ("Save", new[] { "System.IO.Stream" }),
+        ("Save", new[] { "string" }),
+        ("Load", new[] { "System.ReadOnlySpan<byte>" }),
+        ("Load", new[] { "System.IO.Stream" }),
+        ("Load", new[] { "string" }),
     };
 
     /// <summary>Is <paramref name="name"/> W1..WL or b1..bL (the per-layer parameter views)?</summary>

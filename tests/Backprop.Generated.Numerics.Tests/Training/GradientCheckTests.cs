@@ -159,5 +159,19 @@ public class GradientCheckTests
         public void InitializeParameters(int seed) => _inner.InitializeParameters(seed);
 
         public double TrainStep(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, IOptimizer optimizer) => throw new NotSupportedException();
+
+        public void LoadParameters(ReadOnlySpan<double> values) => _inner.LoadParameters(values);
+
+        public byte[] ToSafeTensors() => _inner.ToSafeTensors();
+
+        public void Save(System.IO.Stream stream) => _inner.Save(stream);
+
+        public void Save(string path) => _inner.Save(path);
+
+        public void Load(ReadOnlySpan<byte> safetensors) => _inner.Load(safetensors);
+
+        public void Load(System.IO.Stream stream) => _inner.Load(stream);
+
+        public void Load(string path) => _inner.Load(path);
     }
 }

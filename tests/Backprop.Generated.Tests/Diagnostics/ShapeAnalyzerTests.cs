@@ -173,6 +173,12 @@ public class ShapeAnalyzerTests
         "Student.Parameters holds 11 values, but 3 values are copied into it; load exactly 11 values");
 
     [Fact]
+    public void BPG028_LoadParameters_Fires() => DiagnosticVerifier.Verify(
+        Program("float[] weights = { 0.5f, -0.25f, 1f };\nnet.LoadParameters([|weights|]);"),
+        "BPG028",
+        "Student.Parameters holds 11 values, but 3 values are copied into it; load exactly 11 values");
+
+    [Fact]
     public void BPG028_LayerViewLoad_Fires() => DiagnosticVerifier.Verify(
         Program("ReadOnlySpan<float> w = [1f, 2f, 3f, 4f];\n[|w|].CopyTo(net.W1);"),
         "BPG028",
@@ -181,6 +187,8 @@ public class ShapeAnalyzerTests
     [Fact]
     public void BPG028_Silent_WithExactLengths() => DiagnosticVerifier.VerifySilent(Program("""
         new float[Student.ParameterCount].CopyTo(net.Parameters);
+        net.LoadParameters(new float[Student.ParameterCount]);
+        net.LoadParameters(unknown);
         ReadOnlySpan<float> w = [1f, 2f, 3f, 4f, 5f, 6f];
         w.CopyTo(net.W1);
         new float[] { 0.5f, 0.5f }.AsSpan().CopyTo(net.b1);

@@ -42,6 +42,24 @@ public class GeneratedNameCollisionTests
         "'InitializeParameters' in 'Net' has the name of a member that the generator adds (InitializeParameters(int)); rename 'InitializeParameters'");
 
     [Fact]
+    public void BPG040_Save_with_the_generated_signature() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public void [|Save|](string path) { }\n}",
+        "BPG040",
+        "'Save' in 'Net' has the name of a member that the generator adds (Save(string)); rename 'Save'");
+
+    [Fact]
+    public void BPG040_Load_from_a_stream() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public void [|Load|](System.IO.Stream s) { }\n}",
+        "BPG040",
+        "'Load' in 'Net' has the name of a member that the generator adds (Load(IO.Stream)); rename 'Load'");
+
+    [Fact]
+    public void BPG040_Property_named_Topology() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public string [|Topology|] => \"\";\n}",
+        "BPG040",
+        "'Topology' in 'Net' has the name of a member that the generator adds (the static property describing the declaration for weights files); rename 'Topology'");
+
+    [Fact]
     public void BPG040_Primary_constructor_parameter_captured_in_a_property_of_that_name() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net(int seed)\n{\n    public int [|Parameters|] => seed;\n}",
         "BPG040",
@@ -81,6 +99,9 @@ public class GeneratedNameCollisionTests
                 public void Forward(ReadOnlySpan<double> x, Span<double> y) { }
                 public void TrainStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y) { }
                 public void InitializeParameters(long seed) { }
+                public void Save(string path, bool compress) { }
+                public void Load(byte[] file, int offset) { }
+                public void LoadParameters(float[] values, int offset) { }
                 public int W0 => 0;
                 public int W3 => 0;
                 public int B1 => 0;

@@ -1,0 +1,925 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace Backprop.Generated.Serialization;
+
+/// <summary>
+/// Reads and writes a network's weights in the safetensors format (https://github.com/huggingface/safetensors):
+/// an 8-byte little-endian header length N, N bytes of UTF-8 JSON <c>{name: {dtype, shape, data_offsets}}</c> with an
+/// optional <c>__metadata__</c> map of strings, then the little-endian tensor data.
+/// </summary>
+/// <remarks>
+/// <para>Tensors use PyTorch's <c>nn.Linear</c> names and layout: for layer l = 1..L (index i = l - 1),
+/// <c>layers.{i}.weight</c> of shape [n_l, n_{l-1}] (W[l] transposed; this library stores W[l] as (n_{l-1}, n_l))
+/// and <c>layers.{i}.bias</c> of shape [n_l]. Loading also accepts a plain <c>nn.Sequential</c> state dict
+/// (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, ...: linear layers taken in index order, activation modules
+/// having no tensors), with or without the <c>layers.</c> prefix.</para>
+/// <para>Loading converts F32, F64, F16 and BF16 data to the network's precision. Saving writes F32 for a
+/// <see cref="float"/> network and F64 for a <see cref="double"/> one, with <c>__metadata__</c> recording the layer
+/// sizes, activations and loss; when a loaded file's metadata disagrees with the network, the error says so.</para>
+/// <para>Loading validates the whole file into a scratch array before copying: on any
+/// <see cref="SafeTensorsException"/> the destination is exactly as before.</para>
+/// </remarks>
+public static class SafeTensors
+{
+    /// <summary>The largest header accepted, in bytes: 100,000,000, the limit of the reference Rust reader.</summary>
+    public const long MaxHeaderLength = 100_000_000;
+
+    /// <summary>Metadata key of the layer sizes n_0,...,n_L (comma-separated).</summary>
+    public const string LayerSizesKey = "layer_sizes";
+
+    /// <summary>Metadata key of the activations of layers 1..L (comma-separated <see cref="Activation"/> names).</summary>
+    public const string ActivationsKey = "activations";
+
+    /// <summary>Metadata key of the training loss (a <see cref="Backprop.Generated.Loss"/> name).</summary>
+    public const string LossKey = "loss";
+
+    private const string MetadataName = "__metadata__";
+    private const int MaxJsonDepth = 16;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private enum DType
+    {
+        F32,
+        F64,
+        F16,
+        BF16,
+    }
+
+    /// <summary>Loads the weights in <paramref name="file"/> into <paramref name="parameters"/>.</summary>
+    /// <typeparam name="T">The network's precision, <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="file">A whole safetensors file.</param>
+    /// <param name="topology">The network the file must fit.</param>
+    /// <param name="parameters">The network's flat parameters (<see cref="NetworkTopology.ParameterCount"/> values),
+    /// laid out as <see cref="INetwork{T}.Parameters"/> documents.</param>
+    /// <exception cref="SafeTensorsException">The file is malformed or does not fit <paramref name="topology"/>;
+    /// <paramref name="parameters"/> is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> does not have ParameterCount values.</exception>
+    public static void Load<T>(ReadOnlySpan<byte> file, NetworkTopology topology, Span<T> parameters)
+        where T : unmanaged
+    {
+        if (topology is null)
+        {
+            throw new ArgumentNullException(nameof(topology));
+        }
+
+        ShapeGuard.Length(parameters.Length, topology.ParameterCount, nameof(parameters));
+        T[] scratch = Read<T>(file, topology);
+        scratch.AsSpan().CopyTo(parameters);
+    }
+
+    /// <summary>Reads a safetensors file from <paramref name="stream"/> (to its end) and loads it as
+    /// <see cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> does.</summary>
+    /// <exception cref="SafeTensorsException">The stream's content is malformed, does not fit
+    /// <paramref name="topology"/>, or is longer than any file of this network can be; <paramref name="parameters"/> is unchanged.</exception>
+    /// <exception cref="IOException">Reading the stream failed; <paramref name="parameters"/> is unchanged.</exception>
+    public static void Load<T>(Stream stream, NetworkTopology topology, Span<T> parameters)
+        where T : unmanaged
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        if (topology is null)
+        {
+            throw new ArgumentNullException(nameof(topology));
+        }
+
+        ShapeGuard.Length(parameters.Length, topology.ParameterCount, nameof(parameters));
+        byte[] file = ReadBounded(stream, topology);
+        Load(file, topology, parameters);
+    }
+
+    /// <summary>Reads the safetensors file at <paramref name="path"/> and loads it as
+    /// <see cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> does.</summary>
+    /// <exception cref="SafeTensorsException">The file is malformed or does not fit <paramref name="topology"/>;
+    /// <paramref name="parameters"/> is unchanged.</exception>
+    /// <exception cref="IOException">The file cannot be read (for example <see cref="FileNotFoundException"/>);
+    /// <paramref name="parameters"/> is unchanged.</exception>
+    public static void Load<T>(string path, NetworkTopology topology, Span<T> parameters)
+        where T : unmanaged
+    {
+        if (path is null)
+        {
+            throw new ArgumentNullException(nameof(path));
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        Load(stream, topology, parameters);
+    }
+
+    /// <summary>Encodes <paramref name="parameters"/> as a safetensors file.</summary>
+    /// <typeparam name="T">The network's precision: <see cref="float"/> writes F32, <see cref="double"/> writes F64.</typeparam>
+    /// <param name="parameters">The network's flat parameters (<see cref="NetworkTopology.ParameterCount"/> values).</param>
+    /// <param name="topology">The network's declaration, written to <c>__metadata__</c>.</param>
+    /// <returns>The whole file: <c>layers.{i}.weight</c> [n_l, n_{l-1}] and <c>layers.{i}.bias</c> [n_l] for i = 0..L-1.</returns>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> does not have ParameterCount values.</exception>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite (such a file could not be loaded).</exception>
+    public static byte[] Save<T>(ReadOnlySpan<T> parameters, NetworkTopology topology)
+        where T : unmanaged
+    {
+        if (topology is null)
+        {
+            throw new ArgumentNullException(nameof(topology));
+        }
+
+        ShapeGuard.Length(parameters.Length, topology.ParameterCount, nameof(parameters));
+        DType dtype = typeof(T) == typeof(double) ? DType.F64 : typeof(T) == typeof(float) ? DType.F32
+            : throw new NotSupportedException($"Networks compute in float or double, not {typeof(T)}.");
+        int size = ElementSize(dtype);
+        CheckFinite(parameters, topology);
+
+        // Header: tensors in layer order, weight then bias, data packed back to back from offset 0.
+        var header = new MemoryStream();
+        using (var json = new Utf8JsonWriter(header))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject(MetadataName);
+            json.WriteString("format", "pt");
+            json.WriteString(LayerSizesKey, string.Join(",", topology.LayerSizes.Select(n => n.ToString(CultureInfo.InvariantCulture))));
+            json.WriteString(ActivationsKey, topology.ActivationsText);
+            json.WriteString(LossKey, topology.Loss.ToString());
+            json.WriteString("generator", "Backprop.Generated");
+            json.WriteEndObject();
+            long offset = 0;
+            for (int l = 1; l <= topology.LayerCount; l++)
+            {
+                int nIn = topology.LayerSizes[l - 1];
+                int nOut = topology.LayerSizes[l];
+                offset = WriteEntry(json, WeightName(l), dtype, new long[] { nOut, nIn }, offset, size);
+                offset = WriteEntry(json, BiasName(l), dtype, new long[] { nOut }, offset, size);
+            }
+
+            json.WriteEndObject();
+        }
+
+        // Pad the header with spaces so the data starts on an 8-byte boundary, as the reference writer does.
+        int headerLength = (int)header.Length;
+        int padded = (headerLength + 7) & ~7;
+        byte[] file = new byte[8 + padded + ((long)topology.ParameterCount * size)];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
+        header.GetBuffer().AsSpan(0, headerLength).CopyTo(file.AsSpan(8));
+        file.AsSpan(8 + headerLength, padded - headerLength).Fill((byte)' ');
+
+        Span<byte> data = file.AsSpan(8 + padded);
+        int at = 0;
+        for (int l = 1; l <= topology.LayerCount; l++)
+        {
+            int nIn = topology.LayerSizes[l - 1];
+            int nOut = topology.LayerSizes[l];
+            int w = topology.WeightOffset(l);
+
+            // PyTorch's weight[k, j] (unit k, input j) is our W[l][j, k] at w + j * n_l + k.
+            for (int k = 0; k < nOut; k++)
+            {
+                for (int j = 0; j < nIn; j++)
+                {
+                    WriteValue(data.Slice(at), dtype, parameters[w + (j * nOut) + k]);
+                    at += size;
+                }
+            }
+
+            int b = topology.BiasOffset(l);
+            for (int k = 0; k < nOut; k++)
+            {
+                WriteValue(data.Slice(at), dtype, parameters[b + k]);
+                at += size;
+            }
+        }
+
+        return file;
+    }
+
+    /// <summary>Writes <paramref name="parameters"/> as a safetensors file to <paramref name="stream"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> does not have ParameterCount values.</exception>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite; nothing is written.</exception>
+    public static void Save<T>(ReadOnlySpan<T> parameters, NetworkTopology topology, Stream stream)
+        where T : unmanaged
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        byte[] file = Save(parameters, topology);
+        stream.Write(file, 0, file.Length);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="parameters"/> as a safetensors file at <paramref name="path"/>, atomically: the file is
+    /// written to a temporary file in the same folder, flushed to disk, then renamed over <paramref name="path"/>.
+    /// A failed save leaves any existing file at <paramref name="path"/> untouched and no temporary file behind.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> does not have ParameterCount values.</exception>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite; nothing is written.</exception>
+    /// <exception cref="IOException">The folder does not exist or the file cannot be written or replaced.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or folder is not writable.</exception>
+    public static void Save<T>(ReadOnlySpan<T> parameters, NetworkTopology topology, string path)
+        where T : unmanaged
+    {
+        if (path is null)
+        {
+            throw new ArgumentNullException(nameof(path));
+        }
+
+        byte[] file = Save(parameters, topology);
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+        string temporary = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        bool renamed = false;
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(file, 0, file.Length);
+                stream.Flush(flushToDisk: true);
+            }
+
+#if NET8_0_OR_GREATER
+            File.Move(temporary, fullPath, overwrite: true);
+#else
+            if (File.Exists(fullPath))
+            {
+                File.Replace(temporary, fullPath, destinationBackupFileName: null);
+            }
+            else
+            {
+                File.Move(temporary, fullPath);
+            }
+#endif
+            renamed = true;
+        }
+        finally
+        {
+            if (!renamed)
+            {
+                TryDelete(temporary);
+            }
+        }
+    }
+
+    /// <summary>The tensor name of W[l] in files this library writes: <c>layers.{l-1}.weight</c>.</summary>
+    public static string WeightName(int layer) => "layers." + (layer - 1).ToString(CultureInfo.InvariantCulture) + ".weight";
+
+    /// <summary>The tensor name of b[l] in files this library writes: <c>layers.{l-1}.bias</c>.</summary>
+    public static string BiasName(int layer) => "layers." + (layer - 1).ToString(CultureInfo.InvariantCulture) + ".bias";
+
+    private static long WriteEntry(Utf8JsonWriter json, string name, DType dtype, long[] shape, long offset, int size)
+    {
+        long end = offset + (shape.Aggregate(1L, (a, b) => a * b) * size);
+        json.WriteStartObject(name);
+        json.WriteString("dtype", dtype.ToString());
+        json.WriteStartArray("shape");
+        foreach (long d in shape)
+        {
+            json.WriteNumberValue(d);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("data_offsets");
+        json.WriteNumberValue(offset);
+        json.WriteNumberValue(end);
+        json.WriteEndArray();
+        json.WriteEndObject();
+        return end;
+    }
+
+    private static void WriteValue<T>(Span<byte> destination, DType dtype, T value)
+        where T : unmanaged
+    {
+        double v = Scalar.ToDouble(value);
+        if (dtype == DType.F64)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(destination, BitConverter.DoubleToInt64Bits(v));
+        }
+        else
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination, HalfPrecision.SingleToInt32Bits((float)v));
+        }
+    }
+
+    private static void CheckFinite<T>(ReadOnlySpan<T> parameters, NetworkTopology topology)
+        where T : unmanaged
+    {
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            double v = Scalar.ToDouble(parameters[i]);
+            if (double.IsNaN(v) || double.IsInfinity(v))
+            {
+                throw new InvalidOperationException(
+                    $"Parameter {i} ({Describe(topology, i)}) is {v.ToString(CultureInfo.InvariantCulture)}; a file holding it could not be loaded. Nothing was written.");
+            }
+        }
+    }
+
+    private static string Describe(NetworkTopology topology, int index)
+    {
+        for (int l = 1; l <= topology.LayerCount; l++)
+        {
+            int nOut = topology.LayerSizes[l];
+            if (index < topology.BiasOffset(l))
+            {
+                int i = index - topology.WeightOffset(l);
+                return $"W{l}[{i / nOut}, {i % nOut}]";
+            }
+
+            if (index < topology.BiasOffset(l) + nOut)
+            {
+                return $"b{l}[{index - topology.BiasOffset(l)}]";
+            }
+        }
+
+        return "?";
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The save already failed; its exception is the one to report.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+
+    private static byte[] ReadBounded(Stream stream, NetworkTopology topology)
+    {
+        // No valid file of this network is longer than 8 + MaxHeaderLength + 8 bytes per parameter (F64).
+        long limit = 8 + MaxHeaderLength + (8L * topology.ParameterCount);
+        var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        byte[] prefix = new byte[8];
+        int read = ReadAtMost(stream, prefix, 8);
+        buffer.Write(prefix, 0, read);
+        if (read == 8)
+        {
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+            if (headerLength > (ulong)MaxHeaderLength)
+            {
+                throw HeaderTooLong(headerLength);
+            }
+
+            limit = 8 + (long)headerLength + (8L * topology.ParameterCount);
+        }
+
+        while (true)
+        {
+            int n = stream.Read(chunk, 0, chunk.Length);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > limit)
+            {
+                throw new SafeTensorsException(
+                    $"The stream holds more than {limit.ToString(CultureInfo.InvariantCulture)} bytes, longer than any safetensors file of a {topology.SizesText} network with this header can be (8 + header + at most 8 bytes per parameter).");
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static int ReadAtMost(Stream stream, byte[] buffer, int count)
+    {
+        int total = 0;
+        while (total < count)
+        {
+            int n = stream.Read(buffer, total, count - total);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+
+    private static SafeTensorsException HeaderTooLong(ulong headerLength) => new(
+        $"The header length is {headerLength.ToString(CultureInfo.InvariantCulture)} bytes; at most {MaxHeaderLength.ToString(CultureInfo.InvariantCulture)} are accepted (the file is not safetensors or is corrupt).");
+
+    // ---------------------------------------------------------------- reading
+
+    private sealed class TensorEntry
+    {
+        public TensorEntry(string name, DType dtype, long[] shape, long begin, long end)
+        {
+            Name = name;
+            DType = dtype;
+            Shape = shape;
+            Begin = begin;
+            End = end;
+        }
+
+        public string Name { get; }
+
+        public DType DType { get; }
+
+        public long[] Shape { get; }
+
+        public long Begin { get; }
+
+        public long End { get; }
+
+        public string ShapeText => Format(Shape);
+    }
+
+    private static T[] Read<T>(ReadOnlySpan<byte> file, NetworkTopology topology)
+        where T : unmanaged
+    {
+        // 1. Framing: the 8-byte header length, the header, the data section.
+        if (file.Length < 8)
+        {
+            throw new SafeTensorsException(
+                $"The file is truncated: it has {file.Length} bytes, fewer than the 8-byte header length that starts every safetensors file.");
+        }
+
+        ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        if (declared > (ulong)MaxHeaderLength)
+        {
+            throw HeaderTooLong(declared);
+        }
+
+        if ((long)declared > file.Length - 8)
+        {
+            throw new SafeTensorsException(
+                $"The file is truncated: the header length says {declared.ToString(CultureInfo.InvariantCulture)} bytes but only {(file.Length - 8).ToString(CultureInfo.InvariantCulture)} follow the 8-byte length.");
+        }
+
+        int headerLength = (int)declared;
+        ReadOnlySpan<byte> headerBytes = file.Slice(8, headerLength);
+        ReadOnlySpan<byte> data = file.Slice(8 + headerLength);
+
+        // 2. The header: a JSON object of tensor entries and an optional __metadata__ map of strings.
+        (List<TensorEntry> entries, Dictionary<string, string> metadata) = ParseHeader(headerBytes);
+
+        // 3. Offsets: within the data section, each tensor's byte size, no overlap, no gap, nothing after the last.
+        ValidateOffsets(entries, data.Length);
+
+        // 4. Names and shapes against the declared topology.
+        TensorEntry[,] layers = MapLayers(entries, topology, metadata);
+
+        // 5. Metadata that contradicts the declaration although every shape fits.
+        CheckMetadata(metadata, topology);
+
+        // 6. Decode into scratch, converting to the network's precision; every value must be finite.
+        var scratch = new T[topology.ParameterCount];
+        for (int l = 1; l <= topology.LayerCount; l++)
+        {
+            int nIn = topology.LayerSizes[l - 1];
+            int nOut = topology.LayerSizes[l];
+            TensorEntry weight = layers[l - 1, 0];
+            TensorEntry bias = layers[l - 1, 1];
+            ReadOnlySpan<byte> w = data.Slice((int)weight.Begin, (int)(weight.End - weight.Begin));
+            ReadOnlySpan<byte> b = data.Slice((int)bias.Begin, (int)(bias.End - bias.Begin));
+            int wOffset = topology.WeightOffset(l);
+            int bOffset = topology.BiasOffset(l);
+            for (int k = 0; k < nOut; k++)
+            {
+                for (int j = 0; j < nIn; j++)
+                {
+                    // PyTorch's weight[k, j] becomes our W[l][j, k].
+                    scratch[wOffset + (j * nOut) + k] = Decode<T>(w, (k * nIn) + j, weight, k, j);
+                }
+
+                scratch[bOffset + k] = Decode<T>(b, k, bias, k, -1);
+            }
+        }
+
+        return scratch;
+    }
+
+    private static (List<TensorEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> headerBytes)
+    {
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(headerBytes.ToArray());
+        }
+        catch (ArgumentException e)
+        {
+            throw new SafeTensorsException("The header is not valid UTF-8 text, so it is not a safetensors JSON header.", null, e);
+        }
+
+        if (text.TrimStart().Length == 0 || text.TrimStart()[0] != '{')
+        {
+            throw new SafeTensorsException(
+                $"The header is not a JSON object: it starts with {Preview(text)}, expected '{{'.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            throw new SafeTensorsException("The header is not valid JSON: " + e.Message, null, e);
+        }
+
+        using (document)
+        {
+            try
+            {
+                return ReadEntries(document);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A JSON string escape that is not text (a lone UTF-16 surrogate such as \ud800): valid JSON, invalid names.
+                throw new SafeTensorsException("The header holds a string that is not valid text: " + e.Message, null, e);
+            }
+        }
+    }
+
+    private static (List<TensorEntry> Entries, Dictionary<string, string> Metadata) ReadEntries(JsonDocument document)
+    {
+        {
+            var entries = new List<TensorEntry>();
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                if (!names.Add(property.Name))
+                {
+                    throw new SafeTensorsException($"The header names '{property.Name}' twice.", property.Name);
+                }
+            }
+
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name == MetadataName)
+                {
+                    ParseMetadata(property.Value, metadata);
+                }
+                else
+                {
+                    entries.Add(ParseEntry(property.Name, property.Value));
+                }
+            }
+
+            return (entries, metadata);
+        }
+    }
+
+    private static void ParseMetadata(JsonElement value, Dictionary<string, string> metadata)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new SafeTensorsException($"'{MetadataName}' must be a JSON object of strings but is {value.ValueKind}.", MetadataName);
+        }
+
+        foreach (JsonProperty item in value.EnumerateObject())
+        {
+            if (item.Value.ValueKind != JsonValueKind.String)
+            {
+                throw new SafeTensorsException(
+                    $"'{MetadataName}' entry '{item.Name}' must be a string but is {item.Value.ValueKind}.", MetadataName);
+            }
+
+            metadata[item.Name] = item.Value.GetString() ?? string.Empty;
+        }
+    }
+
+    private static TensorEntry ParseEntry(string name, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new SafeTensorsException(
+                $"Tensor '{name}': its header entry must be an object {{\"dtype\", \"shape\", \"data_offsets\"}} but is {value.ValueKind}.", name);
+        }
+
+        if (!value.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
+        {
+            throw new SafeTensorsException($"Tensor '{name}' has no \"dtype\" string.", name);
+        }
+
+        string dtypeText = dtypeElement.GetString() ?? string.Empty;
+        DType dtype = dtypeText switch
+        {
+            "F32" => DType.F32,
+            "F64" => DType.F64,
+            "F16" => DType.F16,
+            "BF16" => DType.BF16,
+            _ => throw new SafeTensorsException(
+                $"Tensor '{name}' has dtype \"{Truncate(dtypeText)}\"; the loader converts F32, F64, F16 and BF16.", name),
+        };
+
+        if (!value.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new SafeTensorsException($"Tensor '{name}' has no \"shape\" array.", name);
+        }
+
+        var shape = new List<long>();
+        foreach (JsonElement d in shapeElement.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long size) || size < 0 || size > int.MaxValue)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{name}' has shape {Truncate(shapeElement.GetRawText())}; every dimension must be an integer from 0 to {int.MaxValue}.", name);
+            }
+
+            shape.Add(size);
+        }
+
+        if (!value.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array
+            || offsets.GetArrayLength() != 2)
+        {
+            throw new SafeTensorsException($"Tensor '{name}' has no \"data_offsets\" pair [begin, end].", name);
+        }
+
+        long[] pair = new long[2];
+        for (int i = 0; i < 2; i++)
+        {
+            JsonElement o = offsets[i];
+            if (o.ValueKind != JsonValueKind.Number || !o.TryGetInt64(out pair[i]) || pair[i] < 0)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{name}' has data_offsets {Truncate(offsets.GetRawText())}; both must be non-negative integers.", name);
+            }
+        }
+
+        return new TensorEntry(name, dtype, shape.ToArray(), pair[0], pair[1]);
+    }
+
+    private static void ValidateOffsets(List<TensorEntry> entries, int dataLength)
+    {
+        foreach (TensorEntry e in entries)
+        {
+            if (e.End < e.Begin)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{e.Name}' has data_offsets [{e.Begin}, {e.End}]: the end is before the begin.", e.Name);
+            }
+
+            if (e.End > dataLength)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{e.Name}' (shape {e.ShapeText}, {e.DType}) has data_offsets [{e.Begin}, {e.End}] beyond the data section's {dataLength} bytes: the file is truncated or the offsets are wrong.",
+                    e.Name);
+            }
+
+            long elements = 1;
+            foreach (long d in e.Shape)
+            {
+                elements *= d;
+                if (elements > int.MaxValue)
+                {
+                    throw new SafeTensorsException($"Tensor '{e.Name}' has shape {e.ShapeText}, more than {int.MaxValue} elements.", e.Name);
+                }
+            }
+
+            long expected = elements * ElementSize(e.DType);
+            if (e.End - e.Begin != expected)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{e.Name}' has shape {e.ShapeText} of {e.DType}, which needs {expected} bytes, but data_offsets [{e.Begin}, {e.End}] span {e.End - e.Begin}.",
+                    e.Name);
+            }
+        }
+
+        // As the reference reader: sorted by offset, every tensor starts where the previous one ended.
+        TensorEntry? previous = null;
+        long position = 0;
+        foreach (TensorEntry e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (e.Begin < position)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{e.Name}' (data_offsets [{e.Begin}, {e.End}]) overlaps tensor '{previous!.Name}' (data_offsets [{previous.Begin}, {previous.End}]).",
+                    e.Name);
+            }
+
+            if (e.Begin > position)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{e.Name}' starts at data offset {e.Begin} but the previous tensor ends at {position}: the data section has a gap.",
+                    e.Name);
+            }
+
+            position = e.End;
+            previous = e;
+        }
+
+        if (position != dataLength)
+        {
+            throw new SafeTensorsException(
+                $"The data section has {dataLength} bytes but the tensors cover {position}: {dataLength - position} bytes follow the last tensor.");
+        }
+    }
+
+    private static TensorEntry[,] MapLayers(List<TensorEntry> entries, NetworkTopology topology, Dictionary<string, string> metadata)
+    {
+        int layerCount = topology.LayerCount;
+        var groups = new SortedDictionary<int, TensorEntry?[]>();
+        bool? prefixed = null;
+        foreach (TensorEntry e in entries)
+        {
+            if (!TryParseName(e.Name, out bool hasPrefix, out int index, out bool isWeight))
+            {
+                throw Explained(
+                    $"Tensor '{e.Name}' (shape {e.ShapeText}) is not a layer of this network: expected {ExpectedTensors(topology)}.",
+                    e.Name, topology, metadata);
+            }
+
+            if (prefixed is bool p && p != hasPrefix)
+            {
+                throw new SafeTensorsException(
+                    $"Tensor '{e.Name}' mixes names with and without the 'layers.' prefix; a file uses one style.", e.Name);
+            }
+
+            prefixed = hasPrefix;
+            if (!groups.TryGetValue(index, out TensorEntry?[]? pair))
+            {
+                pair = new TensorEntry?[2];
+                groups.Add(index, pair);
+            }
+
+            pair[isWeight ? 0 : 1] = e;
+        }
+
+        string prefix = prefixed == false ? string.Empty : "layers.";
+        var layers = new TensorEntry[layerCount, 2];
+        int l = 0;
+        foreach (KeyValuePair<int, TensorEntry?[]> group in groups)
+        {
+            l++;
+            string module = prefix + group.Key.ToString(CultureInfo.InvariantCulture);
+            if (l > layerCount)
+            {
+                TensorEntry extra = group.Value[0] ?? group.Value[1]!;
+                throw Explained(
+                    $"Tensor '{extra.Name}' (shape {extra.ShapeText}) is extra: the file has {groups.Count} linear layers but this {topology.SizesText} network has {layerCount}.",
+                    extra.Name, topology, metadata);
+            }
+
+            int nIn = topology.LayerSizes[l - 1];
+            int nOut = topology.LayerSizes[l];
+            TensorEntry weight = group.Value[0] ?? throw Explained(
+                $"Tensor '{module}.weight' is missing: layer {l} ({nIn} -> {nOut}) needs a weight of shape [{nOut}, {nIn}] beside '{module}.bias'.",
+                module + ".weight", topology, metadata);
+            TensorEntry bias = group.Value[1] ?? throw Explained(
+                $"Tensor '{module}.bias' is missing: layer {l} ({nIn} -> {nOut}) needs a bias of shape [{nOut}] (an nn.Linear with bias=True).",
+                module + ".bias", topology, metadata);
+            CheckShape(weight, new long[] { nOut, nIn }, l, topology, metadata);
+            CheckShape(bias, new long[] { nOut }, l, topology, metadata);
+            layers[l - 1, 0] = weight;
+            layers[l - 1, 1] = bias;
+        }
+
+        if (l < layerCount)
+        {
+            int nIn = topology.LayerSizes[l];
+            int nOut = topology.LayerSizes[l + 1];
+            string name = prefixed == false ? $"The weight of linear layer {l + 1}" : $"Tensor '{WeightName(l + 1)}'";
+            throw Explained(
+                $"{name} is missing: the file has {l} linear layers but this {topology.SizesText} network has {layerCount}; layer {l + 1} ({nIn} -> {nOut}) needs a weight of shape [{nOut}, {nIn}] and a bias of shape [{nOut}].",
+                prefixed == false ? null : WeightName(l + 1), topology, metadata);
+        }
+
+        return layers;
+    }
+
+    private static void CheckShape(TensorEntry e, long[] expected, int layer, NetworkTopology topology, Dictionary<string, string> metadata)
+    {
+        if (e.Shape.SequenceEqual(expected))
+        {
+            return;
+        }
+
+        string hint = expected.Length == 2 && e.Shape.Length == 2 && e.Shape[0] == expected[1] && e.Shape[1] == expected[0]
+            ? " It looks transposed: PyTorch's nn.Linear stores weight as [out_features, in_features]."
+            : string.Empty;
+        throw Explained(
+            $"Tensor '{e.Name}' has shape {e.ShapeText} but layer {layer} ({topology.LayerSizes[layer - 1]} -> {topology.LayerSizes[layer]}) of this {topology.SizesText} network needs {Format(expected)}.{hint}",
+            e.Name, topology, metadata);
+    }
+
+    private static void CheckMetadata(Dictionary<string, string> metadata, NetworkTopology topology)
+    {
+        string sizes = string.Join(",", topology.LayerSizes.Select(n => n.ToString(CultureInfo.InvariantCulture)));
+        if (metadata.TryGetValue(LayerSizesKey, out string? fileSizes) && !string.Equals(fileSizes.Replace(" ", string.Empty), sizes, StringComparison.Ordinal))
+        {
+            throw new SafeTensorsException($"The file's metadata says layer sizes {Truncate(fileSizes)} but this network has {sizes}.");
+        }
+
+        if (metadata.TryGetValue(ActivationsKey, out string? fileActivations)
+            && !string.Equals(fileActivations.Replace(" ", string.Empty), topology.ActivationsText, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SafeTensorsException(
+                $"The file's metadata says activations {Truncate(fileActivations)} but this network has {topology.ActivationsText}: every shape fits, but the weights were trained for a different function.");
+        }
+    }
+
+    private static SafeTensorsException Explained(string message, string? tensor, NetworkTopology topology, Dictionary<string, string> metadata)
+    {
+        if (metadata.TryGetValue(LayerSizesKey, out string? sizes))
+        {
+            metadata.TryGetValue(ActivationsKey, out string? activations);
+            metadata.TryGetValue(LossKey, out string? loss);
+            message += $" The file's metadata says it was saved from a {Truncate(sizes.Replace(",", "-"))} network ({Truncate(activations ?? "activations not recorded")}; loss {Truncate(loss ?? "not recorded")}); this network is {topology}.";
+        }
+
+        return new SafeTensorsException(message, tensor);
+    }
+
+    private static T Decode<T>(ReadOnlySpan<byte> tensor, int index, TensorEntry entry, int row, int column)
+        where T : unmanaged
+    {
+        double value = entry.DType switch
+        {
+            DType.F32 => HalfPrecision.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(tensor.Slice(index * 4))),
+            DType.F64 => BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(tensor.Slice(index * 8))),
+            DType.F16 => HalfPrecision.HalfToSingle(BinaryPrimitives.ReadUInt16LittleEndian(tensor.Slice(index * 2))),
+            _ => HalfPrecision.BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(tensor.Slice(index * 2))),
+        };
+
+        T converted = Scalar.FromDouble<T>(value);
+        double check = Scalar.ToDouble(converted);
+        if (double.IsNaN(check) || double.IsInfinity(check))
+        {
+            string at = column < 0 ? $"[{row}]" : $"[{row}, {column}]";
+            string why = double.IsNaN(value) || double.IsInfinity(value)
+                ? string.Empty
+                : $" after conversion to {typeof(T).Name} (its value {value.ToString("R", CultureInfo.InvariantCulture)} is out of range)";
+            throw new SafeTensorsException(
+                $"Tensor '{entry.Name}' (shape {entry.ShapeText}, {entry.DType}) element {at} is {check.ToString(CultureInfo.InvariantCulture)}{why}; weights must be finite.",
+                entry.Name);
+        }
+
+        return converted;
+    }
+
+    private static bool TryParseName(string name, out bool prefixed, out int index, out bool isWeight)
+    {
+        prefixed = name.StartsWith("layers.", StringComparison.Ordinal);
+        index = 0;
+        isWeight = false;
+        string rest = prefixed ? name.Substring("layers.".Length) : name;
+        int dot = rest.IndexOf('.');
+        if (dot <= 0 || dot > 9)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < dot; i++)
+        {
+            if (rest[i] < '0' || rest[i] > '9')
+            {
+                return false;
+            }
+
+            index = (index * 10) + (rest[i] - '0');
+        }
+
+        string kind = rest.Substring(dot + 1);
+        isWeight = kind == "weight";
+        return isWeight || kind == "bias";
+    }
+
+    private static string ExpectedTensors(NetworkTopology topology)
+    {
+        var parts = new List<string>();
+        for (int l = 1; l <= topology.LayerCount; l++)
+        {
+            parts.Add($"{WeightName(l)} [{topology.LayerSizes[l]}, {topology.LayerSizes[l - 1]}]");
+            parts.Add($"{BiasName(l)} [{topology.LayerSizes[l]}]");
+        }
+
+        return string.Join(", ", parts) + " (or an nn.Sequential state dict: 0.weight, 0.bias, 2.weight, ...)";
+    }
+
+    private static int ElementSize(DType dtype) => dtype switch
+    {
+        DType.F64 => 8,
+        DType.F32 => 4,
+        _ => 2,
+    };
+
+    private static string Format(long[] shape) =>
+        "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : text.Substring(0, 80) + "...";
+
+    private static string Preview(string text)
+    {
+        string trimmed = text.TrimStart();
+        return trimmed.Length == 0 ? "nothing" : "'" + Truncate(trimmed.Substring(0, Math.Min(16, trimmed.Length))) + "'";
+    }
+}
