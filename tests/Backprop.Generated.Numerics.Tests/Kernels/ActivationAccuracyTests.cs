@@ -43,7 +43,7 @@ public class ActivationAccuracyTests
 
     /// <summary>
     /// The arguments each function is held to its bound on in the sweep. e^x - 1 only for x &lt;= 0, where ELU uses it:
-    /// for x &gt; 0 it is wrong (see <see cref="ExpM1_of_positive_arguments_is_within_1e_6_of_double_KNOWN_BUG"/>).
+    /// for x &gt; 0 it is wrong (see <see cref="ExpM1_of_positive_arguments_is_within_1e_6_of_double"/>).
     /// </summary>
     private static bool InDomain(string function, float x) => function != "expm1" || !(x > 0);
 
@@ -291,15 +291,12 @@ public class ActivationAccuracyTests
     }
 
     /// <summary>
-    /// KNOWN BUG (reported to the lead, issue 8 item 3): LaneMath.ExpM1 computes e^x - 1 as 2t / (1 - t) with
-    /// t = tanh(x / 2) up to x = 17; for x above about 4 the difference 1 - t cancels (t rounds near 1), so the
-    /// relative error exceeds 1e-6 from x = 4.1147461f (60.236725 against 60.23666391697285) and reaches 0.5 at
-    /// x = 16.92334f. ELU only calls it for x &lt;= 0, where it is accurate; any other caller of ILanes.ExpM1 with
-    /// x &gt; 4 gets the wrong value. This test fails until the kernel is fixed (e.g. e^x - 1 from Exp for x &gt; ln 2).
+    /// e^x - 1 for x &gt; 0: LaneMath.ExpM1 once computed it as 2t / (1 - t) with t = tanh(x / 2) up to x = 17, where 1 - t
+    /// cancels (relative error 1.01e-6 at x = 4.1147461f, 0.5 at x = 16.92334f); it now takes e^x - 1 from exp above 0.5.
     /// </summary>
     [Theory]
     [MemberData(nameof(Ops))]
-    public void ExpM1_of_positive_arguments_is_within_1e_6_of_double_KNOWN_BUG(string ops)
+    public void ExpM1_of_positive_arguments_is_within_1e_6_of_double(string ops)
     {
         float[] x = Sweep.Value.Where(v => v > 0).ToArray();
         float[] y = Run(ops, "expm1", x);
@@ -363,8 +360,8 @@ public class ActivationAccuracyTests
 
         float[] block = new float[rows * n];
         float[] example = new float[rows * n];
-        float[] lanes = new float[n * Dense.BlockRows];
-        float[] a = new float[n * Dense.BlockRows];
+        float[] lanes = new float[n * Dense.LaneStride];
+        float[] a = new float[n * Dense.LaneStride];
         float[] unused = new float[1];
         for (int start = 0; start < rows; start += Dense.BlockRows)
         {
@@ -385,7 +382,7 @@ public class ActivationAccuracyTests
     /// <summary>
     /// softmax within 1e-6 of double for the outputs whose z_k - max z &gt; -8, and NaN propagation. Further out the
     /// single-precision difference z_k - max z itself is rounded by up to half an ulp of it, which is 2^-21 and more
-    /// below -8 (see the KNOWN_BUG test below; measured 1.01e-6 for z_k - max z in (-16, -8)).
+    /// below -8 (the test below covers all outputs).
     /// </summary>
     [Theory]
     [MemberData(nameof(Ops))]
@@ -405,19 +402,14 @@ public class ActivationAccuracyTests
     }
 
     /// <summary>
-    /// KNOWN BUG (reported to the lead, issue 8 item 3 requires softmax within 1e-6 relative of double): both softmax
-    /// kernels (SoftmaxLanes and SoftmaxExample) compute e^(z_k - max z) from the single-precision difference
-    /// z_k - max z, which is rounded by up to half an ulp, i.e. up to 2^-24 |z_k - max z| absolute, so the relative
-    /// error of the output grows like 6e-8 |z_k - max z|: up to 1.01e-6 for z_k - max z in (-16, -8), 4.0e-6 further out
-    /// (measured on rows with spreads up to 100).
-    /// Exact input: softmax([-9.857304f, -9.825991f, 6.4843416f])[0] = 7.99676E-08 (ForwardExample; 7.996759E-08 from
-    /// ForwardBlock on 256-bit lanes), double 7.996751051988977E-08, relative error 1.1e-6. A fix: carry the rounding
-    /// error of the subtraction (TwoSum) into the reduction of exp, or reduce z and max separately.
-    /// This test fails until the kernels are fixed.
+    /// softmax of widely spread logits (issue 8 item 3 requires 1e-6 relative of double): e^(z_k - max z) from the rounded
+    /// single-precision difference had a relative error growing like 6e-8 |z_k - max z| (1.1e-6 for
+    /// softmax([-9.857304f, -9.825991f, 6.4843416f])[0], 4.0e-6 further out); both kernels now restore the
+    /// subtraction's rounding error (TwoSum) before the exponential.
     /// </summary>
     [Theory]
     [MemberData(nameof(Ops))]
-    public void Softmax_of_widely_spread_logits_is_within_1e_6_of_double_KNOWN_BUG(string ops)
+    public void Softmax_of_widely_spread_logits_is_within_1e_6_of_double(string ops)
     {
         (Maxima block, Maxima example, List<string> failures) = CheckSoftmax(ops, _ => true);
         output.WriteLine($"| softmax, all (ForwardBlock) | {ops} | {block.Points:N0} | {block.Relative:E2} | {block.RelativeAt:R} | {block.Ulps:F2} | {block.UlpsAt:R} |");

@@ -31,7 +31,7 @@ namespace Backprop.Generated.Numerics.Tests.Kernels;
 /// </remarks>
 public static class KernelCoreChecks
 {
-    private const int B = Dense.BlockRows;
+    private const int B = Dense.LaneStride;
 
     public static readonly int[] RowCounts = { 1, 5, 16, 33, 64 };
 
@@ -306,7 +306,7 @@ public static class KernelCoreChecks
         where T : unmanaged, IFloatingPointIeee754<T>
         where TLayer : IDenseLayer
     {
-        int n = TLayer.Units, inputs = TLayer.Inputs, stride = Dense.Padded(n);
+        int n = TLayer.Units, inputs = TLayer.Inputs, stride = Dense.GradientStride(n);
         double u = U<T>();
         foreach (int rows in RowCounts)
         {
@@ -351,7 +351,7 @@ public static class KernelCoreChecks
         where TLayer : IDenseLayer
         where TActivation : IActivation
     {
-        int n = TLayer.Units, inputs = TLayer.Inputs, stride = Dense.Padded(n), rows = 33;
+        int n = TLayer.Units, inputs = TLayer.Inputs, stride = Dense.GradientStride(n), rows = 33;
         var random = new Random(inputs + (31 * n));
         (T[] p, _, _) = Parameters<T, TLayer>(random);
         T[] x = Uniform(random, inputs, 1).Select(From<T>).ToArray();

@@ -16,7 +16,7 @@ namespace Backprop.Generated.Numerics.Tests.Kernels;
 /// </summary>
 public class LossKernelTests
 {
-    private const int B = Dense.BlockRows;
+    private const int B = Dense.LaneStride;
     private const double U = 5.9604644775390625e-8; // 2^-24
 
     public static IEnumerable<object[]> Cases =>

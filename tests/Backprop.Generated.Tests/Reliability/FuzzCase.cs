@@ -584,7 +584,10 @@ internal sealed class FuzzCase
         {
             case 0 when layers >= 2:
                 int broken = 2 + c.Pick(layers - 1);
-                inputs[broken - 1] = (sizes[broken - 1] + 1 + c.Pick(3)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                // A different positive size: above the real one, or below it where adding would overflow int.
+                int real = sizes[broken - 1];
+                int wrong = real > int.MaxValue - 4 ? real - 1 - c.Pick(3) : real + 1 + c.Pick(3);
+                inputs[broken - 1] = wrong.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 id = "BPG020";
                 break;
             case 1:
