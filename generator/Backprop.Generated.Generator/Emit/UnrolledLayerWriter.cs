@@ -5,8 +5,8 @@ using Backprop.Generated.Generator.Model;
 namespace Backprop.Generated.Generator.Emit;
 
 /// <summary>
-/// The straight-line code of one unrolled layer, shared by the inference (<see cref="ForwardEmitter"/>) and
-/// training (<see cref="BackwardEmitter"/>) methods so that both compute Z[l] and A[l] the same way.
+/// The straight-line code of one unrolled layer in <see cref="ForwardEmitter"/>'s one-example <c>ForwardCore</c>
+/// (batches and training call the runtime's kernels instead).
 /// </summary>
 internal static class UnrolledLayerWriter
 {
