@@ -30,6 +30,12 @@ if (args.Length > 0 && args[0] == "--quick")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "--layers")
+{
+    LayerTiming.Run();
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "--peak")
 {
     PrintPeak(PeakProbe.Measure());

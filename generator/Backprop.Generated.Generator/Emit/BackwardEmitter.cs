@@ -32,7 +32,7 @@ internal static class BackwardEmitter
         w.Line($"private const int TrainingScratchLength = {Literals.Int(layout.LaneUnits)} * LaneStride + {Literals.Int(layout.RowsLength)} + {Literals.Int(layout.SumsLength)};");
         w.Line();
         w.Line($"/// <summary>Training scratch, allocated on the first <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> call and reused.</summary>");
-        w.Line($"private {t}[]? _trainingScratch;");
+        w.Line($"private {EmitContext.Compute}.AlignedArray<{t}> _trainingScratch;");
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Computes the cost J = (1/m) sum_i L_i of one batch, {LossDescription(c.Model.Loss)}, and writes dJ/dtheta into");
@@ -54,7 +54,14 @@ internal static class BackwardEmitter
             w.Line($"{rt}.ShapeGuard.Length(gradients.Length, ParameterCount, nameof(gradients));");
             w.Line();
             w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
-            w.Line($"global::System.Span<{t}> scratch = _trainingScratch ??= new {t}[TrainingScratchLength];");
+            using (w.Block("if (_trainingScratch.IsDefault)"))
+            {
+                w.Line("_trainingScratch = new(TrainingScratchLength);");
+            }
+
+            w.Line();
+
+            w.Line($"global::System.Span<{t}> scratch = _trainingScratch.Span;");
             foreach ((string name, int units) in layout.LaneBuffers)
             {
                 w.Line($"global::System.Span<{t}> {name} = scratch.Slice({Literals.Int(layout.Offset[name])} * LaneStride, {Literals.Int(units)} * LaneStride);");

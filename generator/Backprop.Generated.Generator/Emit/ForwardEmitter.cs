@@ -140,7 +140,7 @@ internal static class ForwardEmitter
         w.Line();
         w.Line("/// <summary>The <c>ForwardBatch</c> scratch of this thread, allocated on its first call (one per thread, so concurrent calls never share it).</summary>");
         w.Line("[global::System.ThreadStatic]");
-        w.Line($"private static {t}[]? t_forwardScratch;");
+        w.Line($"private static {EmitContext.Compute}.AlignedArray<{t}> t_forwardScratch;");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Runs the design matrix X through the network: m rows of n_0 features in, m rows of n_L outputs out,");
@@ -172,7 +172,14 @@ internal static class ForwardEmitter
 
             w.Line();
             w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
-            w.Line($"global::System.Span<{t}> scratch = t_forwardScratch ??= new {t}[ForwardScratchLength];");
+            using (w.Block("if (t_forwardScratch.IsDefault)"))
+            {
+                w.Line("t_forwardScratch = new(ForwardScratchLength);");
+            }
+
+            w.Line();
+
+            w.Line($"global::System.Span<{t}> scratch = t_forwardScratch.Span;");
             int offset = 0;
             for (int l = 0; l <= c.L; l++)
             {

@@ -6,19 +6,35 @@ namespace Backprop.Generated.Generator.Emit;
 /// Names the code each layer gets, from its shape alone, for the comments and XML docs of generated code and for
 /// docs/performance.md. One example: <see cref="LayerStrategy.Unrolled"/> straight-line code for small layers,
 /// <see cref="LayerStrategy.UnitLanes"/> (units in SIMD lanes) for wide ones. Batches and training: examples in SIMD
-/// lanes, in register tiles of 4 units (the last n_l mod 4 units one at a time) by 2 registers of examples.
+/// lanes, in register tiles of 6 units (then 4, 2 and 1 for the rest) by 2 registers of examples.
 /// </summary>
 internal static class Strategies
 {
     /// <summary>The one-example strategy, e.g. "one example: straight-line code".</summary>
-    public static string DescribeExample(EmitContext c, int l) => c.Strategy(l) == LayerStrategy.Unrolled
-        ? "one example: straight-line code"
-        : $"one example: units in SIMD lanes, 8 registers of units per pass over the {Literals.Int(c.Sizes[l - 1])} rows of W{l}";
+    public static string DescribeExample(EmitContext c, int l)
+    {
+        if (c.Strategy(l) == LayerStrategy.Unrolled)
+        {
+            return "one example: straight-line code";
+        }
+
+        // Mirrors the runtime's Dense.ForwardExample: passes of 8 registers of units, then the rest (under 8 registers,
+        // the last possibly partial) in passes of up to 4 registers with two chains each. 256-bit registers here.
+        int perRegister = c.Model.Precision == PrecisionKind.Double ? 4 : 8;
+        int units = c.Sizes[l];
+        string rows = $"the {Literals.Int(c.Sizes[l - 1])} rows of W{l}";
+        int wide = units / (8 * perRegister);
+        int rest = units % (8 * perRegister);
+        string restText = $"{Literals.Int(rest)} unit{(rest == 1 ? string.Empty : "s")} in registers of {Literals.Int(perRegister)}";
+        return wide == 0
+            ? $"one example: units in SIMD lanes, {restText} summed in one pass over {rows}"
+            : $"one example: units in SIMD lanes, 8 registers of units per pass over {rows}" + (rest == 0 ? string.Empty : $", then {restText}");
+    }
 
     /// <summary>
     /// The batch strategy, e.g. "batches: examples in SIMD lanes, 21 tiles of 6 units and 1 of 2 units x 2 registers of
-    /// examples, 5 input blocks of at most 157". Mirrors the runtime's Dense.ForwardBlock: tiles of 6 units, then one tile of
-    /// 4, 2 and 1 as the remainder needs; inputs in blocks of at most 160 so a tile's operands stay in L1.
+    /// examples, 13 input blocks of at most 61". Mirrors the runtime's Dense.ForwardBlock: tiles of 6 units, then one tile of
+    /// 4, 2 and 1 as the remainder needs; inputs in blocks of at most 64 so a tile's operands stay in L1.
     /// </summary>
     public static string DescribeBatch(EmitContext c, int l)
     {
@@ -49,7 +65,7 @@ internal static class Strategies
     }
 
     /// <summary>Mirrors the runtime's Dense.InputBlock.</summary>
-    private const int InputBlock = 160;
+    private const int InputBlock = 64;
 
     public static string Describe(EmitContext c, int l) => DescribeExample(c, l) + "; " + DescribeBatch(c, l);
 }

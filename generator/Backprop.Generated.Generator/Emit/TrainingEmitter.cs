@@ -25,7 +25,7 @@ internal static class TrainingEmitter
         // Crefs name the full signature: a user's own overload of TrainStep or ComputeGradients would make a bare name ambiguous (CS0419).
         string spanT = $"global::System.ReadOnlySpan{{{t}}}";
         w.Line($"/// <summary>dJ/dtheta of the last <see cref=\"TrainStep({spanT}, {spanT}, {rt}.IOptimizer)\"/>, allocated on its first call and reused.</summary>");
-        w.Line($"private {t}[]? _gradients;");
+        w.Line($"private {EmitContext.Compute}.AlignedArray<{t}> _gradients;");
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// One step of training on one batch: <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> into a buffer this instance keeps,");
@@ -46,10 +46,17 @@ internal static class TrainingEmitter
                 w.Line("throw new global::System.ArgumentNullException(nameof(optimizer));");
             }
 
-            w.Line($"{t}[] gradients = _gradients ??= new {t}[ParameterCount];");
+            using (w.Block("if (_gradients.IsDefault)"))
+            {
+                w.Line("_gradients = new(ParameterCount);");
+            }
+
+            w.Line();
+
+            w.Line($"global::System.Span<{t}> gradients = _gradients.Span;");
             w.Line($"{t} cost = ComputeGradients(inputs, targets, gradients);");
             w.Line($"{rt}.TrainingGuard.EnsureFinite(cost, gradients); // throws before any parameter changes");
-            w.Line("optimizer.Step(_parameters, gradients); // theta = update(theta, dJ/dtheta)");
+            w.Line("optimizer.Step(_parameters.Span, gradients); // theta = update(theta, dJ/dtheta)");
             w.Line("return cost;");
         }
 

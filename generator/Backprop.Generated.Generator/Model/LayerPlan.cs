@@ -23,8 +23,8 @@ internal static class LayerPlanner
 
     /// <summary>
     /// The one-example plan: a layer is unrolled when it is narrower than one 256-bit register of floats
-    /// (<see cref="Limits.MinUnitsForLanes"/> units: vectorising its units would leave lanes empty) and its
-    /// multiply-adds fit <see cref="Limits.MaxUnrolledMultiplyAdds"/> and the per-network budget; every other layer
+    /// (<see cref="Limits.MinUnitsForLanes"/> units: a register of its units would be mostly empty) and its
+    /// multiply-adds fit <see cref="Limits.MaxUnrolledMultiplyAdds"/> and its cost the per-network budget; every other layer
     /// runs the units-in-lanes kernel, which also vectorises its activation.
     /// </summary>
     public static LayerStrategy[] Plan(int[] sizes) =>
@@ -40,19 +40,22 @@ internal static class LayerPlanner
         return System.Array.ConvertAll(plan, s => s == LayerStrategy.UnitLanes);
     }
 
-    /// <summary>Greedy in layer order: an eligible layer is unrolled while its multiply-adds fit the remaining budget.</summary>
+    /// <summary>
+    /// Greedy in layer order: an eligible layer is unrolled while its cost (multiply-adds, plus
+    /// <see cref="Limits.UnrolledCostPerUnit"/> per unit for its bias, activation and store) fits the remaining budget.
+    /// </summary>
     private static LayerStrategy[] Plan(int[] sizes, long budget, System.Func<int, bool> eligible)
     {
         int layers = sizes.Length - 1;
         var plan = new LayerStrategy[layers];
         for (int l = 1; l <= layers; l++)
         {
-            long multiplyAdds = (long)sizes[l - 1] * sizes[l];
-            bool unroll = eligible(l) && multiplyAdds <= budget;
+            long cost = ((long)sizes[l - 1] * sizes[l]) + ((long)Limits.UnrolledCostPerUnit * sizes[l]);
+            bool unroll = eligible(l) && cost <= budget;
             plan[l - 1] = unroll ? LayerStrategy.Unrolled : LayerStrategy.UnitLanes;
             if (unroll)
             {
-                budget -= multiplyAdds;
+                budget -= cost;
             }
         }
 

@@ -309,7 +309,13 @@ public static partial class Dense
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         for (int i = 0; i < lanes; i += tile)
         {
+            // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time.
             int j = 0;
+            for (; j + 6 <= TLayer.Inputs; j += 6)
+            {
+                BackwardTile6<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
+            }
+
             for (; j + 4 <= TLayer.Inputs; j += 4)
             {
                 TV d00 = TOps.Zero, d01 = TOps.Zero, d10 = TOps.Zero, d11 = TOps.Zero;
@@ -381,6 +387,56 @@ public static partial class Dense
                 }
             }
         }
+    }
+
+    /// <summary>dA[l-1] of inputs j..j+5 for lanes i..i+2c: sum over units k of W[j.., k] dZ[l][k, i..], then g' (12 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardTile6<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int j)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TPreviousActivation : IActivation
+    {
+        int c = TOps.Count;
+        int n = TLayer.Units;
+        TV d00 = TOps.Zero, d01 = TOps.Zero, d10 = TOps.Zero, d11 = TOps.Zero, d20 = TOps.Zero, d21 = TOps.Zero;
+        TV d30 = TOps.Zero, d31 = TOps.Zero, d40 = TOps.Zero, d41 = TOps.Zero, d50 = TOps.Zero, d51 = TOps.Zero;
+        ref T dzk = ref Unsafe.Add(ref dz, i);
+        ref T wk = ref Unsafe.Add(ref w, j * n);
+        for (int k = 0; k < n; k++)
+        {
+            TV g0 = TOps.Load(ref dzk);
+            TV g1 = TOps.Load(ref Unsafe.Add(ref dzk, c));
+            TV w0 = TOps.Broadcast(wk);
+            d00 = TOps.MultiplyAdd(w0, g0, d00);
+            d01 = TOps.MultiplyAdd(w0, g1, d01);
+            TV w1 = TOps.Broadcast(Unsafe.Add(ref wk, n));
+            d10 = TOps.MultiplyAdd(w1, g0, d10);
+            d11 = TOps.MultiplyAdd(w1, g1, d11);
+            TV w2 = TOps.Broadcast(Unsafe.Add(ref wk, 2 * n));
+            d20 = TOps.MultiplyAdd(w2, g0, d20);
+            d21 = TOps.MultiplyAdd(w2, g1, d21);
+            TV w3 = TOps.Broadcast(Unsafe.Add(ref wk, 3 * n));
+            d30 = TOps.MultiplyAdd(w3, g0, d30);
+            d31 = TOps.MultiplyAdd(w3, g1, d31);
+            TV w4 = TOps.Broadcast(Unsafe.Add(ref wk, 4 * n));
+            d40 = TOps.MultiplyAdd(w4, g0, d40);
+            d41 = TOps.MultiplyAdd(w4, g1, d41);
+            TV w5 = TOps.Broadcast(Unsafe.Add(ref wk, 5 * n));
+            d50 = TOps.MultiplyAdd(w5, g0, d50);
+            d51 = TOps.MultiplyAdd(w5, g1, d51);
+            dzk = ref Unsafe.Add(ref dzk, LaneStride);
+            wk = ref Unsafe.Add(ref wk, 1);
+        }
+
+        int at = (j * LaneStride) + i;
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at);
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + LaneStride);
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * LaneStride));
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * LaneStride));
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d40, d41, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (4 * LaneStride));
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d50, d51, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (5 * LaneStride));
     }
 
     /// <summary>The tile epilogue: dZ[l-1] = dA[l-1] * g'(Z[l-1]) (softmax: dA, the Jacobian follows).</summary>
@@ -464,17 +520,16 @@ public static partial class Dense
         }
 
         // dZ rows: dzRows[i, k] = dZ[k, i]; the columns up to the last register read are zero so they add nothing below.
-        for (int i = 0; i < rows; i++)
+        LanesToRows(ref dz, n, rows, ref dzRows, stride);
+        if (n < registers * c)
         {
-            ref T row = ref Unsafe.Add(ref dzRows, i * stride);
-            for (int k = 0; k < n; k++)
+            for (int i = 0; i < rows; i++)
             {
-                Unsafe.Add(ref row, k) = Unsafe.Add(ref dz, (k * LaneStride) + i);
-            }
-
-            for (int k = n; k < registers * c; k++)
-            {
-                Unsafe.Add(ref row, k) = T.Zero;
+                ref T row = ref Unsafe.Add(ref dzRows, i * stride);
+                for (int k = n; k < registers * c; k++)
+                {
+                    Unsafe.Add(ref row, k) = T.Zero;
+                }
             }
         }
 
@@ -526,8 +581,14 @@ public static partial class Dense
 
         for (; v < registers; v++)
         {
+            // One register of units: tiles of 8 rows of dW, so 8 independent multiply-add chains hide the latency.
             int k = v * c;
             int j = 0;
+            for (; j + 8 <= TLayer.Inputs; j += 8)
+            {
+                WeightGradientTile8x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+            }
+
             for (; j + 4 <= TLayer.Inputs; j += 4)
             {
                 WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
@@ -745,6 +806,40 @@ public static partial class Dense
         TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, stride)), g1), ref Unsafe.Add(ref target, stride));
         TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 2 * stride)), g2), ref Unsafe.Add(ref target, 2 * stride));
         TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 3 * stride)), g3), ref Unsafe.Add(ref target, 3 * stride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightGradientTile8x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero, g4 = TOps.Zero, g5 = TOps.Zero, g6 = TOps.Zero, g7 = TOps.Zero;
+        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
+        ref T d = ref Unsafe.Add(ref dzRows, k);
+        for (int i = 0; i < rows; i++)
+        {
+            TV d0 = TOps.Load(ref d);
+            g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, i)), d0, g0);
+            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, LaneStride + i)), d0, g1);
+            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i)), d0, g2);
+            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i)), d0, g3);
+            g4 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (4 * LaneStride) + i)), d0, g4);
+            g5 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (5 * LaneStride) + i)), d0, g5);
+            g6 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (6 * LaneStride) + i)), d0, g6);
+            g7 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (7 * LaneStride) + i)), d0, g7);
+            d = ref Unsafe.Add(ref d, stride);
+        }
+
+        ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
+        TOps.Store(TOps.Add(TOps.Load(ref target), g0), ref target);
+        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, stride)), g1), ref Unsafe.Add(ref target, stride));
+        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 2 * stride)), g2), ref Unsafe.Add(ref target, 2 * stride));
+        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 3 * stride)), g3), ref Unsafe.Add(ref target, 3 * stride));
+        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 4 * stride)), g4), ref Unsafe.Add(ref target, 4 * stride));
+        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 5 * stride)), g5), ref Unsafe.Add(ref target, 5 * stride));
+        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 6 * stride)), g6), ref Unsafe.Add(ref target, 6 * stride));
+        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 7 * stride)), g7), ref Unsafe.Add(ref target, 7 * stride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -150,40 +150,16 @@ public static partial class Dense
             TOps.Store(z7, ref Unsafe.Add(ref yk, 7 * c));
         }
 
-        // One register of units at a time.
-        for (; k + c <= n; k += c)
+        // The units left (fewer than 8 registers): up to 4 registers per pass over W's rows, the last possibly partial.
+        int registers = (n - k + c - 1) / c;
+        if (registers > 4)
         {
-            TV z0 = TOps.Load(ref Unsafe.Add(ref b, k));
-            TV z1 = TOps.Zero;
-            ref T row = ref Unsafe.Add(ref w, k);
-            int j = 0;
-            for (; j + 2 <= TLayer.Inputs; j += 2)
-            {
-                z0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref x, j)), TOps.Load(ref row), z0);
-                z1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref x, j + 1)), TOps.Load(ref Unsafe.Add(ref row, n)), z1);
-                row = ref Unsafe.Add(ref row, 2 * n);
-            }
-
-            if (j < TLayer.Inputs)
-            {
-                z0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref x, j)), TOps.Load(ref row), z0);
-            }
-
-            TOps.Store(TOps.Add(z0, z1), ref Unsafe.Add(ref y, k));
+            ForwardExampleColumns<TOps, TV, T, TLayer>(ref w, ref b, ref x, ref y, k, 4, 4 * c);
+            ForwardExampleColumns<TOps, TV, T, TLayer>(ref w, ref b, ref x, ref y, k + (4 * c), registers - 4, n - k - (4 * c));
         }
-
-        // The units that do not fill a register: one scalar sum each, down column k of W.
-        for (; k < n; k++)
+        else if (registers > 0)
         {
-            T z = Unsafe.Add(ref b, k);
-            ref T weight = ref Unsafe.Add(ref w, k);
-            for (int j = 0; j < TLayer.Inputs; j++)
-            {
-                z += Unsafe.Add(ref x, j) * weight;
-                weight = ref Unsafe.Add(ref weight, n);
-            }
-
-            Unsafe.Add(ref y, k) = z;
+            ForwardExampleColumns<TOps, TV, T, TLayer>(ref w, ref b, ref x, ref y, k, registers, n - k);
         }
 
         // A = g(Z), a register at a time, then the units past the last whole register.
@@ -193,17 +169,135 @@ public static partial class Dense
         }
         else if (typeof(TActivation) != typeof(Activations.Identity))
         {
-            int whole = n - (n % c);
-            for (int u = 0; u < whole; u += c)
+            int vectorUnits = n - (n % c);
+            for (int u = 0; u < vectorUnits; u += c)
             {
                 ref T cell = ref Unsafe.Add(ref y, u);
                 TOps.Store(TActivation.Apply<TOps, TV, T>(TOps.Load(ref cell)), ref cell);
             }
 
-            for (int u = whole; u < n; u++)
+            for (int u = vectorUnits; u < n; u++)
             {
                 Unsafe.Add(ref y, u) = TActivation.Apply<Scalar<T>, T, T>(Unsafe.Add(ref y, u));
             }
+        }
+    }
+
+    /// <summary>
+    /// Z of <paramref name="units"/> units from unit <paramref name="k"/> in <paramref name="registers"/> (1 to 4)
+    /// registers, the last possibly partial: Z[k..] = b + sum_j x_j W[j, k..], into y. Even and odd rows of W are
+    /// summed apart, so two chains per register are in flight. A partial register's loads run past the end of the
+    /// row's units into the next row (lanes that are discarded) on every row where that read stays inside W[l]; the
+    /// last rows, where it would not, are added one value at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardExampleColumns<TOps, TV, T, TLayer>(ref T w, ref T b, ref T x, ref T y, int k, int registers, int units)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+    {
+        int n = TLayer.Units;
+        int c = TOps.Count;
+
+        // Rows 0..vectorRows-1 read whole registers: row j's last read, j * n + k + registers * c, stays inside W[l].
+        int vectorRows = Math.Clamp((((TLayer.Inputs * n) - k - (registers * c)) / n) + 1, 0, TLayer.Inputs);
+        TV e0 = TOps.Zero, e1 = TOps.Zero, e2 = TOps.Zero, e3 = TOps.Zero;
+        TV o0 = TOps.Zero, o1 = TOps.Zero, o2 = TOps.Zero, o3 = TOps.Zero;
+        ref T row = ref Unsafe.Add(ref w, k);
+        int j = 0;
+        for (; j + 2 <= vectorRows; j += 2)
+        {
+            TV x0 = TOps.Broadcast(Unsafe.Add(ref x, j));
+            TV x1 = TOps.Broadcast(Unsafe.Add(ref x, j + 1));
+            ref T next = ref Unsafe.Add(ref row, n);
+            e0 = TOps.MultiplyAdd(x0, TOps.Load(ref row), e0);
+            o0 = TOps.MultiplyAdd(x1, TOps.Load(ref next), o0);
+            if (registers > 1)
+            {
+                e1 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref row, c)), e1);
+                o1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref next, c)), o1);
+            }
+
+            if (registers > 2)
+            {
+                e2 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref row, 2 * c)), e2);
+                o2 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref next, 2 * c)), o2);
+            }
+
+            if (registers > 3)
+            {
+                e3 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref row, 3 * c)), e3);
+                o3 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref next, 3 * c)), o3);
+            }
+
+            row = ref Unsafe.Add(ref row, 2 * n);
+        }
+
+        if (j < vectorRows)
+        {
+            TV x0 = TOps.Broadcast(Unsafe.Add(ref x, j));
+            e0 = TOps.MultiplyAdd(x0, TOps.Load(ref row), e0);
+            if (registers > 1)
+            {
+                e1 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref row, c)), e1);
+            }
+
+            if (registers > 2)
+            {
+                e2 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref row, 2 * c)), e2);
+            }
+
+            if (registers > 3)
+            {
+                e3 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref row, 3 * c)), e3);
+            }
+
+            j++;
+        }
+
+        if (units == registers * c && vectorRows == TLayer.Inputs)
+        {
+            // Whole registers, every row summed: add b and store.
+            TOps.Store(TOps.Add(TOps.Add(e0, o0), TOps.Load(ref Unsafe.Add(ref b, k))), ref Unsafe.Add(ref y, k));
+            if (registers > 1)
+            {
+                TOps.Store(TOps.Add(TOps.Add(e1, o1), TOps.Load(ref Unsafe.Add(ref b, k + c))), ref Unsafe.Add(ref y, k + c));
+            }
+
+            if (registers > 2)
+            {
+                TOps.Store(TOps.Add(TOps.Add(e2, o2), TOps.Load(ref Unsafe.Add(ref b, k + (2 * c)))), ref Unsafe.Add(ref y, k + (2 * c)));
+            }
+
+            if (registers > 3)
+            {
+                TOps.Store(TOps.Add(TOps.Add(e3, o3), TOps.Load(ref Unsafe.Add(ref b, k + (3 * c)))), ref Unsafe.Add(ref y, k + (3 * c)));
+            }
+
+            return;
+        }
+
+        // Otherwise through the stack: the rows left one value at a time, then b, then the real units to y.
+        Span<T> sums = stackalloc T[4 * TOps.Count];
+        ref T z = ref MemoryMarshal.GetReference(sums);
+        TOps.Store(TOps.Add(e0, o0), ref z);
+        TOps.Store(TOps.Add(e1, o1), ref Unsafe.Add(ref z, c));
+        TOps.Store(TOps.Add(e2, o2), ref Unsafe.Add(ref z, 2 * c));
+        TOps.Store(TOps.Add(e3, o3), ref Unsafe.Add(ref z, 3 * c));
+        for (; j < TLayer.Inputs; j++)
+        {
+            T xj = Unsafe.Add(ref x, j);
+            ref T weights = ref Unsafe.Add(ref w, (j * n) + k);
+            for (int u = 0; u < units; u++)
+            {
+                Unsafe.Add(ref z, u) += xj * Unsafe.Add(ref weights, u);
+            }
+        }
+
+        for (int u = 0; u < units; u++)
+        {
+            Unsafe.Add(ref y, k + u) = Unsafe.Add(ref z, u) + Unsafe.Add(ref b, k + u);
         }
     }
 
@@ -234,75 +328,6 @@ public static partial class Dense
     }
 
     // ------------------------------------------------------------------ batch blocks, examples in lanes
-
-    /// <summary>
-    /// Copies rows of a row-major matrix (<paramref name="rows"/> x <paramref name="width"/>) into lanes
-    /// (<paramref name="width"/> x <see cref="LaneStride"/>), zeroing the lanes past the last row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ToLanes<T>(ReadOnlySpan<T> source, int width, int rows, Span<T> lanes)
-        where T : unmanaged
-    {
-        ref T s = ref MemoryMarshal.GetReference(source);
-        ref T d = ref MemoryMarshal.GetReference(lanes);
-
-        if (width <= 16)
-        {
-            // Narrow rows: row by row, each row's few values to their lanes.
-            for (int i = 0; i < rows; i++)
-            {
-                ref T row = ref Unsafe.Add(ref s, i * width);
-                for (int k = 0; k < width; k++)
-                {
-                    Unsafe.Add(ref d, (k * LaneStride) + i) = Unsafe.Add(ref row, k);
-                }
-            }
-        }
-        else
-        {
-            ToLanesByFeature(ref s, width, rows, ref d);
-        }
-
-        if (rows < BlockRows)
-        {
-            for (int k = 0; k < width; k++)
-            {
-                lanes.Slice((k * LaneStride) + rows, BlockRows - rows).Clear();
-            }
-        }
-    }
-
-    /// <summary>Wide rows: feature by feature, so the writes run along a lane row and the block's rows of X stay in L1 for the reads.</summary>
-    private static void ToLanesByFeature<T>(ref T s, int width, int rows, ref T d)
-        where T : unmanaged
-    {
-        for (int k = 0; k < width; k++)
-        {
-            ref T lane = ref Unsafe.Add(ref d, k * LaneStride);
-            ref T column = ref Unsafe.Add(ref s, k);
-            for (int i = 0; i < rows; i++)
-            {
-                Unsafe.Add(ref lane, i) = Unsafe.Add(ref column, i * width);
-            }
-        }
-    }
-
-    /// <summary>The inverse of <see cref="ToLanes{T}"/>: the first <paramref name="rows"/> lanes back to row-major rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FromLanes<T>(ReadOnlySpan<T> lanes, int width, int rows, Span<T> destination)
-        where T : unmanaged
-    {
-        ref T s = ref MemoryMarshal.GetReference(lanes);
-        ref T d = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < rows; i++)
-        {
-            ref T row = ref Unsafe.Add(ref d, i * width);
-            for (int k = 0; k < width; k++)
-            {
-                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * LaneStride) + i);
-            }
-        }
-    }
 
     /// <summary>
     /// Z[l] and A[l] of a block: Z^T = W^T A[l-1]^T + b broadcast over lanes, A = g(Z), all in lanes.
@@ -655,9 +680,25 @@ public static partial class Dense
             TOps.Store(z1, ref Unsafe.Add(ref z, at + c));
         }
 
+        if (last && IsCheap<TActivation>())
+        {
+            // A cheap g (one or two instructions per register) is applied here in registers, saving a pass.
+            z0 = TActivation.Apply<TOps, TV, T>(z0);
+            z1 = TActivation.Apply<TOps, TV, T>(z1);
+        }
+
         TOps.Store(z0, ref Unsafe.Add(ref a, at));
         TOps.Store(z1, ref Unsafe.Add(ref a, at + c));
     }
+
+    /// <summary>
+    /// Whether g costs so little (ReLU, leaky ReLU: a compare and a select) that the tile epilogue applies it in
+    /// registers; the others are applied by <see cref="ActivateRowsCore"/>, so their polynomials are inlined once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsCheap<TActivation>()
+        where TActivation : IActivation =>
+        typeof(TActivation) == typeof(Activations.ReLU) || typeof(TActivation) == typeof(Activations.LeakyReLU);
 
     /// <summary>
     /// A = g(Z) in place for the <paramref name="units"/> rows of one tile (2 registers each), after the last input block.
@@ -670,7 +711,7 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
         where TActivation : IActivation
     {
-        if (!last || TActivation.IsSoftmax || typeof(TActivation) == typeof(Activations.Identity))
+        if (!last || TActivation.IsSoftmax || typeof(TActivation) == typeof(Activations.Identity) || IsCheap<TActivation>())
         {
             return;
         }

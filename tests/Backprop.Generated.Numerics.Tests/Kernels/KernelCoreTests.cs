@@ -65,6 +65,8 @@ public static class KernelCases
         string label = $"{ops}<{element}> {inputs}->{units} {activation}";
         Type[] full = { opsType, vector, t, layer, act };
         KernelTypes.Invoke(typeof(KernelCoreChecks), nameof(KernelCoreChecks.ForwardExample), full, activation, label);
+        Type[] packed = { opsType, vector, t, KernelTypes.PackedLayer(inputs, units), act };
+        KernelTypes.Invoke(typeof(KernelCoreChecks), nameof(KernelCoreChecks.ForwardExample), packed, activation, label + " (b after W)");
         KernelTypes.Invoke(typeof(KernelCoreChecks), nameof(KernelCoreChecks.ForwardBlock), full, activation, label);
         KernelTypes.Invoke(typeof(KernelCoreChecks), nameof(KernelCoreChecks.BackwardBlock), full, activation, label);
         KernelTypes.Invoke(typeof(KernelCoreChecks), nameof(KernelCoreChecks.AccumulateGradients), full.Take(4).ToArray(), label);

@@ -54,6 +54,24 @@ public readonly struct TestLayer<TIn, TOut> : IDenseLayer
     public static int ParameterLength => BiasOffset + TOut.Value + TrailingGap;
 }
 
+/// <summary>
+/// As <see cref="TestLayer{TIn, TOut}"/> but with b[l] right after W[l], as generated code lays them out: the
+/// one-example kernel may then read a partial last register of units past a row's end (the lanes it discards), so
+/// this layout is the one that runs that path; the gaps before W and after b are still NaN.
+/// </summary>
+public readonly struct PackedTestLayer<TIn, TOut> : IDenseLayer
+    where TIn : IConstant
+    where TOut : IConstant
+{
+    public static int Inputs => TIn.Value;
+
+    public static int Units => TOut.Value;
+
+    public static int WeightOffset => TestLayer<TIn, TOut>.LeadingGap;
+
+    public static int BiasOffset => WeightOffset + (TIn.Value * TOut.Value);
+}
+
 /// <summary>Name-to-type tables for the theory rows, and the reflection call that instantiates a generic check.</summary>
 public static class KernelTypes
 {
@@ -102,6 +120,9 @@ public static class KernelTypes
 
     public static Type Layer(int inputs, int units) =>
         typeof(TestLayer<,>).MakeGenericType(Constants[inputs], Constants[units]);
+
+    public static Type PackedLayer(int inputs, int units) =>
+        typeof(PackedTestLayer<,>).MakeGenericType(Constants[inputs], Constants[units]);
 
     public static Type Element(string name) => name == "double" ? typeof(double) : typeof(float);
 

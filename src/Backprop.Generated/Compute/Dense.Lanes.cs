@@ -1,0 +1,234 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Generated.Compute;
+
+/// <summary>
+/// The transposes between the caller's row-major rows (X, Y, A[L]: example i's feature k at i * width + k) and a
+/// block in lanes (feature k of example i at k * <see cref="LaneStride"/> + i).
+/// </summary>
+/// <remarks>
+/// With AVX, whole 8 x 8 (float) or 4 x 4 (double) squares go through registers: one unaligned load per row, the
+/// textbook unpack / shuffle / 128-bit-permute network, one store per lane row. The features past the last whole
+/// square and the rows past the last whole square are copied one value at a time, which is also the whole path
+/// without AVX (the JIT removes the branch it does not take).
+/// </remarks>
+public static partial class Dense
+{
+    /// <summary>
+    /// Copies rows of a row-major matrix (<paramref name="rows"/> x <paramref name="width"/>) into lanes
+    /// (<paramref name="width"/> x <see cref="LaneStride"/>), zeroing the lanes past the last row up to
+    /// <see cref="BlockRows"/>.
+    /// </summary>
+    /// <param name="source">The rows, <paramref name="rows"/> x <paramref name="width"/> row-major.</param>
+    /// <param name="width">The values per row.</param>
+    /// <param name="rows">The rows (1 to <see cref="BlockRows"/>).</param>
+    /// <param name="lanes">Receives the block in lanes, <paramref name="width"/> x <see cref="LaneStride"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToLanes<T>(ReadOnlySpan<T> source, int width, int rows, Span<T> lanes)
+        where T : unmanaged
+    {
+        ref T s = ref MemoryMarshal.GetReference(source);
+        ref T d = ref MemoryMarshal.GetReference(lanes);
+        int squareRows = 0;
+        int squareWidth = 0;
+        if (Avx.IsSupported && typeof(T) == typeof(float))
+        {
+            squareRows = rows & ~7;
+            squareWidth = width & ~7;
+            ref float sf = ref Unsafe.As<T, float>(ref s);
+            ref float df = ref Unsafe.As<T, float>(ref d);
+            for (int i = 0; i < squareRows; i += 8)
+            {
+                for (int k = 0; k < squareWidth; k += 8)
+                {
+                    Transpose8x8(ref Unsafe.Add(ref sf, (i * width) + k), width, ref Unsafe.Add(ref df, (k * LaneStride) + i), LaneStride);
+                }
+            }
+        }
+        else if (Avx.IsSupported && typeof(T) == typeof(double))
+        {
+            squareRows = rows & ~3;
+            squareWidth = width & ~3;
+            ref double sd = ref Unsafe.As<T, double>(ref s);
+            ref double dd = ref Unsafe.As<T, double>(ref d);
+            for (int i = 0; i < squareRows; i += 4)
+            {
+                for (int k = 0; k < squareWidth; k += 4)
+                {
+                    Transpose4x4(ref Unsafe.Add(ref sd, (i * width) + k), width, ref Unsafe.Add(ref dd, (k * LaneStride) + i), LaneStride);
+                }
+            }
+        }
+
+        // The features right of the squares, for the square rows; then every feature of the rows below them.
+        for (int i = 0; i < squareRows; i++)
+        {
+            ref T row = ref Unsafe.Add(ref s, i * width);
+            for (int k = squareWidth; k < width; k++)
+            {
+                Unsafe.Add(ref d, (k * LaneStride) + i) = Unsafe.Add(ref row, k);
+            }
+        }
+
+        for (int i = squareRows; i < rows; i++)
+        {
+            ref T row = ref Unsafe.Add(ref s, i * width);
+            for (int k = 0; k < width; k++)
+            {
+                Unsafe.Add(ref d, (k * LaneStride) + i) = Unsafe.Add(ref row, k);
+            }
+        }
+
+        if (rows < BlockRows)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                lanes.Slice((k * LaneStride) + rows, BlockRows - rows).Clear();
+            }
+        }
+    }
+
+    /// <summary>The inverse of <see cref="ToLanes{T}"/>: the first <paramref name="rows"/> lanes back to row-major rows.</summary>
+    /// <param name="lanes">The block in lanes, <paramref name="width"/> x <see cref="LaneStride"/>.</param>
+    /// <param name="width">The values per row.</param>
+    /// <param name="rows">The rows to write (1 to <see cref="BlockRows"/>).</param>
+    /// <param name="destination">Receives <paramref name="rows"/> x <paramref name="width"/> values, row-major.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FromLanes<T>(ReadOnlySpan<T> lanes, int width, int rows, Span<T> destination)
+        where T : unmanaged
+    {
+        LanesToRows(ref MemoryMarshal.GetReference(lanes), width, rows, ref MemoryMarshal.GetReference(destination), width);
+    }
+
+    /// <summary>
+    /// The first <paramref name="rows"/> lanes of <paramref name="width"/> lane rows to row-major rows
+    /// <paramref name="rowStride"/> values apart: destination[i * rowStride + k] = lanes[k * <see cref="LaneStride"/> + i].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void LanesToRows<T>(ref T s, int width, int rows, ref T d, int rowStride)
+        where T : unmanaged
+    {
+        int squareRows = 0;
+        int squareWidth = 0;
+        if (Avx.IsSupported && typeof(T) == typeof(float))
+        {
+            squareRows = rows & ~7;
+            squareWidth = width & ~7;
+            ref float sf = ref Unsafe.As<T, float>(ref s);
+            ref float df = ref Unsafe.As<T, float>(ref d);
+            for (int i = 0; i < squareRows; i += 8)
+            {
+                for (int k = 0; k < squareWidth; k += 8)
+                {
+                    Transpose8x8(ref Unsafe.Add(ref sf, (k * LaneStride) + i), LaneStride, ref Unsafe.Add(ref df, (i * rowStride) + k), rowStride);
+                }
+            }
+        }
+        else if (Avx.IsSupported && typeof(T) == typeof(double))
+        {
+            squareRows = rows & ~3;
+            squareWidth = width & ~3;
+            ref double sd = ref Unsafe.As<T, double>(ref s);
+            ref double dd = ref Unsafe.As<T, double>(ref d);
+            for (int i = 0; i < squareRows; i += 4)
+            {
+                for (int k = 0; k < squareWidth; k += 4)
+                {
+                    Transpose4x4(ref Unsafe.Add(ref sd, (k * LaneStride) + i), LaneStride, ref Unsafe.Add(ref dd, (i * rowStride) + k), rowStride);
+                }
+            }
+        }
+
+        for (int i = 0; i < squareRows; i++)
+        {
+            ref T row = ref Unsafe.Add(ref d, i * rowStride);
+            for (int k = squareWidth; k < width; k++)
+            {
+                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * LaneStride) + i);
+            }
+        }
+
+        for (int i = squareRows; i < rows; i++)
+        {
+            ref T row = ref Unsafe.Add(ref d, i * rowStride);
+            for (int k = 0; k < width; k++)
+            {
+                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * LaneStride) + i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the transpose of the 8 x 8 square at <paramref name="source"/> (rows <paramref name="sourceStride"/> apart)
+    /// to <paramref name="destination"/> (rows <paramref name="destinationStride"/> apart): destination row c = source column c.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(ref float source, int sourceStride, ref float destination, int destinationStride)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride));
+
+        // Pairs of rows interleaved: t0 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], and so on.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+        Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+        Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+        Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+        Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+
+        // Columns 0..3 of four rows in each 128-bit half: s0 = column 0 of r0..r3 | column 4 of r0..r3, and so on.
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44);
+        Vector256<float> s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44);
+        Vector256<float> s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44);
+        Vector256<float> s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44);
+        Vector256<float> s7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        // The low halves of r0..r3 and r4..r7 give columns 0..3, the high halves columns 4..7.
+        Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref destination, (nuint)destinationStride);
+        Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref destination, (nuint)(2 * destinationStride));
+        Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref destination, (nuint)(3 * destinationStride));
+        Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref destination, (nuint)(4 * destinationStride));
+        Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref destination, (nuint)(5 * destinationStride));
+        Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref destination, (nuint)(6 * destinationStride));
+        Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref destination, (nuint)(7 * destinationStride));
+    }
+
+    /// <summary>The double-precision square: the transpose of 4 x 4 values, as <see cref="Transpose8x8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(ref double source, int sourceStride, ref double destination, int destinationStride)
+    {
+        Vector256<double> r0 = Vector256.LoadUnsafe(ref source);
+        Vector256<double> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
+        Vector256<double> r2 = Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride));
+        Vector256<double> r3 = Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride));
+
+        // t0 = r0[0] r1[0] | r0[2] r1[2]; t1 = r0[1] r1[1] | r0[3] r1[3]; t2, t3 the same for r2, r3.
+        Vector256<double> t0 = Avx.UnpackLow(r0, r1);
+        Vector256<double> t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<double> t2 = Avx.UnpackLow(r2, r3);
+        Vector256<double> t3 = Avx.UnpackHigh(r2, r3);
+
+        Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref destination, (nuint)destinationStride);
+        Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref destination, (nuint)(2 * destinationStride));
+        Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref destination, (nuint)(3 * destinationStride));
+    }
+}
+#endif

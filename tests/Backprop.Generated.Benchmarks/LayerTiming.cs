@@ -1,0 +1,115 @@
+using System;
+using System.Diagnostics;
+using Backprop.Generated.Compute;
+
+/// <summary>
+/// <c>--layers</c>: a rough Stopwatch timing of each step of W3's ForwardBatch (m = 64) on its own, for development:
+/// the input transpose, each layer's kernel and the output transpose. Not a published figure.
+/// </summary>
+public static class LayerTiming
+{
+    private readonly struct L1 : IDenseLayer
+    {
+        public static int Inputs => 16;
+        public static int Units => 64;
+        public static int WeightOffset => 0;
+        public static int BiasOffset => 1024;
+    }
+
+    private readonly struct L2 : IDenseLayer
+    {
+        public static int Inputs => 64;
+        public static int Units => 64;
+        public static int WeightOffset => 1088;
+        public static int BiasOffset => 1088 + 4096;
+    }
+
+    private readonly struct L3 : IDenseLayer
+    {
+        public static int Inputs => 64;
+        public static int Units => 8;
+        public static int WeightOffset => 1088 + 4160;
+        public static int BiasOffset => 1088 + 4160 + 512;
+    }
+
+    public static void Run()
+    {
+        var net = new W3Net();
+        net.InitializeParameters(Workloads.Seed);
+        float[] p = net.Parameters.ToArray();
+        var x = new float[64 * 16];
+        new Random(1).NextBytes(new byte[1]);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)Math.Sin(i);
+        }
+
+        var a0 = new AlignedArray<float>(16 * Dense.LaneStride);
+        var a1 = new AlignedArray<float>(64 * Dense.LaneStride);
+        var a2 = new AlignedArray<float>(64 * Dense.LaneStride);
+        var a3 = new AlignedArray<float>(8 * Dense.LaneStride);
+        var y = new float[64 * 8];
+        Console.WriteLine($"ToLanes      {Time(() => Dense.ToLanes<float>(x, 16, 64, a0)),10:N1} ns");
+        Console.WriteLine($"Layer 1      {Time(() => Dense.ForwardBlock<L1, Activations.ReLU, float>(p, a0, default, a1, 64)),10:N1} ns  (65,536 FLOPs: {131072 / 2 / 32.0 / 3.24:N0} ns at peak)");
+        Console.WriteLine($"Layer 2      {Time(() => Dense.ForwardBlock<L2, Activations.ReLU, float>(p, a1, default, a2, 64)),10:N1} ns  (524,288 FLOPs: {524288 / 32.0 / 3.24:N0} ns at peak)");
+        Console.WriteLine($"Layer 3      {Time(() => Dense.ForwardBlock<L3, Activations.Identity, float>(p, a2, default, a3, 64)),10:N1} ns  (65,536 FLOPs: {65536 / 32.0 / 3.24:N0} ns at peak)");
+        Console.WriteLine($"FromLanes    {Time(() => Dense.FromLanes<float>(a3, 8, 64, y)),10:N1} ns");
+        var z1 = new AlignedArray<float>(64 * Dense.LaneStride);
+        var z2 = new AlignedArray<float>(64 * Dense.LaneStride);
+        var z3 = new AlignedArray<float>(8 * Dense.LaneStride);
+        var dz1 = new AlignedArray<float>(64 * Dense.LaneStride);
+        var dz2 = new AlignedArray<float>(64 * Dense.LaneStride);
+        var dz3 = new AlignedArray<float>(8 * Dense.LaneStride);
+        var targets = new AlignedArray<float>(8 * Dense.LaneStride);
+        var loss = new AlignedArray<float>(Dense.LaneStride);
+        var rowsBuffer = new AlignedArray<float>(Dense.BlockRows * Dense.GradientStride(64));
+        var sums1 = new AlignedArray<float>(17 * Dense.GradientStride(64));
+        var sums2 = new AlignedArray<float>(65 * Dense.GradientStride(64));
+        var sums3 = new AlignedArray<float>(65 * Dense.GradientStride(8));
+        var gradients = new AlignedArray<float>(p.Length);
+        Dense.ForwardBlock<L1, Activations.ReLU, float>(p, a0, z1, a1, 64);
+        Dense.ForwardBlock<L2, Activations.ReLU, float>(p, a1, z2, a2, 64);
+        Dense.ForwardBlock<L3, Activations.Identity, float>(p, a2, z3, a3, 64);
+        Console.WriteLine($"train L1 fwd {Time(() => Dense.ForwardBlock<L1, Activations.ReLU, float>(p, a0, z1, a1, 64)),10:N1} ns");
+        Console.WriteLine($"train L2 fwd {Time(() => Dense.ForwardBlock<L2, Activations.ReLU, float>(p, a1, z2, a2, 64)),10:N1} ns");
+        Console.WriteLine($"train L3 fwd {Time(() => Dense.ForwardBlock<L3, Activations.Identity, float>(p, a2, z3, a3, 64)),10:N1} ns");
+        Console.WriteLine($"MSE delta    {Time(() => Dense.MeanSquaredErrorDelta<Activations.Identity, float>(8, z3, a3, targets, dz3, loss, 64)),10:N1} ns");
+        Console.WriteLine($"dW3 += A2^T dZ3 {Time(() => Dense.AccumulateGradients<L3, float>(a2, dz3, rowsBuffer, sums3, 64)),7:N1} ns  (65,536 FLOPs: {65536 / 32.0 / 3.24:N0} ns at peak)");
+        Console.WriteLine($"dZ2 = dZ3 W3^T {Time(() => Dense.BackwardBlock<L3, Activations.ReLU, float>(p, dz3, z2, a2, dz2, 64)),8:N1} ns  (65,536 FLOPs)");
+        Console.WriteLine($"dW2 += A1^T dZ2 {Time(() => Dense.AccumulateGradients<L2, float>(a1, dz2, rowsBuffer, sums2, 64)),7:N1} ns  (524,288 FLOPs: {524288 / 32.0 / 3.24:N0} ns at peak)");
+        Console.WriteLine($"dZ1 = dZ2 W2^T {Time(() => Dense.BackwardBlock<L2, Activations.ReLU, float>(p, dz2, z1, a1, dz1, 64)),8:N1} ns  (524,288 FLOPs)");
+        Console.WriteLine($"dW1 += A0^T dZ1 {Time(() => Dense.AccumulateGradients<L1, float>(a0, dz1, rowsBuffer, sums1, 64)),7:N1} ns  (131,072 FLOPs)");
+        Console.WriteLine($"WriteGradients {Time(() => { Dense.WriteGradients<L1, float>(sums1, gradients, 1f / 64); Dense.WriteGradients<L2, float>(sums2, gradients, 1f / 64); Dense.WriteGradients<L3, float>(sums3, gradients, 1f / 64); }),8:N1} ns");
+        var sgd = new Backprop.Generated.Sgd(0.01);
+        Console.WriteLine($"Sgd.Step     {Time(() => sgd.Step(p, gradients.Span)),10:N1} ns");
+        Console.WriteLine($"EnsureFinite {Time(() => Backprop.Generated.TrainingGuard.EnsureFinite(0.5f, gradients.Span)),10:N1} ns");
+        float[] ys = new float[64 * 8];
+        Console.WriteLine($"TrainStep    {Time(() => net.TrainStep(x, ys, sgd)),10:N1} ns");
+        float[] all = new float[64 * 16];
+        float[] outs = new float[64 * 8];
+        Array.Copy(x, all, all.Length);
+        Console.WriteLine($"ForwardBatch {Time(() => net.ForwardBatch(all, outs)),10:N1} ns");
+    }
+
+    private static double Time(Action action)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            action();
+        }
+
+        double best = double.MaxValue;
+        for (int round = 0; round < 150; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 200; i++)
+            {
+                action();
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalNanoseconds / 200);
+        }
+
+        return best;
+    }
+}
