@@ -9,7 +9,7 @@ using OnnxProto = global::Onnx;
 namespace Backprop.Generated.Onnx;
 
 /// <summary>
-/// Writes a generated network's inference graph as an ONNX model (<see href="https://onnx.ai/onnx/repo-docs/IR.html">ONNX IR</see>
+/// Writes a generated network's inference graph as an ONNX model (<see href="https://github.com/onnx/onnx/blob/main/docs/IR.md">ONNX IR</see>
 /// version <see cref="IrVersion"/>, default-domain opset <see cref="Opset"/>), so that ONNX Runtime and other ONNX tools
 /// compute the same function as <see cref="INetwork{T}.ForwardBatch"/>.
 /// </summary>
@@ -36,7 +36,7 @@ public static class OnnxExport
     /// <summary>The default-domain ONNX operator set the exported models import (ONNX 1.12).</summary>
     public const int Opset = 17;
 
-    /// <summary>The ONNX IR version the exported models declare (IR version 8, ONNX 1.10 to 1.12).</summary>
+    /// <summary>The ONNX IR version the exported models declare (IR version 8, that of ONNX 1.10 to 1.13; onnx/docs/Versioning.md).</summary>
     public const long IrVersion = 8;
 
     /// <summary>The name of the graph input, of shape [batch, n_0].</summary>
