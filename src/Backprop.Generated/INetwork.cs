@@ -34,6 +34,12 @@ public interface INetwork<T>
     ReadOnlySpan<int> LayerSizes { get; }
 
     /// <summary>
+    /// The declaration the network was generated from: layer sizes n_0..n_L, the activation of each layer and the loss
+    /// (the generated type's static <c>Topology</c>). Exporters such as ONNX read the activations from it.
+    /// </summary>
+    Serialization.NetworkTopology Topology { get; }
+
+    /// <summary>
     /// All weights and biases: for l = 1..L, W[l] row-major with shape (n_{l-1}, n_l), then b[l].
     /// </summary>
     Span<T> Parameters { get; }

@@ -32,6 +32,11 @@ internal static class SerializationEmitter
         w.Line($"    {EmitContext.Runtime}.Loss.{c.Model.Loss});");
         w.Line();
 
+        // The same declaration through INetwork<T>, so generic code (e.g. ONNX export) reads it from an instance.
+        w.Line("/// <inheritdoc cref=\"Topology\"/>");
+        w.Line($"{Serialization}.NetworkTopology {TrainingEmitter.Interface(c)}.Topology => Topology;");
+        w.Line();
+
         // theta = values, all or nothing: an exact-length copy instead of a span CopyTo that loads a prefix.
         w.Line("/// <summary>");
         w.Line("/// Copies <paramref name=\"values\"/> into <see cref=\"Parameters\"/>; it must hold exactly <see cref=\"ParameterCount\"/>");

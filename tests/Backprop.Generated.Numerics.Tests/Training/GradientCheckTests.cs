@@ -143,6 +143,8 @@ public class GradientCheckTests
 
         public ReadOnlySpan<int> LayerSizes => _inner.LayerSizes;
 
+        public Backprop.Generated.Serialization.NetworkTopology Topology => _inner.Topology;
+
         public Span<double> Parameters => _inner.Parameters;
 
         public double ComputeGradients(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradients)
