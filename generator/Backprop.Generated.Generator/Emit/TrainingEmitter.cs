@@ -48,7 +48,7 @@ internal static class TrainingEmitter
 
             w.Line($"{t}[] gradients = _gradients ??= new {t}[ParameterCount];");
             w.Line($"{t} cost = ComputeGradients(inputs, targets, gradients);");
-            w.Line($"{rt}.TrainingGuard.EnsureFinite(cost, gradients); // throws before any parameter changes");
+            w.Line($"{EmitContext.Internals}.TrainingGuard.EnsureFinite(cost, gradients); // throws before any parameter changes");
             w.Line("optimizer.Step(_parameters, gradients); // theta = update(theta, dJ/dtheta)");
             w.Line("return cost;");
         }
