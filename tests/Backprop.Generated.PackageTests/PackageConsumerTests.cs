@@ -1,7 +1,10 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.IO.Compression;
+using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -31,6 +34,7 @@ public class PackageConsumerTests
         try
         {
             Run(root, "pack", Path.Combine(root, "src", "Backprop.Generated", "Backprop.Generated.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+            AssertPackageContents(root, Path.Combine(feed, $"Backprop.Generated.{version}.nupkg"));
 
             File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
@@ -48,6 +52,9 @@ public class PackageConsumerTests
                     <TargetFramework>net10.0</TargetFramework>
                     <Nullable>enable</Nullable>
                     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <!-- A generator or analyzer that fails to load or throws (CS8784, CS8785), or that was built
+                         against a newer compiler than this one (CS9057), fails the build. -->
+                    <WarningsAsErrors>$(WarningsAsErrors);CS8784;CS8785;CS9057</WarningsAsErrors>
                     <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
                     <RestorePackagesPath>{Path.Combine(work, "packages")}</RestorePackagesPath>
                   </PropertyGroup>
@@ -89,6 +96,37 @@ public class PackageConsumerTests
                 // A leftover temp folder is not a test failure.
             }
         }
+    }
+
+    /// <summary>
+    /// The package carries the runtime, the generator and code fixes, the licence, every diagnostic's page (the help
+    /// links are omitted while no public repository exists, so the pages must ship), and a README whose links all
+    /// work where nuget.org shows it, which resolves no relative link.
+    /// </summary>
+    private static void AssertPackageContents(string root, string package)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("lib/net8.0/Backprop.Generated.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.Generator.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.CodeFixes.dll", entries);
+        Assert.Contains("LICENSE", entries);
+        foreach (string page in Directory.GetFiles(Path.Combine(root, "docs", "diagnostics"), "*.md"))
+        {
+            Assert.Contains("docs/diagnostics/" + Path.GetFileName(page), entries);
+        }
+
+        using var reader = new StreamReader(zip.GetEntry("README.md")!.Open());
+        string readme = reader.ReadToEnd();
+        Assert.Equal(File.ReadAllText(Path.Combine(root, "docs", "package-readme.md")), readme);
+        string[] relative = Regex.Matches(readme, @"\]\(([^)]*)\)").Select(m => m.Groups[1].Value)
+            .Where(link => !link.StartsWith("https://", StringComparison.Ordinal)).ToArray();
+        Assert.Empty(relative);
+
+        using var nuspecReader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        string nuspec = nuspecReader.ReadToEnd();
+        Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
+        Assert.Contains("<readme>README.md</readme>", nuspec);
     }
 
     private string Run(string workingDirectory, params string[] arguments)
