@@ -84,6 +84,21 @@ public class PackageConsumerTests
 
             string output = Run(consumer, "run", "--project", consumer);
             Assert.Contains("2->1: 2.5; 2-1 (Identity; loss MeanSquaredError)", output);
+
+            // The README's "Use it in your project" program, verbatim, in a second consumer of the same feed
+            // (ImplicitUsings on, as `dotnet new console` sets it), printing exactly what the README shows.
+            (string program, string expected) = ReadmeInstallExample(root);
+            string readmeConsumer = Path.Combine(work, "readme-consumer");
+            Directory.CreateDirectory(readmeConsumer);
+            foreach (string file in new[] { "nuget.config", "Directory.Build.props", "Directory.Packages.props" })
+            {
+                File.Copy(Path.Combine(consumer, file), Path.Combine(readmeConsumer, file));
+            }
+
+            File.WriteAllText(Path.Combine(readmeConsumer, "MyApp.csproj"), File.ReadAllText(Path.Combine(consumer, "Consumer.csproj"))
+                .Replace("<Nullable>enable</Nullable>", "<Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings>", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(readmeConsumer, "Program.cs"), program);
+            Assert.Equal(expected, Run(readmeConsumer, "run", "--project", readmeConsumer).Trim());
         }
         finally
         {
@@ -96,6 +111,21 @@ public class PackageConsumerTests
                 // A leftover temp folder is not a test failure.
             }
         }
+    }
+
+    /// <summary>The C# block of the README's "Use it in your project" section and the output it says it prints.</summary>
+    private static (string Program, string Output) ReadmeInstallExample(string root)
+    {
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        int start = readme.IndexOf("## Use it in your project", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README has no 'Use it in your project' section");
+        int end = readme.IndexOf("\n## ", start + 3, StringComparison.Ordinal);
+        string section = readme.Substring(start, end - start);
+        string program = Regex.Match(section, "```csharp\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        string output = Regex.Match(section, "```text\n(.*?)```", RegexOptions.Singleline).Groups[1].Value.Trim();
+        Assert.Contains("[Network(", program, StringComparison.Ordinal);
+        Assert.NotEqual(string.Empty, output);
+        return (program, output);
     }
 
     /// <summary>
