@@ -146,6 +146,24 @@ public class PackageConsumerTests
             Assert.Contains("docs/diagnostics/" + Path.GetFileName(page), entries);
         }
 
+        // The shipped diagnostic pages' relative links lead to files shipped next to them.
+        foreach (ZipArchiveEntry page in zip.Entries.Where(e => e.FullName.StartsWith("docs/diagnostics/", StringComparison.Ordinal)))
+        {
+            using var pageReader = new StreamReader(page.Open());
+            foreach (Match link in Regex.Matches(pageReader.ReadToEnd(), @"\]\(([^)#]+)(#[^)]*)?\)"))
+            {
+                string target = link.Groups[1].Value;
+                if (target.StartsWith("https://", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                string fakeRoot = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "package-root"));
+                string resolved = Path.GetRelativePath(fakeRoot, Path.GetFullPath(Path.Combine(fakeRoot, "docs", "diagnostics", target))).Replace('\\', '/');
+                Assert.True(entries.Contains(resolved), $"{page.FullName} links to {target}, which the package does not contain");
+            }
+        }
+
         using var reader = new StreamReader(zip.GetEntry("README.md")!.Open());
         string readme = reader.ReadToEnd();
         Assert.Equal(File.ReadAllText(Path.Combine(root, "docs", "package-readme.md")), readme);
