@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated;
 

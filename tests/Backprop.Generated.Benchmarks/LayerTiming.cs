@@ -82,7 +82,7 @@ public static class LayerTiming
         Console.WriteLine($"WriteGradients {Time(() => { Dense.WriteGradients<L1, float>(sums1, gradients, 1f / 64); Dense.WriteGradients<L2, float>(sums2, gradients, 1f / 64); Dense.WriteGradients<L3, float>(sums3, gradients, 1f / 64); }),8:N1} ns");
         var sgd = new Backprop.Generated.Sgd(0.01);
         Console.WriteLine($"Sgd.Step     {Time(() => sgd.Step(p, gradients.Span)),10:N1} ns");
-        Console.WriteLine($"EnsureFinite {Time(() => Backprop.Generated.TrainingGuard.EnsureFinite(0.5f, gradients.Span)),10:N1} ns");
+        Console.WriteLine($"EnsureFinite {Time(() => Backprop.Generated.Internals.TrainingGuard.EnsureFinite(0.5f, gradients.Span)),10:N1} ns");
         float[] ys = new float[64 * 8];
         Console.WriteLine($"TrainStep    {Time(() => net.TrainStep(x, ys, sgd)),10:N1} ns");
         float[] all = new float[64 * 16];

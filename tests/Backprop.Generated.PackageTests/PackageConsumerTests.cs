@@ -1,7 +1,10 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.IO.Compression;
+using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -31,6 +34,7 @@ public class PackageConsumerTests
         try
         {
             Run(root, "pack", Path.Combine(root, "src", "Backprop.Generated", "Backprop.Generated.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+            AssertPackageContents(root, Path.Combine(feed, $"Backprop.Generated.{version}.nupkg"));
 
             File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
@@ -48,6 +52,9 @@ public class PackageConsumerTests
                     <TargetFramework>net10.0</TargetFramework>
                     <Nullable>enable</Nullable>
                     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <!-- A generator or analyzer that fails to load or throws (CS8784, CS8785), or that was built
+                         against a newer compiler than this one (CS9057), fails the build. -->
+                    <WarningsAsErrors>$(WarningsAsErrors);CS8784;CS8785;CS9057</WarningsAsErrors>
                     <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
                     <RestorePackagesPath>{Path.Combine(work, "packages")}</RestorePackagesPath>
                   </PropertyGroup>
@@ -77,6 +84,21 @@ public class PackageConsumerTests
 
             string output = Run(consumer, "run", "--project", consumer);
             Assert.Contains("2->1: 2.5; 2-1 (Identity; loss MeanSquaredError)", output);
+
+            // The README's "Use it in your project" program, verbatim, in a second consumer of the same feed
+            // (ImplicitUsings on, as `dotnet new console` sets it), printing exactly what the README shows.
+            (string program, string expected) = ReadmeInstallExample(root);
+            string readmeConsumer = Path.Combine(work, "readme-consumer");
+            Directory.CreateDirectory(readmeConsumer);
+            foreach (string file in new[] { "nuget.config", "Directory.Build.props", "Directory.Packages.props" })
+            {
+                File.Copy(Path.Combine(consumer, file), Path.Combine(readmeConsumer, file));
+            }
+
+            File.WriteAllText(Path.Combine(readmeConsumer, "MyApp.csproj"), File.ReadAllText(Path.Combine(consumer, "Consumer.csproj"))
+                .Replace("<Nullable>enable</Nullable>", "<Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings>", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(readmeConsumer, "Program.cs"), program);
+            Assert.Equal(expected, Run(readmeConsumer, "run", "--project", readmeConsumer).Trim());
         }
         finally
         {
@@ -89,6 +111,70 @@ public class PackageConsumerTests
                 // A leftover temp folder is not a test failure.
             }
         }
+    }
+
+    /// <summary>The C# block of the README's "Use it in your project" section and the output it says it prints.</summary>
+    private static (string Program, string Output) ReadmeInstallExample(string root)
+    {
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        int start = readme.IndexOf("## Use it in your project", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README has no 'Use it in your project' section");
+        int end = readme.IndexOf("\n## ", start + 3, StringComparison.Ordinal);
+        string section = readme.Substring(start, end - start);
+        string program = Regex.Match(section, "```csharp\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        string output = Regex.Match(section, "```text\n(.*?)```", RegexOptions.Singleline).Groups[1].Value.Trim();
+        Assert.Contains("[Network(", program, StringComparison.Ordinal);
+        Assert.NotEqual(string.Empty, output);
+        return (program, output);
+    }
+
+    /// <summary>
+    /// The package carries the runtime, the generator and code fixes, the licence, every diagnostic's page (the help
+    /// links are omitted while no public repository exists, so the pages must ship), and a README whose links all
+    /// work where nuget.org shows it, which resolves no relative link.
+    /// </summary>
+    private static void AssertPackageContents(string root, string package)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("lib/net8.0/Backprop.Generated.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.Generator.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.CodeFixes.dll", entries);
+        Assert.Contains("LICENSE", entries);
+        foreach (string page in Directory.GetFiles(Path.Combine(root, "docs", "diagnostics"), "*.md"))
+        {
+            Assert.Contains("docs/diagnostics/" + Path.GetFileName(page), entries);
+        }
+
+        // The shipped diagnostic pages' relative links lead to files shipped next to them.
+        foreach (ZipArchiveEntry page in zip.Entries.Where(e => e.FullName.StartsWith("docs/diagnostics/", StringComparison.Ordinal)))
+        {
+            using var pageReader = new StreamReader(page.Open());
+            foreach (Match link in Regex.Matches(pageReader.ReadToEnd(), @"\]\(([^)#]+)(#[^)]*)?\)"))
+            {
+                string target = link.Groups[1].Value;
+                if (target.StartsWith("https://", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                string fakeRoot = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "package-root"));
+                string resolved = Path.GetRelativePath(fakeRoot, Path.GetFullPath(Path.Combine(fakeRoot, "docs", "diagnostics", target))).Replace('\\', '/');
+                Assert.True(entries.Contains(resolved), $"{page.FullName} links to {target}, which the package does not contain");
+            }
+        }
+
+        using var reader = new StreamReader(zip.GetEntry("README.md")!.Open());
+        string readme = reader.ReadToEnd();
+        Assert.Equal(File.ReadAllText(Path.Combine(root, "docs", "package-readme.md")), readme);
+        string[] relative = Regex.Matches(readme, @"\]\(([^)]*)\)").Select(m => m.Groups[1].Value)
+            .Where(link => !link.StartsWith("https://", StringComparison.Ordinal)).ToArray();
+        Assert.Empty(relative);
+
+        using var nuspecReader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        string nuspec = nuspecReader.ReadToEnd();
+        Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
+        Assert.Contains("<readme>README.md</readme>", nuspec);
     }
 
     private string Run(string workingDirectory, params string[] arguments)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace Backprop.Generated.Generator.Diagnostics;
@@ -11,7 +12,22 @@ namespace Backprop.Generated.Generator.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Backprop.Generated";
-    private const string HelpLinkBase = "https://github.com/backprop-generated/backprop-generated/blob/main/docs/diagnostics/";
+
+    /// <summary>
+    /// Where the repository's files are shown (BackpropDocsUrl in Directory.Build.props, stamped into this assembly
+    /// as metadata at build time), or empty while no public repository exists: then no descriptor has a help link
+    /// and the pages ship in the package under docs/diagnostics/ instead.
+    /// </summary>
+    internal static readonly string DocsUrl = typeof(DiagnosticDescriptors).Assembly
+        .GetCustomAttributes(typeof(AssemblyMetadataAttribute), inherit: false)
+        .Cast<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "BackpropDocsUrl")?.Value ?? string.Empty;
+
+    /// <summary>The page of diagnostic <paramref name="id"/>, relative to the repository root.</summary>
+    internal static string HelpPath(string id) => "docs/diagnostics/" + id + ".md";
+
+    /// <summary><paramref name="docsUrl"/> + <see cref="HelpPath"/>, or null (no link) when <paramref name="docsUrl"/> is empty.</summary>
+    internal static string? HelpLink(string docsUrl, string id) => docsUrl.Length == 0 ? null : docsUrl + HelpPath(id);
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Error(
         "BPG001",
@@ -76,7 +92,7 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "Small layers are unrolled into straight-line code; a layer above the unrolling budget becomes a fixed-bound SIMD loop, which the JIT optimises better than thousands of statements.",
-        helpLinkUri: HelpLinkBase + "BPG012.md");
+        helpLinkUri: HelpLink(DocsUrl, "BPG012"));
 
     public static readonly DiagnosticDescriptor UnsupportedLanguageOrFramework = Error(
         "BPG013",
@@ -96,7 +112,7 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "softmax(z) = e^z / e^z = 1 for a single unit, for every input and every parameter, so its gradient is 0.",
-        helpLinkUri: HelpLinkBase + "BPG015.md");
+        helpLinkUri: HelpLink(DocsUrl, "BPG015"));
 
     // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
 
@@ -201,5 +217,5 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor ById(string id) => ByIdMap[id];
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(DocsUrl, id));
 }

@@ -16,7 +16,7 @@ internal static class BackwardEmitter
     {
         var layout = new TrainingLayout(c);
         string t = c.T;
-        string rt = EmitContext.Runtime;
+        string rt = EmitContext.Internals; // ShapeGuard, TrainingGuard
         string dense = EmitContext.Compute + ".Dense";
         string spanT = $"global::System.ReadOnlySpan{{{t}}}";
 

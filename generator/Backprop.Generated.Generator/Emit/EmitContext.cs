@@ -12,6 +12,9 @@ internal sealed class EmitContext
     public const string GeneratorVersion = "0.1.0";
     public const string Runtime = "global::Backprop.Generated";
 
+    /// <summary>The runtime's namespace of types only generated code calls (hidden from IntelliSense).</summary>
+    public const string Internals = "global::Backprop.Generated.Internals";
+
     /// <summary>The runtime's kernel namespace.</summary>
     public const string Compute = "global::Backprop.Generated.Compute";
 
@@ -93,7 +96,7 @@ internal sealed class EmitContext
     {
         ActivationKind.Identity => z,
         ActivationKind.Sigmoid or ActivationKind.Tanh when Model.Precision == PrecisionKind.Single => $"{Compute}.Scalar<float>.{activation}({z})",
-        _ => $"{Runtime}.ActivationFunctions.{activation}({z})",
+        _ => $"{Internals}.ActivationFunctions.{activation}({z})",
     };
 
     /// <summary>The activation as a kernel type argument, e.g. <c>global::Backprop.Generated.Compute.Activations.ReLU</c>.</summary>

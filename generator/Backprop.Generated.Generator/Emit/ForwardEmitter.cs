@@ -13,7 +13,7 @@ internal static class ForwardEmitter
     public static void Emit(SourceWriter w, EmitContext c)
     {
         string t = c.T;
-        string rt = EmitContext.Runtime;
+        string rt = EmitContext.Internals; // ShapeGuard
 
         w.Line("/// <summary>");
         w.Line("/// Runs one example through the network: <paramref name=\"output\"/> = A[L] for A[0] = <paramref name=\"input\"/>.");
@@ -133,7 +133,7 @@ internal static class ForwardEmitter
     private static void EmitBatch(SourceWriter w, EmitContext c)
     {
         string t = c.T;
-        string rt = EmitContext.Runtime;
+        string rt = EmitContext.Internals; // ShapeGuard
         string dense = EmitContext.Compute + ".Dense";
         w.Line($"/// <summary>Length of the per-thread <c>ForwardBatch</c> scratch: A[0]..A[L] of one block of <c>BlockRows</c> examples, in lanes.</summary>");
         w.Line($"private const int ForwardScratchLength = {Literals.Int(BatchScratchUnits(c))} * LaneStride;");

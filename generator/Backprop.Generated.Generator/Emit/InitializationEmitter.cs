@@ -32,15 +32,15 @@ internal static class InitializationEmitter
         w.Line("/// <param name=\"seed\">The seed; equal seeds give equal parameters.</param>");
         using (w.Block("public void InitializeParameters(int seed)"))
         {
-            w.Line($"{rt}.SplitMix64 random = {rt}.Initialization.CreateStream(seed);");
+            w.Line($"{rt}.SplitMix64 random = {EmitContext.Internals}.Initialization.CreateStream(seed);");
             for (int l = 1; l <= c.L; l++)
             {
                 int nIn = c.Sizes[l - 1];
                 int nOut = c.Sizes[l];
                 w.Line($"// {Describe(c, l)}");
                 w.Line(UsesHe(c.Activation(l))
-                    ? $"{rt}.Initialization.HeUniform(W{l}, {Literals.Int(nIn)}, ref random);"
-                    : $"{rt}.Initialization.GlorotUniform(W{l}, {Literals.Int(nIn)}, {Literals.Int(nOut)}, ref random);");
+                    ? $"{EmitContext.Internals}.Initialization.HeUniform(W{l}, {Literals.Int(nIn)}, ref random);"
+                    : $"{EmitContext.Internals}.Initialization.GlorotUniform(W{l}, {Literals.Int(nIn)}, {Literals.Int(nOut)}, ref random);");
                 w.Line($"b{l}.Clear();");
             }
 

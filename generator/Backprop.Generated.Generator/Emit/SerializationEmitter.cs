@@ -46,7 +46,7 @@ internal static class SerializationEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"values\"/> does not have ParameterCount values; the parameters are unchanged.</exception>");
         using (w.Block($"public void LoadParameters(global::System.ReadOnlySpan<{t}> values)"))
         {
-            w.Line($"{EmitContext.Runtime}.ShapeGuard.Length(values.Length, ParameterCount, nameof(values));");
+            w.Line($"{EmitContext.Internals}.ShapeGuard.Length(values.Length, ParameterCount, nameof(values));");
             w.Line("values.CopyTo(_parameters);");
         }
 

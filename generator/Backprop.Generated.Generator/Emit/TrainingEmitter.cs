@@ -55,7 +55,7 @@ internal static class TrainingEmitter
 
             w.Line($"global::System.Span<{t}> gradients = _gradients.Span;");
             w.Line($"{t} cost = ComputeGradients(inputs, targets, gradients);");
-            w.Line($"{rt}.TrainingGuard.EnsureFinite(cost, gradients); // throws before any parameter changes");
+            w.Line($"{EmitContext.Internals}.TrainingGuard.EnsureFinite(cost, gradients); // throws before any parameter changes");
             w.Line("optimizer.Step(_parameters.Span, gradients); // theta = update(theta, dJ/dtheta)");
             w.Line("return cost;");
         }

@@ -2,6 +2,7 @@
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated.Compute;
 

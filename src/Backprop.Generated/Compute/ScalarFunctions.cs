@@ -1,5 +1,6 @@
 #if NET8_0_OR_GREATER
 using System.Runtime.CompilerServices;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated.Compute;
 

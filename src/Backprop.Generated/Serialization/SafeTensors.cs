@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated.Serialization;
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Backprop.Generated.Compute;
+using Backprop.Generated.Internals;
 using Xunit;
 using Xunit.Abstractions;
 

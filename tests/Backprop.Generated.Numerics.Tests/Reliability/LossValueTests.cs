@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Backprop.Generated.Internals;
 using Xunit;
 
 namespace Backprop.Generated.Numerics.Tests.Reliability;

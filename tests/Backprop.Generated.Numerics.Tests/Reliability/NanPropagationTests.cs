@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.Json;
+using Backprop.Generated.Internals;
 using Xunit;
 
 namespace Backprop.Generated.Numerics.Tests.Reliability;

@@ -86,6 +86,54 @@ public class CodeFixTests
         "using Backprop.Generated;\nstatic class Sizes { public const int Hidden = 16; }\n[Layer(8, Sizes.Hidden), Layer(outputs: 1, inputs: 12)]\npublic partial class Net { }\n",
         "using Backprop.Generated;\nstatic class Sizes { public const int Hidden = 16; }\n[Layer(8, Sizes.Hidden), Layer(outputs: 1, inputs: Sizes.Hidden)]\npublic partial class Net { }\n");
 
+    [Fact]
+    public async Task BPG020_fix_all_in_document_repairs_every_chain_at_once()
+    {
+        // Three BPG020 diagnostics in one document: two in one chain, one in another network.
+        const string before = "using Backprop.Generated;\n"
+            + "[Layer(3, 2), Layer(4, 5), Layer(6, 1)]\npublic partial class First { }\n"
+            + "[Layer(2, 8)]\n[Layer(7, 1, Activation.Sigmoid)]\npublic partial class Second { }\n";
+        const string after = "using Backprop.Generated;\n"
+            + "[Layer(3, 2), Layer(2, 5), Layer(5, 1)]\npublic partial class First { }\n"
+            + "[Layer(2, 8)]\n[Layer(8, 1, Activation.Sigmoid)]\npublic partial class Second { }\n";
+        var provider = new FixLayerInputsCodeFixProvider();
+        using var workspace = new AdhocWorkspace();
+        Document document = CreateDocument(workspace, before);
+        ImmutableArray<Diagnostic> diagnostics = (await GetDiagnosticsAsync(document)).Where(d => d.Id == "BPG020").ToImmutableArray();
+        Assert.Equal(3, diagnostics.Length);
+
+        FixAllProvider fixAll = provider.GetFixAllProvider();
+        Assert.Contains(FixAllScope.Document, fixAll.GetSupportedFixAllScopes());
+        var context = new FixAllContext(
+            document,
+            provider,
+            FixAllScope.Document,
+            nameof(FixLayerInputsCodeFixProvider),
+            new[] { "BPG020" },
+            new FixedDiagnostics(diagnostics),
+            CancellationToken.None);
+        CodeAction? action = await fixAll.GetFixAsync(context);
+        Assert.NotNull(action);
+        ImmutableArray<CodeActionOperation> operations = await action!.GetOperationsAsync(CancellationToken.None);
+        Solution changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        string text = (await changed.GetDocument(document.Id)!.GetTextAsync()).ToString();
+        Assert.Equal(after, text);
+        GeneratorHarness.AssertClean(GeneratorHarness.Run(text));
+    }
+
+    /// <summary>Hands Fix All the diagnostics computed once, as the IDE and <c>dotnet format</c> do.</summary>
+    private sealed class FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(Array.Empty<Diagnostic>());
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+    }
+
     private static async Task VerifyFix(CodeFixProvider provider, string id, string before, string after)
     {
         Assert.Contains(id, provider.FixableDiagnosticIds);

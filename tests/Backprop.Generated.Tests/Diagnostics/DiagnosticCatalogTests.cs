@@ -41,8 +41,51 @@ public class DiagnosticCatalogTests
             Assert.True(message.Success, descriptor.Id + ": no message block");
             string pattern = "^" + Regex.Replace(Regex.Escape(descriptor.MessageFormat.ToString()), "\\\\\\{\\d+}", ".+") + "$";
             Assert.Matches(new Regex(pattern), message.Groups[1].Value);
-            Assert.EndsWith("docs/diagnostics/" + descriptor.Id + ".md", descriptor.HelpLinkUri, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Every_page_names_its_severity_and_the_analyzer_that_reports_it()
+    {
+        string[] declaration = new DeclarationAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToArray();
+        string[] callSite = new ShapeAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToArray();
+        foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+        {
+            string page = File.ReadAllText(Path.Combine(Docs, descriptor.Id + ".md"));
+            Match row = Regex.Match(page, "\\| Severity \\| Reported by \\|\\n\\|---\\|---\\|\\n\\| (\\w+) \\| ([^|\\n]+) \\|");
+            Assert.True(row.Success, descriptor.Id + ": no severity / reported-by table");
+            Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Groups[1].Value);
+            string analyzer = declaration.Contains(descriptor.Id) ? "`DeclarationAnalyzer`"
+                : callSite.Contains(descriptor.Id) ? "`ShapeAnalyzer`"
+                : throw new InvalidOperationException(descriptor.Id + " is reported by no analyzer");
+            Assert.Contains(analyzer, row.Groups[2].Value, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Every_help_link_is_the_configured_base_plus_a_page_that_exists_or_there_is_none()
+    {
+        // The base is set once, as BackpropRepositoryUrl (and BackpropDocsUrl) in Directory.Build.props; while it is
+        // empty (no public repository yet) the descriptors carry no link rather than one that leads nowhere.
+        string props = File.ReadAllText(Path.Combine(Root, "Directory.Build.props"));
+        string repositoryUrl = Regex.Match(props, "<BackpropRepositoryUrl>([^<]*)</BackpropRepositoryUrl>").Groups[1].Value.Trim();
+        Assert.Equal(repositoryUrl.Length == 0, DiagnosticDescriptors.DocsUrl.Length == 0);
+
+        foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+        {
+            string path = DiagnosticDescriptors.HelpPath(descriptor.Id);
+            Assert.True(File.Exists(Path.Combine(Root, path)), descriptor.Id + ": no page at " + path);
+            string expected = DiagnosticDescriptors.DocsUrl.Length == 0 ? string.Empty : DiagnosticDescriptors.DocsUrl + path;
+            Assert.Equal(expected, descriptor.HelpLinkUri);
+        }
+    }
+
+    [Fact]
+    public void A_help_link_is_the_base_plus_the_page_path_and_no_base_means_no_link()
+    {
+        // example.org is reserved for documentation (RFC 2606): a base that no real project uses.
+        Assert.Equal("https://example.org/repo/blob/main/docs/diagnostics/BPG020.md", DiagnosticDescriptors.HelpLink("https://example.org/repo/blob/main/", "BPG020"));
+        Assert.Null(DiagnosticDescriptors.HelpLink(string.Empty, "BPG020"));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Backprop.Generated;
+namespace Backprop.Generated.Internals;
 
 /// <summary>
 /// g'(z) for the element-wise activations, given both z and a = g(z) (whichever is cheaper and more
@@ -8,7 +8,7 @@ namespace Backprop.Generated;
 /// dZ[l] = dA[l] * g'(Z[l]) with these. Softmax is not element-wise: its Jacobian-vector product
 /// dZ = A * (dA - sum_k dA_k A_k) is written out by the generator.
 /// </summary>
-public static class ActivationDerivatives
+internal static class ActivationDerivatives
 {
     /// <summary>sigmoid'(z) = a (1 - a).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,13 +1,15 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace Backprop.Generated;
+namespace Backprop.Generated.Internals;
 
 /// <summary>
 /// The argument checks that generated span APIs run before touching any data. A mismatch throws an
 /// <see cref="ArgumentException"/> naming the parameter, the expected and the actual length.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ShapeGuard
 {
     /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>

@@ -1,12 +1,14 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace Backprop.Generated;
+namespace Backprop.Generated.Internals;
 
 /// <summary>
 /// The scalar activation functions that generated code calls, in <see cref="float"/> and
 /// <see cref="double"/>. Each is written to stay finite and accurate for |z| up to 1e4 and beyond.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationFunctions
 {
     /// <summary>The logistic sigmoid 1 / (1 + e^-z), evaluated without overflow for any z.</summary>

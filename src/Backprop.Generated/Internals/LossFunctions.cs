@@ -1,13 +1,13 @@
 using System;
 using System.Runtime.CompilerServices;
 
-namespace Backprop.Generated;
+namespace Backprop.Generated.Internals;
 
 /// <summary>
 /// The numerically delicate pieces of the losses, computed from the pre-activation z rather than from
 /// a probability, so no log of 0 or of a rounded 1 appears.
 /// </summary>
-public static class LossFunctions
+internal static class LossFunctions
 {
     /// <summary>
     /// -[y log sigmoid(z) + (1 - y) log(1 - sigmoid(z))] = max(z, 0) - y z + log(1 + e^-|z|),

@@ -1,6 +1,7 @@
 using System;
+using System.ComponentModel;
 
-namespace Backprop.Generated;
+namespace Backprop.Generated.Internals;
 
 /// <summary>
 /// Weight initialisation, bit-identical on every platform: the random bits come from
@@ -14,6 +15,7 @@ namespace Backprop.Generated;
 /// <see cref="HeUniform(Span{float}, int, ref SplitMix64)"/> for the ReLU family (ReLU, leaky ReLU, ELU,
 /// SiLU), and sets every bias to zero.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Initialization
 {
     /// <summary>The random stream that <c>InitializeParameters(seed)</c> uses.</summary>

@@ -1,9 +1,11 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace Backprop.Generated;
+namespace Backprop.Generated.Internals;
 
 /// <summary>The checks that generated training code runs; each throws a clear exception.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class TrainingGuard
 {
     /// <summary>Throws an <see cref="ArgumentException"/> when a batch has no rows (J = (1/m) sum L_i needs m &gt;= 1).</summary>
