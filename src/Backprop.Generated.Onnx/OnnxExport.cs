@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
+using Backprop.Generated.Internals;
 using Backprop.Generated.Serialization;
 using Google.Protobuf;
 using OnnxProto = global::Onnx;
