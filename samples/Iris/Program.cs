@@ -41,10 +41,11 @@ Console.WriteLine($"trained {loss.Length} epochs; parameters restored from the e
 Console.WriteLine();
 Console.WriteLine($"training accuracy   {net.Accuracy(trainX, trainY):P1}");
 Console.WriteLine($"validation accuracy {net.Accuracy(validX, validY):P1}");
-Console.WriteLine($"test accuracy       {net.Accuracy(testX, testY):P1} ({net.ConfusionMatrix(testX, testY).Correct} of {testY.Length})");
+ConfusionMatrix confusion = net.ConfusionMatrix(testX, testY);
+Console.WriteLine($"test accuracy       {net.Accuracy(testX, testY):P1} ({confusion.Correct} of {confusion.Total})");
 Console.WriteLine();
 Console.WriteLine("test confusion matrix (rows: true species, columns: predicted)");
-Console.WriteLine(net.ConfusionMatrix(testX, testY).ToString(species));
+Console.WriteLine(confusion.ToString(species));
 
 // One flower, classified: the first test example.
 int predicted = net.Classify(testX.AsSpan(0, IrisClassifier.InputSize));
