@@ -45,6 +45,146 @@ public static class Trainer
         IProgress<EpochProgress>? progress = null,
         CancellationToken cancellationToken = default,
         TrainingOptions? options = null)
+        where T : unmanaged =>
+        FitCore(network, inputs, new Targets<T>(targets), optimizer, epochs, batchSize, seed, shuffle, progress, cancellationToken, options, default, default);
+
+    /// <summary>
+    /// Trains as <see cref="Fit{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, IOptimizer, int, int, int, bool, IProgress{EpochProgress}?, CancellationToken, TrainingOptions?)"/>
+    /// does and, after each epoch, evaluates the validation rows with the epoch's final parameters: J
+    /// (<see cref="EpochProgress.ValidationLoss"/>, Keras's <c>val_loss</c>) and, with
+    /// <see cref="TrainingOptions.ComputeAccuracy"/>, the accuracies. With <see cref="TrainingOptions.EarlyStopping"/>
+    /// training stops when the validation loss stops improving and (by default) ends with the best epoch's parameters.
+    /// Allocates per call, besides the batch buffers: a gradient buffer for the validation cost, an output buffer for
+    /// the accuracies and, with early stopping, one copy of the parameters.
+    /// </summary>
+    /// <typeparam name="T">float or double, the network's precision.</typeparam>
+    /// <param name="network">The network; its parameters are updated in place.</param>
+    /// <param name="inputs">X, n x n_0 row-major.</param>
+    /// <param name="targets">Y, n x n_L row-major (one-hot rows for a classifier).</param>
+    /// <param name="optimizer">The update rule.</param>
+    /// <param name="epochs">The largest number of passes over the data, &gt;= 0.</param>
+    /// <param name="batchSize">Rows per step, &gt;= 1.</param>
+    /// <param name="validationInputs">Validation X, n_v x n_0 (empty for none).</param>
+    /// <param name="validationTargets">Validation Y, n_v x n_L.</param>
+    /// <param name="seed">Seed of the shuffling stream.</param>
+    /// <param name="shuffle">Whether to shuffle the rows every epoch.</param>
+    /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch (see <see cref="ConsoleProgress"/>).</param>
+    /// <param name="cancellationToken">Checked before every step; the parameters keep the completed steps.</param>
+    /// <param name="options">L2, clipping, schedule, early stopping, accuracy; null for none.</param>
+    /// <returns>The mean training loss of each epoch run (fewer than <paramref name="epochs"/> when stopped early).</returns>
+    /// <exception cref="ArgumentException">A shape does not match the network, or early stopping has no validation data.</exception>
+    /// <exception cref="NotSupportedException">Validation data for a network with dropout (its <c>ComputeGradients</c> drops units, so it cannot give the validation loss).</exception>
+    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite; the parameters are those before that step.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static double[] Fit<T>(
+        this INetwork<T> network,
+        ReadOnlySpan<T> inputs,
+        ReadOnlySpan<T> targets,
+        IOptimizer optimizer,
+        int epochs,
+        int batchSize,
+        ReadOnlySpan<T> validationInputs,
+        ReadOnlySpan<T> validationTargets,
+        int seed = 0,
+        bool shuffle = true,
+        IProgress<EpochProgress>? progress = null,
+        CancellationToken cancellationToken = default,
+        TrainingOptions? options = null)
+        where T : unmanaged =>
+        FitCore(network, inputs, new Targets<T>(targets), optimizer, epochs, batchSize, seed, shuffle, progress, cancellationToken, options, validationInputs, new Targets<T>(validationTargets));
+
+    /// <summary>
+    /// Trains a classifier from integer class labels: each label y_i in [0, OutputSize) stands for the one-hot row
+    /// e_{y_i} (0 or 1 itself for one output, see <see cref="OneHot"/>), expanded into the batch buffer, so the
+    /// parameters are bit-identical to <c>Fit</c> with those one-hot rows. Reports the training accuracy of each epoch.
+    /// Otherwise as <see cref="Fit{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, IOptimizer, int, int, int, bool, IProgress{EpochProgress}?, CancellationToken, TrainingOptions?)"/>.
+    /// </summary>
+    /// <typeparam name="T">float or double, the network's precision.</typeparam>
+    /// <param name="network">The network; its parameters are updated in place.</param>
+    /// <param name="inputs">X, n x n_0 row-major.</param>
+    /// <param name="labels">n class indices in [0, OutputSize).</param>
+    /// <param name="optimizer">The update rule.</param>
+    /// <param name="epochs">The number of passes over the data, &gt;= 0.</param>
+    /// <param name="batchSize">Rows per step, &gt;= 1.</param>
+    /// <param name="seed">Seed of the shuffling stream.</param>
+    /// <param name="shuffle">Whether to shuffle the rows every epoch.</param>
+    /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <param name="options">L2, clipping and schedule; null for none.</param>
+    /// <returns>The mean loss of each epoch.</returns>
+    /// <exception cref="ArgumentException">A shape does not match, or a label is out of range (the message names it).</exception>
+    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static double[] Fit<T>(
+        this INetwork<T> network,
+        ReadOnlySpan<T> inputs,
+        ReadOnlySpan<int> labels,
+        IOptimizer optimizer,
+        int epochs,
+        int batchSize,
+        int seed = 0,
+        bool shuffle = true,
+        IProgress<EpochProgress>? progress = null,
+        CancellationToken cancellationToken = default,
+        TrainingOptions? options = null)
+        where T : unmanaged =>
+        FitCore(network, inputs, new Targets<T>(labels), optimizer, epochs, batchSize, seed, shuffle, progress, cancellationToken, options, default, default);
+
+    /// <summary>
+    /// Trains a classifier from integer class labels with validation rows: the labelled form of
+    /// <see cref="Fit{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, IOptimizer, int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, int, bool, IProgress{EpochProgress}?, CancellationToken, TrainingOptions?)"/>,
+    /// reporting training and validation loss and accuracy each epoch, with optional early stopping.
+    /// </summary>
+    /// <typeparam name="T">float or double, the network's precision.</typeparam>
+    /// <param name="network">The network; its parameters are updated in place.</param>
+    /// <param name="inputs">X, n x n_0 row-major.</param>
+    /// <param name="labels">n class indices in [0, OutputSize).</param>
+    /// <param name="optimizer">The update rule.</param>
+    /// <param name="epochs">The largest number of passes over the data, &gt;= 0.</param>
+    /// <param name="batchSize">Rows per step, &gt;= 1.</param>
+    /// <param name="validationInputs">Validation X, n_v x n_0 (empty for none).</param>
+    /// <param name="validationLabels">n_v class indices.</param>
+    /// <param name="seed">Seed of the shuffling stream.</param>
+    /// <param name="shuffle">Whether to shuffle the rows every epoch.</param>
+    /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch (see <see cref="ConsoleProgress"/>).</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <param name="options">L2, clipping, schedule, early stopping; null for none.</param>
+    /// <returns>The mean training loss of each epoch run (fewer than <paramref name="epochs"/> when stopped early).</returns>
+    /// <exception cref="ArgumentException">A shape does not match, a label is out of range, or early stopping has no validation data.</exception>
+    /// <exception cref="NotSupportedException">Validation data for a network with dropout.</exception>
+    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static double[] Fit<T>(
+        this INetwork<T> network,
+        ReadOnlySpan<T> inputs,
+        ReadOnlySpan<int> labels,
+        IOptimizer optimizer,
+        int epochs,
+        int batchSize,
+        ReadOnlySpan<T> validationInputs,
+        ReadOnlySpan<int> validationLabels,
+        int seed = 0,
+        bool shuffle = true,
+        IProgress<EpochProgress>? progress = null,
+        CancellationToken cancellationToken = default,
+        TrainingOptions? options = null)
+        where T : unmanaged =>
+        FitCore(network, inputs, new Targets<T>(labels), optimizer, epochs, batchSize, seed, shuffle, progress, cancellationToken, options, validationInputs, new Targets<T>(validationLabels));
+
+    private static double[] FitCore<T>(
+        INetwork<T> network,
+        ReadOnlySpan<T> inputs,
+        Targets<T> targets,
+        IOptimizer optimizer,
+        int epochs,
+        int batchSize,
+        int seed,
+        bool shuffle,
+        IProgress<EpochProgress>? progress,
+        CancellationToken cancellationToken,
+        TrainingOptions? options,
+        ReadOnlySpan<T> validationInputs,
+        Targets<T> validationTargets)
         where T : unmanaged
     {
         if (network is null)
@@ -70,9 +210,24 @@ public static class Trainer
         int inputSize = network.InputSize;
         int outputSize = network.OutputSize;
         int n = ShapeGuard.Rows(inputs.Length, inputSize, nameof(inputs));
-        ShapeGuard.Length(targets.Length, n * outputSize, nameof(targets));
+        targets.Check(n, outputSize, "targets", "labels");
         TrainingGuard.NotEmpty(n, nameof(inputs));
 
+        int nv = ShapeGuard.Rows(validationInputs.Length, inputSize, nameof(validationInputs));
+        validationTargets.Check(nv, outputSize, "validationTargets", "validationLabels");
+        bool validating = nv > 0;
+        EarlyStopping? earlyStopping = options?.EarlyStopping;
+        if (earlyStopping is not null && !validating)
+        {
+            throw new ArgumentException("TrainingOptions.EarlyStopping monitors the validation loss: pass validation inputs and targets (or labels) to Fit.", nameof(options));
+        }
+
+        if (validating && network is IDropoutNetwork)
+        {
+            throw new NotSupportedException("Validation loss is not available for a network with dropout: its ComputeGradients drops units. Evaluate the validation rows with Forward (e.g. Accuracy) in a progress callback instead.");
+        }
+
+        bool accuracy = targets.IsLabels || options?.ComputeAccuracy == true;
         int capacity = Math.Min(batchSize, n);
         var batchInputs = new T[capacity * inputSize];
         var batchTargets = new T[capacity * outputSize];
@@ -82,10 +237,20 @@ public static class Trainer
             order[i] = i;
         }
 
+        // Validation: one-hot rows (from labels), a gradient buffer for ComputeGradients' J, and outputs for accuracy.
+        T[]? validationOneHot = validating && validationTargets.IsLabels ? OneHot.Encode<T>(validationTargets.Labels, outputSize) : null;
+        T[]? validationGradients = validating ? new T[network.ParameterCount] : null;
+        T[]? outputs = accuracy ? new T[capacity * outputSize] : null;
+        T[]? bestParameters = earlyStopping?.RestoreBestParameters == true ? new T[network.ParameterCount] : null;
+
         var step = new TrainingStep<T>(network, optimizer, options);
         LearningRateSchedule? schedule = options?.Schedule;
         var history = new double[epochs];
         SplitMix64 random = Initialization.CreateStream(seed);
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0;
+        int wait = 0;
+        int run = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             long started = Stopwatch.GetTimestamp();
@@ -113,7 +278,7 @@ public static class Trainer
                     {
                         int row = order[start + r];
                         inputs.Slice(row * inputSize, inputSize).CopyTo(batchInputs.AsSpan(r * inputSize, inputSize));
-                        targets.Slice(row * outputSize, outputSize).CopyTo(batchTargets.AsSpan(r * outputSize, outputSize));
+                        targets.CopyRow(row, outputSize, batchTargets.AsSpan(r * outputSize, outputSize));
                     }
 
                     x = batchInputs.AsSpan(0, m * inputSize);
@@ -122,19 +287,158 @@ public static class Trainer
                 else
                 {
                     x = inputs.Slice(start * inputSize, m * inputSize);
-                    y = targets.Slice(start * outputSize, m * outputSize);
+                    if (targets.IsLabels)
+                    {
+                        for (int r = 0; r < m; r++)
+                        {
+                            targets.CopyRow(start + r, outputSize, batchTargets.AsSpan(r * outputSize, outputSize));
+                        }
+
+                        y = batchTargets.AsSpan(0, m * outputSize);
+                    }
+                    else
+                    {
+                        y = targets.Rows.Slice(start * outputSize, m * outputSize);
+                    }
                 }
 
                 total += step.Run(x, y).Cost * m;
             }
 
             history[epoch] = total / n;
+            run = epoch + 1;
             schedule?.Observe(history[epoch]);
+
+            // Evaluation with the epoch's final parameters.
+            double? trainAccuracy = accuracy ? AccuracyOf(network, inputs, targets, outputs!, capacity) : null;
+            double? validationLoss = null;
+            double? validationAccuracy = null;
+            bool stopping = false;
+            if (validating)
+            {
+                ReadOnlySpan<T> validationY = validationOneHot ?? validationTargets.Rows;
+
+                // J = (1/n_v) sum_i L_i over the validation rows, from the network's own cost (its gradients are discarded).
+                double loss = Scalar.ToDouble(network.ComputeGradients(validationInputs, validationY, validationGradients!));
+                validationLoss = loss;
+                validationAccuracy = accuracy ? AccuracyOf(network, validationInputs, validationTargets, outputs!, capacity) : null;
+                double minDelta = earlyStopping?.MinDelta ?? 0;
+                if (loss < bestLoss - minDelta)
+                {
+                    bestLoss = loss;
+                    bestEpoch = epoch + 1;
+                    wait = 0;
+                    if (bestParameters is not null)
+                    {
+                        network.Parameters.CopyTo(bestParameters);
+                    }
+                }
+                else if (earlyStopping is not null)
+                {
+                    // Keras: wait += 1, stop once wait >= patience.
+                    wait++;
+                    stopping = wait >= earlyStopping.Patience;
+                }
+            }
+
             long elapsedTicks = Stopwatch.GetTimestamp() - started;
-            progress?.Report(new EpochProgress(epoch + 1, epochs, history[epoch], TimeSpan.FromTicks((long)(elapsedTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))), learningRate));
+            TimeSpan elapsed = TimeSpan.FromTicks((long)(elapsedTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+            progress?.Report(new EpochProgress(epoch + 1, epochs, history[epoch], elapsed, learningRate, trainAccuracy, validationLoss, validationAccuracy, bestEpoch, stopping));
+            if (stopping)
+            {
+                break;
+            }
+        }
+
+        if (bestParameters is not null && bestEpoch > 0)
+        {
+            bestParameters.AsSpan().CopyTo(network.Parameters);
+        }
+
+        if (run < epochs)
+        {
+            Array.Resize(ref history, run);
         }
 
         return history;
+    }
+
+    /// <summary>The fraction of rows whose class (arg-max of A[L]) is their label or one-hot target's class, in chunks through <c>ForwardBatch</c>.</summary>
+    private static double AccuracyOf<T>(INetwork<T> network, ReadOnlySpan<T> inputs, Targets<T> targets, T[] outputs, int capacity)
+        where T : unmanaged
+    {
+        int inputSize = network.InputSize;
+        int k = network.OutputSize;
+        int n = inputs.Length / inputSize;
+        int correct = 0;
+        for (int start = 0; start < n; start += capacity)
+        {
+            int m = Math.Min(capacity, n - start);
+            Span<T> a = outputs.AsSpan(0, m * k);
+            network.ForwardBatch(inputs.Slice(start * inputSize, m * inputSize), a);
+            for (int r = 0; r < m; r++)
+            {
+                if (OneHot.ClassOf<T>(a.Slice(r * k, k)) == targets.ClassOf(start + r, k))
+                {
+                    correct++;
+                }
+            }
+        }
+
+        return (double)correct / n;
+    }
+
+    /// <summary>Training targets: one-hot (or real-valued) rows, or integer labels expanded on demand.</summary>
+    private readonly ref struct Targets<T>
+        where T : unmanaged
+    {
+        public Targets(ReadOnlySpan<T> rows)
+        {
+            Rows = rows;
+            Labels = default;
+            IsLabels = false;
+        }
+
+        public Targets(ReadOnlySpan<int> labels)
+        {
+            Rows = default;
+            Labels = labels;
+            IsLabels = true;
+        }
+
+        public ReadOnlySpan<T> Rows { get; }
+
+        public ReadOnlySpan<int> Labels { get; }
+
+        public bool IsLabels { get; }
+
+        public void Check(int n, int outputSize, string rowsName, string labelsName)
+        {
+            if (IsLabels)
+            {
+                TargetShape.Labels(Labels.Length, n, outputSize, labelsName);
+                OneHot.Validate(Labels, outputSize, labelsName);
+            }
+            else
+            {
+                TargetShape.Rows(Rows.Length, n, outputSize, rowsName);
+            }
+        }
+
+        public void CopyRow(int row, int outputSize, Span<T> destination)
+        {
+            if (IsLabels)
+            {
+                OneHot.Encode<T>(Labels.Slice(row, 1), outputSize, destination);
+            }
+            else
+            {
+                Rows.Slice(row * outputSize, outputSize).CopyTo(destination);
+            }
+        }
+
+        public int ClassOf(int row, int outputSize) =>
+            IsLabels ? Labels[row] : OneHot.ClassOf(Rows.Slice(row * outputSize, outputSize));
     }
 
     /// <summary>
@@ -156,7 +460,7 @@ public static class Trainer
 
         int n = ShapeGuard.Rows(inputs.Length, network.InputSize, nameof(inputs));
         int outputSize = network.OutputSize;
-        ShapeGuard.Length(targets.Length, n * outputSize, nameof(targets));
+        TargetShape.Rows(targets.Length, n, outputSize, nameof(targets));
         TrainingGuard.NotEmpty(n, nameof(inputs));
         var output = new T[outputSize];
         int correct = 0;

@@ -3,7 +3,7 @@ using System;
 namespace Backprop.Generated;
 
 /// <summary>
-/// Thrown by <c>TrainStep</c> (and so by <see cref="Trainer.Fit{T}"/>) when the cost J or a gradient of
+/// Thrown by <c>TrainStep</c> (and so by <c>Trainer.Fit</c>) when the cost J or a gradient of
 /// a batch is NaN or infinite. The step is abandoned before the optimizer runs, so the parameters keep
 /// the values they had before that step.
 /// </summary>

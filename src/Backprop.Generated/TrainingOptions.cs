@@ -5,7 +5,8 @@ namespace Backprop.Generated;
 /// <summary>
 /// What a training call adds around the network's own gradients: scikit-learn's L2 penalty on the weights,
 /// gradient clipping by global norm, and a learning-rate schedule. Used by <see cref="TrainingStep{T}"/> and
-/// <see cref="Trainer.Fit{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, IOptimizer, int, int, int, bool, IProgress{EpochProgress}?, System.Threading.CancellationToken, TrainingOptions?)"/>.
+/// <see cref="Trainer.Fit{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, IOptimizer, int, int, int, bool, IProgress{EpochProgress}?, System.Threading.CancellationToken, TrainingOptions?)"/>,
+/// with early stopping and accuracy reporting for <c>Fit</c>.
 /// The defaults add nothing.
 /// </summary>
 /// <example>
@@ -57,4 +58,16 @@ public sealed class TrainingOptions
     /// loss); null (the default) keeps the optimizer's rate.
     /// </summary>
     public LearningRateSchedule? Schedule { get; set; }
+
+    /// <summary>
+    /// Stop <c>Fit</c> when the validation loss stops improving (Keras's <c>EarlyStopping</c>); needs validation data.
+    /// Null (the default) trains every epoch.
+    /// </summary>
+    public EarlyStopping? EarlyStopping { get; set; }
+
+    /// <summary>
+    /// Whether <c>Fit</c> with one-hot targets also reports the training (and validation) accuracy of each epoch, at the
+    /// cost of one forward pass over those rows per epoch. <c>Fit</c> with integer labels always does. Default false.
+    /// </summary>
+    public bool ComputeAccuracy { get; set; }
 }

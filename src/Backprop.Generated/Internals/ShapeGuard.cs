@@ -43,7 +43,9 @@ public static class ShapeGuard
 #endif
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLength(int actual, int expected, string parameterName) =>
-        throw new ArgumentException($"'{parameterName}' must have length {expected} but has length {actual}.", parameterName);
+        throw new ArgumentException($"'{parameterName}' must have length {expected} but has length {actual}.{(parameterName == "targets" ? TargetsHint : string.Empty)}", parameterName);
+
+    private const string TargetsHint = " Targets are one row of OutputSize values per input row (one-hot rows for a classifier); for integer class labels use the overloads taking ReadOnlySpan<int> labels.";
 
 #if NET8_0_OR_GREATER
     [StackTraceHidden]
