@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using ConfusionTable = Backprop.Generated.ConfusionMatrix;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated;
 

@@ -1,5 +1,6 @@
 using System;
 using ConfusionTable = Backprop.Generated.ConfusionMatrix;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated;
 

@@ -1,4 +1,5 @@
 using System;
+using Backprop.Generated.Internals;
 
 namespace Backprop.Generated;
 
