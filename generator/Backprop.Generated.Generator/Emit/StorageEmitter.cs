@@ -24,7 +24,9 @@ internal static class StorageEmitter
         w.Line($"public const int ParameterCount = {Literals.Int(c.ParameterCount)};");
         w.Line();
         w.Line("/// <summary>Every weight and bias, laid out as <see cref=\"Parameters\"/> documents.</summary>");
-        w.Line($"private readonly {t}[] _parameters = new {t}[ParameterCount];");
+        w.Line(c.Model.Weights is null
+            ? $"private readonly {t}[] _parameters = new {t}[ParameterCount];"
+            : $"private readonly {t}[] _parameters = CreateBakedParameters(); // baked in at build time (BakedWeightsEmitter)");
         w.Line();
 
         w.Line("/// <summary>");
