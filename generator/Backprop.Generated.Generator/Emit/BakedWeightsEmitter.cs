@@ -4,8 +4,9 @@ using Backprop.Generated.Generator.Model;
 namespace Backprop.Generated.Generator.Emit;
 
 /// <summary>
-/// Writes the second file of a network declared with <c>Weights = "x.safetensors"</c>: <c>CreateBakedParameters()</c>,
-/// which the parameter field's initialiser calls (<see cref="StorageEmitter"/>), and the values as UTF-8 base64 literals
+/// Writes the second file of a network declared with <c>Weights = "x.safetensors"</c>: a nested class
+/// <c>__BakedWeights</c> with <c>CreateParameters()</c>, which the parameter field's initialiser calls
+/// (<see cref="StorageEmitter"/>), and the values as UTF-8 base64 literals
 /// (<c>"..."u8</c>, one per W[l] and b[l]: 4 characters per 3 bytes, data in the assembly image, no string object).
 /// Each literal holds little-endian values of the network's precision in our layout, W[l] (n_{l-1}, n_l) row-major, and
 /// is decoded straight into the instance's parameter array: no file I/O, no parsing, no allocation but that array.
@@ -13,6 +14,9 @@ namespace Backprop.Generated.Generator.Emit;
 /// </summary>
 internal static class BakedWeightsEmitter
 {
+    /// <summary>The nested class that holds the baked values (one name reserved in <see cref="GeneratedMembers"/>).</summary>
+    public const string Name = "__BakedWeights";
+
     public static string Emit(BakedWeightsModel baked)
     {
         NetworkModel model = baked.Network;
@@ -38,63 +42,67 @@ internal static class BakedWeightsEmitter
         using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name))
         {
             writer.Line("/// <summary>");
-            writer.Line("/// A new parameter array holding the weights and biases read from " + Xml(baked.Path) + " at build time, in the layout");
-            writer.Line("/// <see cref=\"Parameters\"/> documents (PyTorch's weight [n_l, n_{l-1}] transposed to W[l] (n_{l-1}, n_l)).");
+            writer.Line("/// The weights and biases read from " + Xml(baked.Path) + " at build time, in the layout <see cref=\"Parameters\"/>");
+            writer.Line("/// documents (PyTorch's weight [n_l, n_{l-1}] transposed to W[l] (n_{l-1}, n_l)), as little-endian base64 literals.");
             writer.Line("/// </summary>");
             writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]");
-            using (writer.Block($"private static {t}[] CreateBakedParameters()"))
+            using (writer.Block("private static class " + Name))
             {
-                writer.Line($"{t}[] parameters = new {t}[ParameterCount];");
-                if (baked.Diagnostic is not null)
+                writer.Line("/// <summary>A new parameter array holding the baked values.</summary>");
+                using (writer.Block($"public static {t}[] CreateParameters()"))
                 {
-                    writer.Line("// The weights file could not be baked (error " + baked.Diagnostic.Id + " on the Weights argument): zeros, so only that error shows.");
-                    writer.Line("return parameters;");
+                    writer.Line($"{t}[] parameters = new {t}[ParameterCount];");
+                    if (baked.Diagnostic is not null)
+                    {
+                        writer.Line("// The weights file could not be baked (error " + baked.Diagnostic.Id + " on the Weights argument): zeros, so only that error shows.");
+                        writer.Line("return parameters;");
+                    }
+                    else
+                    {
+                        writer.Line($"global::System.Span<byte> bytes = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<{t}>(parameters));");
+                        foreach (BakedLayer layer in baked.Layers)
+                        {
+                            writer.Line($"// W{layer.Layer} <- {Comment(layer.WeightSource)}, transposed; b{layer.Layer} <- {Comment(layer.BiasSource)}");
+                            writer.Line($"Decode(W{layer.Layer}, bytes.Slice({context.WeightOffset[layer.Layer]} * sizeof({t}), {context.Sizes[layer.Layer - 1] * context.Sizes[layer.Layer]} * sizeof({t})));");
+                            writer.Line($"Decode(b{layer.Layer}, bytes.Slice({context.BiasOffset[layer.Layer]} * sizeof({t}), {context.Sizes[layer.Layer]} * sizeof({t})));");
+                        }
+
+                        writer.Line("// The literals are little-endian; swap each element on a big-endian machine");
+                        using (writer.Block("if (!global::System.BitConverter.IsLittleEndian)"))
+                        {
+                            string bits = t == "float" ? "int" : "long";
+                            writer.Line($"global::System.Span<{bits}> elements = global::System.Runtime.InteropServices.MemoryMarshal.Cast<{t}, {bits}>(new global::System.Span<{t}>(parameters));");
+                            writer.Line("global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(elements, elements);");
+                        }
+
+                        writer.Line("return parameters;");
+                    }
                 }
-                else
+
+                if (baked.Diagnostic is null)
                 {
-                    writer.Line($"global::System.Span<byte> bytes = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<{t}>(parameters));");
+                    writer.Line();
+                    writer.Line("/// <summary>Decodes one base64 literal into its block of the parameters (the lengths were checked at build time).</summary>");
+                    using (writer.Block("private static void Decode(global::System.ReadOnlySpan<byte> base64, global::System.Span<byte> destination)"))
+                    {
+                        writer.Line("global::System.Buffers.OperationStatus status = global::System.Buffers.Text.Base64.DecodeFromUtf8(base64, destination, out _, out int written);");
+                        using (writer.Block("if (status != global::System.Buffers.OperationStatus.Done || written != destination.Length)"))
+                        {
+                            writer.Line("throw new global::System.InvalidOperationException(\"The baked parameters do not fit the network: rebuild the project.\");");
+                        }
+                    }
+
                     foreach (BakedLayer layer in baked.Layers)
                     {
-                        writer.Line($"// W{layer.Layer} <- {Comment(layer.WeightSource)}, transposed; b{layer.Layer} <- {Comment(layer.BiasSource)}");
-                        writer.Line($"Decode(BakedW{layer.Layer}, bytes.Slice({context.WeightOffset[layer.Layer]} * sizeof({t}), {context.Sizes[layer.Layer - 1] * context.Sizes[layer.Layer]} * sizeof({t})));");
-                        writer.Line($"Decode(Bakedb{layer.Layer}, bytes.Slice({context.BiasOffset[layer.Layer]} * sizeof({t}), {context.Sizes[layer.Layer]} * sizeof({t})));");
+                        int nIn = context.Sizes[layer.Layer - 1];
+                        int nOut = context.Sizes[layer.Layer];
+                        writer.Line();
+                        writer.Line($"/// <summary>W[{layer.Layer}] ({nIn}x{nOut} {t}, little-endian, base64) from {Xml(layer.WeightSource)}.</summary>");
+                        writer.Line($"private static global::System.ReadOnlySpan<byte> W{layer.Layer} => \"{layer.Weights}\"u8;");
+                        writer.Line();
+                        writer.Line($"/// <summary>b[{layer.Layer}] ({nOut} {t}, little-endian, base64) from {Xml(layer.BiasSource)}.</summary>");
+                        writer.Line($"private static global::System.ReadOnlySpan<byte> b{layer.Layer} => \"{layer.Biases}\"u8;");
                     }
-
-                    writer.Line("// The literals are little-endian; swap each element on a big-endian machine");
-                    using (writer.Block("if (!global::System.BitConverter.IsLittleEndian)"))
-                    {
-                        string bits = t == "float" ? "int" : "long";
-                        writer.Line($"global::System.Span<{bits}> elements = global::System.Runtime.InteropServices.MemoryMarshal.Cast<{t}, {bits}>(new global::System.Span<{t}>(parameters));");
-                        writer.Line("global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(elements, elements);");
-                    }
-
-                    writer.Line("return parameters;");
-                }
-            }
-
-            if (baked.Diagnostic is null)
-            {
-                writer.Line();
-                writer.Line("/// <summary>Decodes one base64 literal into its block of the parameters (the lengths were checked at build time).</summary>");
-                using (writer.Block("private static void Decode(global::System.ReadOnlySpan<byte> base64, global::System.Span<byte> destination)"))
-                {
-                    writer.Line("global::System.Buffers.OperationStatus status = global::System.Buffers.Text.Base64.DecodeFromUtf8(base64, destination, out _, out int written);");
-                    using (writer.Block("if (status != global::System.Buffers.OperationStatus.Done || written != destination.Length)"))
-                    {
-                        writer.Line("throw new global::System.InvalidOperationException(\"The baked parameters do not fit the network: rebuild the project.\");");
-                    }
-                }
-
-                foreach (BakedLayer layer in baked.Layers)
-                {
-                    int nIn = context.Sizes[layer.Layer - 1];
-                    int nOut = context.Sizes[layer.Layer];
-                    writer.Line();
-                    writer.Line($"/// <summary>W[{layer.Layer}] ({nIn}x{nOut} {t}, little-endian, base64) from {Xml(layer.WeightSource)}.</summary>");
-                    writer.Line($"private static global::System.ReadOnlySpan<byte> BakedW{layer.Layer} => \"{layer.Weights}\"u8;");
-                    writer.Line();
-                    writer.Line($"/// <summary>b[{layer.Layer}] ({nOut} {t}, little-endian, base64) from {Xml(layer.BiasSource)}.</summary>");
-                    writer.Line($"private static global::System.ReadOnlySpan<byte> Bakedb{layer.Layer} => \"{layer.Biases}\"u8;");
                 }
             }
         }
@@ -108,7 +116,7 @@ internal static class BakedWeightsEmitter
     }
 
     /// <summary>Text safe inside a // comment (no line break can end it early).</summary>
-    private static string Comment(string text) => text.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\u2028", " ").Replace("\u2029", " ").Replace("\u0085", " ");
+    internal static string Comment(string text) => text.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\u2028", " ").Replace("\u2029", " ").Replace("\u0085", " ");
 
     /// <summary>Text safe inside an XML doc comment line.</summary>
     private static string Xml(string text) => Comment(text).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

@@ -26,7 +26,7 @@ internal static class StorageEmitter
         w.Line("/// <summary>Every weight and bias, laid out as <see cref=\"Parameters\"/> documents.</summary>");
         w.Line(c.Model.Weights is null
             ? $"private readonly {t}[] _parameters = new {t}[ParameterCount];"
-            : $"private readonly {t}[] _parameters = CreateBakedParameters(); // baked in at build time (BakedWeightsEmitter)");
+            : $"private readonly {t}[] _parameters = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
         w.Line();
 
         w.Line("/// <summary>");

@@ -117,7 +117,7 @@ public class BakedWeightsGeneratorTests
         first.Parameters.Fill(42f);
         var second = (INetwork<float>)Activator.CreateInstance(assembly.GetType("App.Net")!)!;
         Assert.Equal(Expected, second.Parameters.ToArray());
-        Assert.Contains("_parameters = CreateBakedParameters();", run.Sources["App.Net.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("_parameters = __BakedWeights.CreateParameters();", run.Sources["App.Net.g.cs"], StringComparison.Ordinal);
         Assert.Contains("\"u8;", run.Sources["App.Net{Weights}.g.cs"], StringComparison.Ordinal);
     }
 
