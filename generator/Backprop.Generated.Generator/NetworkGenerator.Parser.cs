@@ -63,7 +63,7 @@ public sealed partial class NetworkGenerator
                 return Result(null, diagnostics);
             }
 
-            return Finish(type, declaration, read!, DeclarationForm.Network, diagnostics);
+            return WithWeights(Finish(type, declaration, read!, DeclarationForm.Network, diagnostics), attribute, attributeSyntax);
         }
 
         private static bool TryReadAttribute(AttributeData attribute, AttributeSyntax? syntax, List<DiagnosticInfo> diagnostics, out Declaration? read)

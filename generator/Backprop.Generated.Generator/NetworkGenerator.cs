@@ -50,6 +50,7 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
 
         Register(context, networks);
         Register(context, layered);
+        RegisterBakedWeights(context, networks);
 
         // One file for all networks: conversions A.Output -> B.Input where n_L(A) = n_0(B). Only this
         // step reruns when another network changes; the per-network outputs above stay cached.

@@ -57,4 +57,26 @@ public sealed class NetworkAttribute : Attribute
     /// activation); <c>Forward</c> is unaffected. Defaults to 0 (no dropout). See docs/dropout.md for its status.
     /// </summary>
     public double Dropout { get; set; }
+
+    /// <summary>
+    /// The path of a safetensors file whose weights and biases the network starts with, baked into the assembly at
+    /// build time: <c>new T()</c> then holds those parameters with no file I/O, no parsing and no allocation beyond the
+    /// instance. The path is relative to the project directory (as an <c>AdditionalFiles</c> item's <c>Include</c> is),
+    /// and the file must be listed in the project as <c>&lt;AdditionalFiles Include="models/digits.safetensors" /&gt;</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>The file holds <c>layers.{i}.weight</c> with PyTorch <c>nn.Linear</c>'s shape [n_l, n_{l-1}] and
+    /// <c>layers.{i}.bias</c> [n_l] for i = 0..L-1 (what <c>Save</c> writes), or an <c>nn.Sequential</c> state dict
+    /// (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, ...), in F32, F64, F16 or BF16; the values are converted to
+    /// <see cref="Precision"/>. The generator checks every tensor at build time: a file that is not listed (BPG050),
+    /// that reaches the compiler as binary because the package's build logic is not imported (BPG051), that is not
+    /// valid safetensors (BPG052), that lacks a tensor (BPG053), has an extra one (BPG054), a wrong shape (BPG055) or
+    /// an unsupported dtype (BPG056) is a build error located on this argument.</para>
+    /// <para>The compiler hands generators additional files as text only (a binary one fails with CS2015,
+    /// dotnet/roslyn#47292), so the package's <c>build/Backprop.Generated.targets</c> writes each <c>.safetensors</c>
+    /// additional file as base64 text under <c>$(IntermediateOutputPath)</c> before compilation and hands the compiler
+    /// that text instead. See docs/serialization.md, "Weights baked in at build time". <see langword="null"/> (the
+    /// default) bakes nothing: <c>new T()</c> starts with zero parameters.</para>
+    /// </remarks>
+    public string? Weights { get; set; }
 }

@@ -60,9 +60,14 @@ public class PackageConsumerTests
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="Backprop.Generated" Version="{version}" />
+                    <AdditionalFiles Include="models/tiny.safetensors" />
                   </ItemGroup>
                 </Project>
                 """);
+            // Weights baked in at build time through the package's build logic (build/Backprop.Generated.targets):
+            // a safetensors file written here byte by byte, W = [2, -1] as PyTorch's [1, 2] weight, b = [0.5], in F64.
+            Directory.CreateDirectory(Path.Combine(consumer, "models"));
+            File.WriteAllBytes(Path.Combine(consumer, "models", "tiny.safetensors"), TinySafeTensors());
             // Keep the repository's Directory.*.props out of the consumer: it is someone else's project.
             File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
             File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />");
@@ -78,12 +83,21 @@ public class PackageConsumerTests
                 net.Forward(new float[] { 3f, 4f }, y);
                 Console.WriteLine($"{Tiny.InputSize}->{Tiny.OutputSize}: {y[0]}; {Tiny.Topology}");
 
+                var baked = new Baked(); // starts with the parameters of models/tiny.safetensors
+                Span<float> z = stackalloc float[Baked.OutputSize];
+                baked.Forward(new float[] { 3f, 4f }, z);
+                Console.WriteLine($"baked: {z[0]}; parameters {string.Join(", ", baked.Parameters.ToArray())}");
+
                 [Network(2, 1)]
                 public partial class Tiny { }
+
+                [Network(2, 1, Weights = "models/tiny.safetensors")]
+                public partial class Baked { }
                 """);
 
             string output = Run(consumer, "run", "--project", consumer);
             Assert.Contains("2->1: 2.5; 2-1 (Identity; loss MeanSquaredError)", output);
+            Assert.Contains("baked: 2.5; parameters 2, -1, 0.5", output);
 
             // The README's "Use it in your project" program, verbatim, in a second consumer of the same feed
             // (ImplicitUsings on, as `dotnet new console` sets it), printing exactly what the README shows.
@@ -175,6 +189,27 @@ public class PackageConsumerTests
         string nuspec = nuspecReader.ReadToEnd();
         Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
         Assert.Contains("<readme>README.md</readme>", nuspec);
+    }
+
+    /// <summary>
+    /// A safetensors file by hand (8-byte little-endian header length, JSON header, little-endian F64 data): the tensors
+    /// layers.0.weight [1, 2] = [2, -1] and layers.0.bias [1] = [0.5].
+    /// </summary>
+    private static byte[] TinySafeTensors()
+    {
+        byte[] header = System.Text.Encoding.UTF8.GetBytes(
+            "{\"layers.0.weight\":{\"dtype\":\"F64\",\"shape\":[1,2],\"data_offsets\":[0,16]},"
+            + "\"layers.0.bias\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[16,24]}}");
+        var file = new byte[8 + header.Length + 24];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
+        header.CopyTo(file, 8);
+        double[] values = { 2.0, -1.0, 0.5 };
+        for (int i = 0; i < values.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(file.AsSpan(8 + header.Length + (8 * i)), values[i]);
+        }
+
+        return file;
     }
 
     private string Run(string workingDirectory, params string[] arguments)

@@ -205,6 +205,43 @@ internal static class DiagnosticDescriptors
         "Generated member would hide an inherited member",
         "'{0}' inherits '{1}' from '{2}', which a member that the generator adds would hide; rename '{1}' in '{2}' or do not derive '{0}' from it");
 
+    // BPG050-BPG056: weights baked in at build time ([Network(..., Weights = "x.safetensors")]; reported by the
+    // generator, which reads the file, on the Weights argument).
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
+        "BPG050",
+        "Weights file is not an additional file",
+        "The weights file '{0}' is not among the project's AdditionalFiles ({1}); add <AdditionalFiles Include=\"{0}\" /> to the project, the path being relative to the project directory");
+
+    public static readonly DiagnosticDescriptor WeightsBuildLogicMissing = Error(
+        "BPG051",
+        "Weights file reached the generator as binary",
+        "The weights file '{0}' is an additional file, but no text form of it reached the generator: the build logic Backprop.Generated.targets (the package's build folder) is not imported; reference the Backprop.Generated package, or import src/Backprop.Generated/build/Backprop.Generated.targets when building from source");
+
+    public static readonly DiagnosticDescriptor WeightsFileMalformed = Error(
+        "BPG052",
+        "Weights file is not a valid safetensors file",
+        "The weights file '{0}' is not a valid safetensors file: {1}");
+
+    public static readonly DiagnosticDescriptor WeightsTensorMissing = Error(
+        "BPG053",
+        "Weights file lacks a tensor",
+        "The weights file '{0}' has no tensor '{1}': layer {2} ({3}) of this {4} network needs it with shape {5}");
+
+    public static readonly DiagnosticDescriptor WeightsTensorExtra = Error(
+        "BPG054",
+        "Weights file has a tensor the network does not have",
+        "The weights file '{0}' has tensor '{1}' (shape {2}), which is not a parameter of this {3} network; expected {4}");
+
+    public static readonly DiagnosticDescriptor WeightsShapeMismatch = Error(
+        "BPG055",
+        "Weights tensor has the wrong shape",
+        "Tensor '{1}' in the weights file '{0}' has shape {2}, but layer {3} ({4}) of this {5} network needs {6}");
+
+    public static readonly DiagnosticDescriptor WeightsUnsupportedDType = Error(
+        "BPG056",
+        "Weights tensor has an unsupported dtype",
+        "Tensor '{1}' in the weights file '{0}' has dtype \"{2}\"; baked weights are read from F32, F64, F16 or BF16");
+
     /// <summary>All descriptors, for the analyzer-release tracking tests and the docs check.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticDescriptors)
         .GetFields()

@@ -24,7 +24,9 @@ internal static class StorageEmitter
         w.Line($"public const int ParameterCount = {Literals.Int(c.ParameterCount)};");
         w.Line();
         w.Line("/// <summary>Every weight and bias, laid out as <see cref=\"Parameters\"/> documents; the first on a 64-byte boundary, so the kernels' vector loads of W[l]'s rows do not straddle cache lines.</summary>");
-        w.Line($"private readonly {EmitContext.Compute}.AlignedArray<{t}> _parameters = new(ParameterCount);");
+        w.Line(c.Model.Weights is null
+            ? $"private readonly {EmitContext.Compute}.AlignedArray<{t}> _parameters = new(ParameterCount);"
+            : $"private readonly {EmitContext.Compute}.AlignedArray<{t}> _parameters = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
         w.Line();
 
         w.Line("/// <summary>");

@@ -28,6 +28,7 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 
 /// <summary>
 /// The outcome of parsing one annotated type: a model to emit (if valid), its diagnostics, and (if the
-/// network can take part in typed composition) its <see cref="CompositionEndpoint"/>.
+/// network can take part in typed composition) its <see cref="CompositionEndpoint"/>, and where the <c>Weights</c>
+/// argument is (for the baked-weights diagnostics; kept out of the model so moving it does not re-emit the network).
 /// </summary>
-internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, CompositionEndpoint? Endpoint = null);
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, CompositionEndpoint? Endpoint = null, LocationInfo? WeightsLocation = null);

@@ -34,6 +34,7 @@ internal static class GeneratedMembers
         ["_dropoutRandom"] = "the dropout random stream",
         ["DropoutRandom"] = "the dropout random stream property",
         ["Topology"] = "the static property describing the declaration for weights files",
+        ["__BakedWeights"] = "the class holding weights baked in at build time",
     };
 
     /// <summary>

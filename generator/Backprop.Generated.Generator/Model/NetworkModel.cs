@@ -20,6 +20,10 @@ namespace Backprop.Generated.Generator.Model;
 /// The dropout rate p of layers 1..L (index 0 is layer 1) as round-trip invariant-culture literals ("0" for none, always
 /// "0" for layer L), or empty when the declaration sets no dropout. Validated: 0 &lt;= p &lt; 1.
 /// </param>
+/// <param name="Weights">
+/// The <c>Weights</c> path of a safetensors file baked in at build time (relative to the project directory), or
+/// <see langword="null"/>. The parameters then start from the generated blob (see <see cref="Emit.BakedWeightsEmitter"/>).
+/// </param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<TypeHeader> ContainingTypes,
@@ -30,7 +34,8 @@ internal sealed record NetworkModel(
     LossKind Loss,
     PrecisionKind Precision,
     DeclarationForm Form = DeclarationForm.Network,
-    EquatableArray<string> Dropout = default)
+    EquatableArray<string> Dropout = default,
+    string? Weights = null)
 {
     /// <summary>Whether any layer has a dropout rate above 0 (training must then draw masks).</summary>
     public bool HasDropout => Dropout.Any(rate => rate != "0");

@@ -1,0 +1,30 @@
+using Backprop.Generated;
+
+namespace Backprop.Generated.Numerics.Tests.Serialization;
+
+// The module of Reference/safetensors/make_reference.py (Linear(4,8), Tanh, Linear(8,6), Tanh, Linear(6,3), Softmax)
+// with torch's weights baked in at build time from each file (listed as AdditionalFiles in the project).
+
+/// <summary>Baked from the nn.Sequential state dict in F32.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Weights = "Reference/safetensors/sequential_f32.safetensors")]
+public partial class BakedF32 { }
+
+/// <summary>Baked from F16.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Weights = "Reference/safetensors/sequential_f16.safetensors")]
+public partial class BakedF16 { }
+
+/// <summary>Baked from BF16.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Weights = "Reference/safetensors/sequential_bf16.safetensors")]
+public partial class BakedBF16 { }
+
+/// <summary>Baked from the file with layers.{i} names.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Weights = "Reference/safetensors/prefixed_f32.safetensors")]
+public partial class BakedPrefixed { }
+
+/// <summary>Baked from F64 into single precision (each value rounded to nearest float).</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Weights = "Reference/safetensors/sequential_f64.safetensors")]
+public partial class BakedF64IntoSingle { }
+
+/// <summary>Baked from F64 in double precision.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double, Weights = "Reference/safetensors/sequential_f64.safetensors")]
+public partial class BakedDouble { }
