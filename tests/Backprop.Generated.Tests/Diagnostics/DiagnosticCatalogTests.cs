@@ -55,7 +55,9 @@ public class DiagnosticCatalogTests
             Match row = Regex.Match(page, "\\| Severity \\| Reported by \\|\\n\\|---\\|---\\|\\n\\| (\\w+) \\| ([^|\\n]+) \\|");
             Assert.True(row.Success, descriptor.Id + ": no severity / reported-by table");
             Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Groups[1].Value);
-            string analyzer = declaration.Contains(descriptor.Id) ? "`DeclarationAnalyzer`"
+            // BPG050-BPG056 come from the generator itself, which alone reads a Weights file (DiagnosticDescriptors).
+            string analyzer = string.CompareOrdinal(descriptor.Id, "BPG050") >= 0 && string.CompareOrdinal(descriptor.Id, "BPG056") <= 0 ? "the generator"
+                : declaration.Contains(descriptor.Id) ? "`DeclarationAnalyzer`"
                 : callSite.Contains(descriptor.Id) ? "`ShapeAnalyzer`"
                 : throw new InvalidOperationException(descriptor.Id + " is reported by no analyzer");
             Assert.Contains(analyzer, row.Groups[2].Value, StringComparison.Ordinal);

@@ -127,7 +127,7 @@ public class BakedWeightsGeneratorTests
         GeneratorRun run = WeightsProject.Run(Source.Replace(", " + Declared, string.Empty), (Path, Good()));
         GeneratorHarness.AssertClean(run);
         Assert.Equal(new[] { "App.Net.g.cs" }, run.Sources.Keys.Where(k => k.StartsWith("App.", StringComparison.Ordinal)).ToArray());
-        Assert.Contains("_parameters = new float[ParameterCount];", run.Sources["App.Net.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("_parameters = new(ParameterCount);", run.Sources["App.Net.g.cs"], StringComparison.Ordinal);
     }
 
     public static IEnumerable<object[]> BadFiles()
