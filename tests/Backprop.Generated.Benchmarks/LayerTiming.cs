@@ -32,6 +32,73 @@ public static class LayerTiming
         public static int BiasOffset => 1088 + 4160 + 512;
     }
 
+    private readonly struct D1 : IDenseLayer
+    {
+        public static int Inputs => 64;
+        public static int Units => 32;
+        public static int WeightOffset => 0;
+        public static int BiasOffset => 2048;
+    }
+
+    private readonly struct D2 : IDenseLayer
+    {
+        public static int Inputs => 32;
+        public static int Units => 10;
+        public static int WeightOffset => 2080;
+        public static int BiasOffset => 2400;
+    }
+
+    /// <summary><c>--layers digits</c>: each step of one digits training step (64-32-10, m = 32).</summary>
+    public static void RunDigits()
+    {
+        var net = new DigitsNet();
+        net.InitializeParameters(Workloads.Seed);
+        float[] p = net.Parameters.ToArray();
+        const int m = 32;
+        var x = new float[m * 64];
+        var y = new float[m * 10];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)Math.Sin(i);
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            y[(i * 10) + (i % 10)] = 1;
+        }
+
+        int s = Dense.LaneStride;
+        var a0 = new AlignedArray<float>(64 * s);
+        var z1 = new AlignedArray<float>(32 * s);
+        var a1 = new AlignedArray<float>(32 * s);
+        var dz1 = new AlignedArray<float>(32 * s);
+        var z2 = new AlignedArray<float>(10 * s);
+        var a2 = new AlignedArray<float>(10 * s);
+        var dz2 = new AlignedArray<float>(10 * s);
+        var yl = new AlignedArray<float>(10 * s);
+        var loss = new AlignedArray<float>(s);
+        var rowsBuffer = new AlignedArray<float>(Dense.BlockRows * Dense.GradientStride(32));
+        var sums1 = new AlignedArray<float>(65 * Dense.GradientStride(32));
+        var sums2 = new AlignedArray<float>(33 * Dense.GradientStride(10));
+        var gradients = new AlignedArray<float>(p.Length);
+        Dense.ToLanes<float>(x, 64, m, a0);
+        Dense.ToLanes<float>(y, 10, m, yl);
+        Console.WriteLine($"ToLanes X, Y     {Time(() => { Dense.ToLanes<float>(x, 64, m, a0); Dense.ToLanes<float>(y, 10, m, yl); }),10:N1} ns");
+        Console.WriteLine($"L1 fwd (tanh)    {Time(() => Dense.ForwardBlock<D1, Activations.Tanh, float>(p, a0, z1, a1, m)),10:N1} ns  (131,072 FLOPs)");
+        Console.WriteLine($"L2 fwd (softmax) {Time(() => Dense.ForwardBlock<D2, Activations.Softmax, float>(p, a1, z2, a2, m)),10:N1} ns  (20,480 FLOPs)");
+        Console.WriteLine($"CE delta         {Time(() => Dense.CrossEntropyDelta<float>(10, z2, a2, yl, dz2, loss, m)),10:N1} ns");
+        Console.WriteLine($"dW2 += A1^T dZ2  {Time(() => Dense.AccumulateGradients<D2, float>(a1, dz2, rowsBuffer, sums2, m)),10:N1} ns  (20,480 FLOPs)");
+        Console.WriteLine($"dZ1 = dZ2 W2^T   {Time(() => Dense.BackwardBlock<D2, Activations.Tanh, float>(p, dz2, z1, a1, dz1, m)),10:N1} ns  (20,480 FLOPs)");
+        Console.WriteLine($"dW1 += A0^T dZ1  {Time(() => Dense.AccumulateGradients<D1, float>(a0, dz1, rowsBuffer, sums1, m)),10:N1} ns  (131,072 FLOPs)");
+        Console.WriteLine($"clear sums       {Time(() => { sums1.Span.Clear(); sums2.Span.Clear(); }),10:N1} ns");
+        Console.WriteLine($"WriteGradients   {Time(() => { Dense.WriteGradients<D1, float>(sums1, gradients, 1f / m); Dense.WriteGradients<D2, float>(sums2, gradients, 1f / m); }),10:N1} ns");
+        var sgd = new Backprop.Generated.Sgd(0.1);
+        Console.WriteLine($"Sgd.Step         {Time(() => sgd.Step(p, gradients.Span)),10:N1} ns");
+        Console.WriteLine($"EnsureFinite     {Time(() => Backprop.Generated.Internals.TrainingGuard.EnsureFinite(0.5f, gradients.Span)),10:N1} ns");
+        var sgd2 = new Backprop.Generated.Sgd(1e-9);
+        Console.WriteLine($"TrainStep m=32   {Time(() => net.TrainStep(x, y, sgd2)),10:N1} ns");
+    }
+
     public static void Run()
     {
         var net = new W3Net();

@@ -32,7 +32,15 @@ if (args.Length > 0 && args[0] == "--quick")
 
 if (args.Length > 0 && args[0] == "--layers")
 {
-    LayerTiming.Run();
+    if (args.Length > 1 && args[1] == "digits")
+    {
+        LayerTiming.RunDigits();
+    }
+    else
+    {
+        LayerTiming.Run();
+    }
+
     return 0;
 }
 

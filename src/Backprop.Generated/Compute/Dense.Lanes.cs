@@ -19,10 +19,13 @@ namespace Backprop.Generated.Compute;
 /// </remarks>
 public static partial class Dense
 {
+    /// <summary>The widest tile of lanes any kernel reads: 2 registers of <see cref="Vector512{T}"/> floats.</summary>
+    private const int PaddedTile = 32;
+
     /// <summary>
     /// Copies rows of a row-major matrix (<paramref name="rows"/> x <paramref name="width"/>) into lanes
-    /// (<paramref name="width"/> x <see cref="LaneStride"/>), zeroing the lanes past the last row up to
-    /// <see cref="BlockRows"/>.
+    /// (<paramref name="width"/> x <see cref="LaneStride"/>), zeroing the lanes past the last row up to the next
+    /// multiple of 32 (the widest tile the kernels read).
     /// </summary>
     /// <param name="source">The rows, <paramref name="rows"/> x <paramref name="width"/> row-major.</param>
     /// <param name="width">The values per row.</param>
@@ -84,11 +87,14 @@ public static partial class Dense
             }
         }
 
-        if (rows < BlockRows)
+        // Zero the lanes past the last row up to the widest tile's edge (2 registers of 16 floats): the kernels read
+        // whole tiles, and the lanes past that edge are never read.
+        int edge = Math.Min(BlockRows, (rows + PaddedTile - 1) / PaddedTile * PaddedTile);
+        if (rows < edge)
         {
             for (int k = 0; k < width; k++)
             {
-                lanes.Slice((k * LaneStride) + rows, BlockRows - rows).Clear();
+                lanes.Slice((k * LaneStride) + rows, edge - rows).Clear();
             }
         }
     }
