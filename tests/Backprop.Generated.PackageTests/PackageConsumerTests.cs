@@ -110,7 +110,8 @@ public class PackageConsumerTests
             }
 
             File.WriteAllText(Path.Combine(readmeConsumer, "MyApp.csproj"), File.ReadAllText(Path.Combine(consumer, "Consumer.csproj"))
-                .Replace("<Nullable>enable</Nullable>", "<Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings>", StringComparison.Ordinal));
+                .Replace("<Nullable>enable</Nullable>", "<Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings>", StringComparison.Ordinal)
+                .Replace("<AdditionalFiles Include=\"models/tiny.safetensors\" />", string.Empty, StringComparison.Ordinal));
             File.WriteAllText(Path.Combine(readmeConsumer, "Program.cs"), program);
             Assert.Equal(expected, Run(readmeConsumer, "run", "--project", readmeConsumer).Trim());
         }
