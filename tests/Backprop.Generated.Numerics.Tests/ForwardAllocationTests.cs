@@ -70,7 +70,12 @@ public class ForwardAllocationTests
             f.Name));
     }
 
-    /// <summary>Bytes allocated by <paramref name="calls"/> invocations, after warming up (JIT, tiering).</summary>
+    /// <summary>
+    /// Bytes allocated by <paramref name="calls"/> invocations, after warming up (JIT, tiering): the least of three
+    /// windows of <paramref name="calls"/> calls each. An allocation made by every call (or every few calls) shows in
+    /// every window; a one-off allocation on this thread by the runtime (one window of a full CI run once counted
+    /// 7,688 bytes that neither a rerun nor the two other windows showed) does not fail the test.
+    /// </summary>
     internal static long AllocatedBytes(Action action, int calls = Calls)
     {
         for (int i = 0; i < 100; i++)
@@ -78,12 +83,18 @@ public class ForwardAllocationTests
             action();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < calls; i++)
+        long least = long.MaxValue;
+        for (int window = 0; window < 3; window++)
         {
-            action();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < calls; i++)
+            {
+                action();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 }
