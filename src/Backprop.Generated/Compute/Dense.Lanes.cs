@@ -37,55 +37,7 @@ public static partial class Dense
     {
         ref T s = ref MemoryMarshal.GetReference(source);
         ref T d = ref MemoryMarshal.GetReference(lanes);
-        int squareRows = 0;
-        int squareWidth = 0;
-        if (Avx.IsSupported && typeof(T) == typeof(float))
-        {
-            squareRows = rows & ~7;
-            squareWidth = width & ~7;
-            ref float sf = ref Unsafe.As<T, float>(ref s);
-            ref float df = ref Unsafe.As<T, float>(ref d);
-            for (int i = 0; i < squareRows; i += 8)
-            {
-                for (int k = 0; k < squareWidth; k += 8)
-                {
-                    Transpose8x8(ref Unsafe.Add(ref sf, (i * width) + k), width, ref Unsafe.Add(ref df, (k * LaneStride) + i), LaneStride);
-                }
-            }
-        }
-        else if (Avx.IsSupported && typeof(T) == typeof(double))
-        {
-            squareRows = rows & ~3;
-            squareWidth = width & ~3;
-            ref double sd = ref Unsafe.As<T, double>(ref s);
-            ref double dd = ref Unsafe.As<T, double>(ref d);
-            for (int i = 0; i < squareRows; i += 4)
-            {
-                for (int k = 0; k < squareWidth; k += 4)
-                {
-                    Transpose4x4(ref Unsafe.Add(ref sd, (i * width) + k), width, ref Unsafe.Add(ref dd, (k * LaneStride) + i), LaneStride);
-                }
-            }
-        }
-
-        // The features right of the squares, for the square rows; then every feature of the rows below them.
-        for (int i = 0; i < squareRows; i++)
-        {
-            ref T row = ref Unsafe.Add(ref s, i * width);
-            for (int k = squareWidth; k < width; k++)
-            {
-                Unsafe.Add(ref d, (k * LaneStride) + i) = Unsafe.Add(ref row, k);
-            }
-        }
-
-        for (int i = squareRows; i < rows; i++)
-        {
-            ref T row = ref Unsafe.Add(ref s, i * width);
-            for (int k = 0; k < width; k++)
-            {
-                Unsafe.Add(ref d, (k * LaneStride) + i) = Unsafe.Add(ref row, k);
-            }
-        }
+        Transpose(ref s, rows, width, width, ref d, LaneStride);
 
         // Zero the lanes past the last row up to the widest tile's edge (2 registers of 16 floats): the kernels read
         // whole tiles, and the lanes past that edge are never read.
@@ -115,56 +67,56 @@ public static partial class Dense
     /// The first <paramref name="rows"/> lanes of <paramref name="width"/> lane rows to row-major rows
     /// <paramref name="rowStride"/> values apart: destination[i * rowStride + k] = lanes[k * <see cref="LaneStride"/> + i].
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LanesToRows<T>(ref T s, int width, int rows, ref T d, int rowStride)
+        where T : unmanaged =>
+        Transpose(ref s, width, rows, LaneStride, ref d, rowStride);
+
+    /// <summary>
+    /// d[c * destinationStride + r] = s[r * sourceStride + c] for the <paramref name="rows"/> x <paramref name="columns"/>
+    /// block at <paramref name="s"/>: whole 8 x 8 (double: 4 x 4) squares through AVX registers, the edges value by value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose<T>(ref T s, int rows, int columns, int sourceStride, ref T d, int destinationStride)
         where T : unmanaged
     {
         int squareRows = 0;
-        int squareWidth = 0;
+        int squareColumns = 0;
         if (Avx.IsSupported && typeof(T) == typeof(float))
         {
             squareRows = rows & ~7;
-            squareWidth = width & ~7;
+            squareColumns = columns & ~7;
             ref float sf = ref Unsafe.As<T, float>(ref s);
             ref float df = ref Unsafe.As<T, float>(ref d);
-            for (int i = 0; i < squareRows; i += 8)
+            for (int r = 0; r < squareRows; r += 8)
             {
-                for (int k = 0; k < squareWidth; k += 8)
+                for (int c = 0; c < squareColumns; c += 8)
                 {
-                    Transpose8x8(ref Unsafe.Add(ref sf, (k * LaneStride) + i), LaneStride, ref Unsafe.Add(ref df, (i * rowStride) + k), rowStride);
+                    Transpose8x8(ref Unsafe.Add(ref sf, (r * sourceStride) + c), sourceStride, ref Unsafe.Add(ref df, (c * destinationStride) + r), destinationStride);
                 }
             }
         }
         else if (Avx.IsSupported && typeof(T) == typeof(double))
         {
             squareRows = rows & ~3;
-            squareWidth = width & ~3;
+            squareColumns = columns & ~3;
             ref double sd = ref Unsafe.As<T, double>(ref s);
             ref double dd = ref Unsafe.As<T, double>(ref d);
-            for (int i = 0; i < squareRows; i += 4)
+            for (int r = 0; r < squareRows; r += 4)
             {
-                for (int k = 0; k < squareWidth; k += 4)
+                for (int c = 0; c < squareColumns; c += 4)
                 {
-                    Transpose4x4(ref Unsafe.Add(ref sd, (k * LaneStride) + i), LaneStride, ref Unsafe.Add(ref dd, (i * rowStride) + k), rowStride);
+                    Transpose4x4(ref Unsafe.Add(ref sd, (r * sourceStride) + c), sourceStride, ref Unsafe.Add(ref dd, (c * destinationStride) + r), destinationStride);
                 }
             }
         }
 
-        for (int i = 0; i < squareRows; i++)
+        // The columns right of the squares, for the square rows; then every column of the rows below them.
+        for (int r = 0; r < rows; r++)
         {
-            ref T row = ref Unsafe.Add(ref d, i * rowStride);
-            for (int k = squareWidth; k < width; k++)
+            ref T row = ref Unsafe.Add(ref s, r * sourceStride);
+            for (int c = r < squareRows ? squareColumns : 0; c < columns; c++)
             {
-                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * LaneStride) + i);
-            }
-        }
-
-        for (int i = squareRows; i < rows; i++)
-        {
-            ref T row = ref Unsafe.Add(ref d, i * rowStride);
-            for (int k = 0; k < width; k++)
-            {
-                Unsafe.Add(ref row, k) = Unsafe.Add(ref s, (k * LaneStride) + i);
+                Unsafe.Add(ref d, (c * destinationStride) + r) = Unsafe.Add(ref row, c);
             }
         }
     }
