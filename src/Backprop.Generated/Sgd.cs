@@ -87,25 +87,15 @@ public sealed class Sgd : IOptimizer
         float decay = (float)WeightDecay;
         if (Momentum == 0)
         {
-            int q = 0;
 #if NET8_0_OR_GREATER
-            if (mask is null && System.Numerics.Vector.IsHardwareAccelerated)
+            if (mask is null)
             {
-                // The same two roundings per value as the loop below (no fused multiply-add), a register at a time.
-                var lrv = new System.Numerics.Vector<float>(lr);
-                var decayv = new System.Numerics.Vector<float>(decay);
-                Span<System.Numerics.Vector<float>> p = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(parameters);
-                ReadOnlySpan<System.Numerics.Vector<float>> gv = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(gradients);
-                for (int v = 0; v < p.Length; v++)
-                {
-                    System.Numerics.Vector<float> g = gv[v] + (decayv * p[v]);
-                    p[v] -= lrv * g;
-                }
-
-                q = p.Length * System.Numerics.Vector<float>.Count;
+                // The same two roundings per value as the loop below (no fused multiply-add), registers at a time.
+                Compute.UpdatePasses.SgdStep(parameters, gradients, lr, decay);
+                return;
             }
 #endif
-            for (; q < parameters.Length; q++)
+            for (int q = 0; q < parameters.Length; q++)
             {
                 float d = mask is null || mask[q] ? decay : 0f;
                 float g = gradients[q] + (d * parameters[q]);
@@ -140,6 +130,13 @@ public sealed class Sgd : IOptimizer
         double decay = WeightDecay;
         if (Momentum == 0)
         {
+#if NET8_0_OR_GREATER
+            if (mask is null)
+            {
+                Compute.UpdatePasses.SgdStep(parameters, gradients, lr, decay);
+                return;
+            }
+#endif
             for (int q = 0; q < parameters.Length; q++)
             {
                 double d = mask is null || mask[q] ? decay : 0d;

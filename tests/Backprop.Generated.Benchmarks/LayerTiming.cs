@@ -48,6 +48,62 @@ public static class LayerTiming
         public static int BiasOffset => 2400;
     }
 
+    private readonly struct F1 : IDenseLayer
+    {
+        public static int Inputs => 784;
+        public static int Units => 128;
+        public static int WeightOffset => 0;
+        public static int BiasOffset => 100352;
+    }
+
+    private readonly struct F2 : IDenseLayer
+    {
+        public static int Inputs => 128;
+        public static int Units => 10;
+        public static int WeightOffset => 100480;
+        public static int BiasOffset => 101760;
+    }
+
+    /// <summary><c>--layers w4</c>: each step of one W4 training step (784-128-10, m = 64).</summary>
+    public static void RunW4()
+    {
+        var net = new W4Net();
+        net.InitializeParameters(Workloads.Seed);
+        var p = new AlignedArray<float>(net.Parameters.Length);
+        net.Parameters.CopyTo(p.Span);
+        const int m = 64;
+        (float[] x, float[] y) = Workloads.Data(Workloads.W4, m, seed: 2);
+        int s = Dense.LaneStride;
+        var a0 = new AlignedArray<float>(784 * s);
+        var z1 = new AlignedArray<float>(128 * s);
+        var a1 = new AlignedArray<float>(128 * s);
+        var dz1 = new AlignedArray<float>(128 * s);
+        var z2 = new AlignedArray<float>(10 * s);
+        var a2 = new AlignedArray<float>(10 * s);
+        var dz2 = new AlignedArray<float>(10 * s);
+        var yl = new AlignedArray<float>(10 * s);
+        var loss = new AlignedArray<float>(s);
+        var rowsBuffer = new AlignedArray<float>(Dense.BlockRows * Dense.GradientStride(128));
+        var sums1 = new AlignedArray<float>(785 * Dense.GradientStride(128));
+        var sums2 = new AlignedArray<float>(129 * Dense.GradientStride(10));
+        var gradients = new AlignedArray<float>(p.Length);
+        Dense.ToLanes<float>(x, 784, m, a0);
+        Dense.ToLanes<float>(y, 10, m, yl);
+        Console.WriteLine($"ToLanes X, Y     {Time(() => { Dense.ToLanes<float>(x, 784, m, a0); Dense.ToLanes<float>(y, 10, m, yl); }, 20),10:N1} ns");
+        Console.WriteLine($"L1 fwd (relu)    {Time(() => Dense.ForwardBlock<F1, Activations.ReLU, float>(p, a0, z1, a1, m), 20),10:N1} ns  (12,845,056 FLOPs)");
+        Console.WriteLine($"L2 fwd (softmax) {Time(() => Dense.ForwardBlock<F2, Activations.Softmax, float>(p, a1, z2, a2, m), 20),10:N1} ns  (163,840 FLOPs)");
+        Console.WriteLine($"CE delta         {Time(() => Dense.CrossEntropyDelta<float>(10, z2, a2, yl, dz2, loss, m), 20),10:N1} ns");
+        Console.WriteLine($"dW2 += A1^T dZ2  {Time(() => Dense.AccumulateGradients<F2, float>(a1, dz2, rowsBuffer, sums2, m), 20),10:N1} ns  (163,840 FLOPs)");
+        Console.WriteLine($"dZ1 = dZ2 W2^T   {Time(() => Dense.BackwardBlock<F2, Activations.ReLU, float>(p, dz2, z1, a1, dz1, m), 20),10:N1} ns  (163,840 FLOPs)");
+        Console.WriteLine($"dW1 += A0^T dZ1  {Time(() => Dense.AccumulateGradients<F1, float>(a0, dz1, rowsBuffer, sums1, m), 20),10:N1} ns  (12,845,056 FLOPs)");
+        Console.WriteLine($"clear sums       {Time(() => { sums1.Span.Clear(); sums2.Span.Clear(); }, 20),10:N1} ns");
+        Console.WriteLine($"WriteGradients   {Time(() => { Dense.WriteGradients<F1, float>(sums1, gradients, 1f / m); Dense.WriteGradients<F2, float>(sums2, gradients, 1f / m); }, 20),10:N1} ns");
+        var sgd = new Backprop.Generated.Sgd(1e-9);
+        Console.WriteLine($"Sgd.Step         {Time(() => sgd.Step(p.Span, gradients.Span), 20),10:N1} ns");
+        Console.WriteLine($"EnsureFinite     {Time(() => Backprop.Generated.Internals.TrainingGuard.EnsureFinite(0.5f, gradients.Span), 20),10:N1} ns");
+        Console.WriteLine($"TrainStep m=64   {Time(() => net.TrainStep(x, y, sgd), 20),10:N1} ns  (26,181,632 FLOPs)");
+    }
+
     /// <summary><c>--layers digits</c>: each step of one digits training step (64-32-10, m = 32).</summary>
     public static void RunDigits()
     {
@@ -117,7 +173,7 @@ public static class LayerTiming
         var a3 = new AlignedArray<float>(8 * Dense.LaneStride);
         var y = new float[64 * 8];
         Console.WriteLine($"ToLanes      {Time(() => Dense.ToLanes<float>(x, 16, 64, a0)),10:N1} ns");
-        Console.WriteLine($"Layer 1      {Time(() => Dense.ForwardBlock<L1, Activations.ReLU, float>(p, a0, default, a1, 64)),10:N1} ns  (65,536 FLOPs: {131072 / 2 / 32.0 / 3.24:N0} ns at peak)");
+        Console.WriteLine($"Layer 1      {Time(() => Dense.ForwardBlock<L1, Activations.ReLU, float>(p, a0, default, a1, 64)),10:N1} ns  (131,072 FLOPs: {131072 / 32.0 / 3.24:N0} ns at peak)");
         Console.WriteLine($"Layer 2      {Time(() => Dense.ForwardBlock<L2, Activations.ReLU, float>(p, a1, default, a2, 64)),10:N1} ns  (524,288 FLOPs: {524288 / 32.0 / 3.24:N0} ns at peak)");
         Console.WriteLine($"Layer 3      {Time(() => Dense.ForwardBlock<L3, Activations.Identity, float>(p, a2, default, a3, 64)),10:N1} ns  (65,536 FLOPs: {65536 / 32.0 / 3.24:N0} ns at peak)");
         Console.WriteLine($"FromLanes    {Time(() => Dense.FromLanes<float>(a3, 8, 64, y)),10:N1} ns");
@@ -158,9 +214,11 @@ public static class LayerTiming
         Console.WriteLine($"ForwardBatch {Time(() => net.ForwardBatch(all, outs)),10:N1} ns");
     }
 
-    private static double Time(Action action)
+    private static double Time(Action action) => Time(action, 200);
+
+    private static double Time(Action action, int calls)
     {
-        for (int i = 0; i < 200; i++)
+        for (int i = 0; i < calls; i++)
         {
             action();
         }
@@ -169,14 +227,37 @@ public static class LayerTiming
         for (int round = 0; round < 150; round++)
         {
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < calls; i++)
             {
                 action();
             }
 
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalNanoseconds / 200);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalNanoseconds / calls);
+        }
+
+        if (Environment.GetEnvironmentVariable("LAYERS_MEDIAN") == "1")
+        {
+            Console.Write($"[median {Median(action, calls):N0}] ");
         }
 
         return best;
+    }
+
+    private static double Median(Action action, int calls)
+    {
+        var times = new double[150];
+        for (int round = 0; round < times.Length; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++)
+            {
+                action();
+            }
+
+            times[round] = Stopwatch.GetElapsedTime(start).TotalNanoseconds / calls;
+        }
+
+        Array.Sort(times);
+        return times[times.Length / 2];
     }
 }

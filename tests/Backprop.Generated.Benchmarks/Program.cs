@@ -14,6 +14,8 @@ using Perfolizer.Horology;
 // Modes (see docs/benchmarks.md; run.sh runs --peak, --verify and the benchmarks pinned to one core):
 //   --verify                 every peer against ArrayMlp on every cell (max abs differences), exit code 1 on a mismatch
 //   --quick [WORKLOAD]       a rough Stopwatch timing of every cell (development only)
+//   --layers [digits|w4]     each kernel of W3's (or the digits or W4) training step on its own, best of 150 rounds
+//                            (LAYERS_MEDIAN=1 prints the median too); development only
 //   --peak                   the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS      trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                            and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -35,6 +37,10 @@ if (args.Length > 0 && args[0] == "--layers")
     if (args.Length > 1 && args[1] == "digits")
     {
         LayerTiming.RunDigits();
+    }
+    else if (args.Length > 1 && args[1] == "w4")
+    {
+        LayerTiming.RunW4();
     }
     else
     {

@@ -192,27 +192,33 @@ public static partial class Dense
         {
             TV one = TOps.Broadcast(T.One);
 
-            // logsumexp(Z) = max + log(1 + rest), rest = sum of e^(Z_k - max) over all but one maximal unit:
-            // the maximal term is exactly 1, and log1p keeps a loss near 0 from rounding to 0.
+            // logsumexp(Z) = max + log(1 + rest), rest = sum of e^(Z_k - max) over all units but one maximal unit:
+            // the maximal term is exactly 1, and log1p keeps a loss near 0 from rounding to 0. The softmax of the
+            // forward pass already holds those exps, scaled: A_k = e^(Z_k - max) / S, so e^(Z_k - max) = A_k / A_max
+            // with A_max = 1 / S the A of a maximal unit; no exp is recomputed and nothing cancels.
             TV max = TOps.Load(ref z);
             for (int k = 1; k < units; k++)
             {
                 max = TOps.Max(max, TOps.Load(ref Unsafe.Add(ref z, k * LaneStride)));
             }
 
-            TV rest = TOps.Zero;
-            TV ties = TOps.Zero;
+            TV aMax = TOps.Zero;
+            TV others = TOps.Zero;
+            TV found = TOps.Zero;
             for (int k = 0; k < units; k++)
             {
-                TV zk = TOps.Load(ref Unsafe.Add(ref z, k * LaneStride));
-                TV e = TOps.Exp(TOps.Subtract(zk, max));
-                rest = TOps.Add(rest, TOps.SelectEqual(zk, max, TOps.Zero, e));
-                ties = TOps.Add(ties, TOps.SelectEqual(zk, max, one, TOps.Zero));
+                int at = k * LaneStride;
+                TV ak = TOps.Load(ref Unsafe.Add(ref a, at));
+
+                // pick is 1 at the first maximal unit of the lane, else 0. A NaN Z matches no max, and a NaN or
+                // infinite logit makes every A of its lane NaN, so rest, and the loss, are NaN.
+                TV pick = TOps.SelectEqual(TOps.Load(ref Unsafe.Add(ref z, at)), max, TOps.Subtract(one, found), TOps.Zero);
+                aMax = TOps.SelectEqual(pick, one, ak, aMax);
+                others = TOps.Add(others, TOps.SelectEqual(pick, one, TOps.Zero, ak));
+                found = TOps.Add(found, pick);
             }
 
-            // Each maximal unit but one adds its e^0 = 1 back. A NaN Z makes max or rest NaN.
-            rest = TOps.Add(rest, TOps.Subtract(ties, one));
-            TV log1pRest = TOps.Log1P(rest);
+            TV log1pRest = TOps.Log1P(TOps.Divide(others, aMax));
 
             // logsumexp(Z) - Z_k = (max - Z_k) + log1p(rest): max - Z_k is exact for the maximal unit, so a loss near 0
             // (log1p(rest) alone) is not rounded away against max.

@@ -186,7 +186,7 @@ public static partial class Dense
     /// <summary>
     /// Z of <paramref name="units"/> units from unit <paramref name="k"/> in <paramref name="registers"/> (1 to 4)
     /// registers, the last possibly partial: Z[k..] = b + sum_j x_j W[j, k..], into y. Even and odd rows of W are
-    /// summed apart, so two chains per register are in flight. A partial register's loads run past the end of the
+    /// summed apart, so two chains per register are in flight (four rows apart, four chains, for one or two registers). A partial register's loads run past the end of the
     /// row's units into the next row (lanes that are discarded) on every row where that read stays inside W[l]; the
     /// last rows, where it would not, are added one value at a time.
     /// </summary>
@@ -206,6 +206,40 @@ public static partial class Dense
         TV o0 = TOps.Zero, o1 = TOps.Zero, o2 = TOps.Zero, o3 = TOps.Zero;
         ref T row = ref Unsafe.Add(ref w, k);
         int j = 0;
+        if (registers <= 2)
+        {
+            // One or two registers: four rows per step (four chains per register), else the FMA latency would bind.
+            TV f0 = TOps.Zero, f1 = TOps.Zero, g0 = TOps.Zero, g1 = TOps.Zero;
+            for (; j + 4 <= vectorRows; j += 4)
+            {
+                TV x0 = TOps.Broadcast(Unsafe.Add(ref x, j));
+                TV x1 = TOps.Broadcast(Unsafe.Add(ref x, j + 1));
+                TV x2 = TOps.Broadcast(Unsafe.Add(ref x, j + 2));
+                TV x3 = TOps.Broadcast(Unsafe.Add(ref x, j + 3));
+                ref T row1 = ref Unsafe.Add(ref row, n);
+                ref T row2 = ref Unsafe.Add(ref row, 2 * n);
+                ref T row3 = ref Unsafe.Add(ref row, 3 * n);
+                e0 = TOps.MultiplyAdd(x0, TOps.Load(ref row), e0);
+                o0 = TOps.MultiplyAdd(x1, TOps.Load(ref row1), o0);
+                f0 = TOps.MultiplyAdd(x2, TOps.Load(ref row2), f0);
+                g0 = TOps.MultiplyAdd(x3, TOps.Load(ref row3), g0);
+                if (registers > 1)
+                {
+                    e1 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref row, c)), e1);
+                    o1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref row1, c)), o1);
+                    f1 = TOps.MultiplyAdd(x2, TOps.Load(ref Unsafe.Add(ref row2, c)), f1);
+                    g1 = TOps.MultiplyAdd(x3, TOps.Load(ref Unsafe.Add(ref row3, c)), g1);
+                }
+
+                row = ref Unsafe.Add(ref row, 4 * n);
+            }
+
+            e0 = TOps.Add(e0, f0);
+            o0 = TOps.Add(o0, g0);
+            e1 = TOps.Add(e1, f1);
+            o1 = TOps.Add(o1, g1);
+        }
+
         for (; j + 2 <= vectorRows; j += 2)
         {
             TV x0 = TOps.Broadcast(Unsafe.Add(ref x, j));

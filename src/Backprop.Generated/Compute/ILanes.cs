@@ -68,6 +68,12 @@ public interface ILanes<TVector, T>
     /// </summary>
     static abstract TVector ScaleByPowerOfTwo(TVector n);
 
+    /// <summary>
+    /// For a positive normal single-precision x per lane: the significand m in [1, 2), with the exponent e (as a value
+    /// of T) in <paramref name="exponent"/>, so that x = m 2^e. Only the single-precision implementations are used.
+    /// </summary>
+    static abstract TVector SplitExponent(TVector x, out TVector exponent);
+
     /// <summary>e^x per lane (see <see cref="LaneMath"/> for the error bound).</summary>
     static abstract TVector Exp(TVector x);
 

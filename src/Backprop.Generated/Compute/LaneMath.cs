@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Backprop.Generated.Compute;
 
 /// <summary>
-/// Single-precision exp, sigmoid, tanh and e^x - 1 written once over <see cref="ILanes{TVector, T}"/>, so the
+/// Single-precision exp, sigmoid, tanh, e^x - 1, log(1 + x) and softplus written once over <see cref="ILanes{TVector, T}"/>, so the
 /// 512-, 256-, 128-bit and scalar paths evaluate the same polynomials. Every function returns NaN for a NaN lane.
 /// </summary>
 /// <remarks>
@@ -121,6 +121,64 @@ public static class LaneMath
         // Above 0.5, 1 - t cancels as t nears 1, while e^x - 1 from exp loses at most a factor e^x / (e^x - 1) < 2.6 of
         // exp's error there: take that form.
         return TOps.SelectGreater(x, TOps.Broadcast(0.5f), TOps.Subtract(Exp<TOps, TV>(x), TOps.Broadcast(1f)), result);
+    }
+
+    /// <summary>
+    /// log(1 + x) per lane for x &gt;= -1: u = 1 + x rounded, then log(u) plus the rounding error of u carried to first
+    /// order, (x - (u - 1)) / u (u - 1 is exact), so tiny x give x back and nothing cancels. log(u) splits u = m 2^e
+    /// with m in [sqrt(1/2), sqrt(2)) and evaluates Cephes' logf polynomial (logf.c, S. L. Moshier) for log(m), with
+    /// e ln 2 added in two parts. log1p(-1) = -infinity, log1p(+infinity) = +infinity, NaN below -1 and for NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Log1P<TOps, TV>(TV x)
+        where TOps : ILanes<TV, float>
+        where TV : struct
+    {
+        TV one = TOps.Broadcast(1f);
+        TV u = TOps.Add(one, x);
+        TV correction = TOps.Divide(TOps.Subtract(x, TOps.Subtract(u, one)), u);
+
+        // u = m 2^e, m in [1, 2); fold m above sqrt(2) to m / 2 (exact) so that f = m - 1 is in [-0.293, 0.414].
+        TV m = TOps.SplitExponent(u, out TV e);
+        TV high = TOps.SelectGreater(m, TOps.Broadcast(1.41421356f), one, TOps.Zero);
+        m = TOps.SelectGreater(m, TOps.Broadcast(1.41421356f), TOps.Multiply(m, TOps.Broadcast(0.5f)), m);
+        e = TOps.Add(e, high);
+        TV f = TOps.Subtract(m, one);
+
+        // log(1 + f) = f - f^2 / 2 + f^3 P(f), Cephes logf coefficients.
+        TV f2 = TOps.Multiply(f, f);
+        TV p = TOps.Broadcast(7.0376836292E-2f);
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(-1.1514610310E-1f));
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(1.1676998740E-1f));
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(-1.2420140846E-1f));
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(1.4249322787E-1f));
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(-1.6668057665E-1f));
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(2.0000714765E-1f));
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(-2.4999993993E-1f));
+        p = TOps.MultiplyAdd(p, f, TOps.Broadcast(3.3333331174E-1f));
+        TV tail = TOps.MultiplyAdd(TOps.Multiply(p, f), f2, TOps.MultiplyAdd(e, TOps.Broadcast(Ln2Low), correction));
+        tail = TOps.MultiplyAdd(f2, TOps.Broadcast(-0.5f), tail);
+        TV result = TOps.MultiplyAdd(e, TOps.Broadcast(Ln2High), TOps.Add(f, tail));
+
+        // The bit split reads u = 0 and u = infinity as exponents -127 and 128; a negative u (x < -1) is NaN.
+        result = TOps.SelectEqual(u, TOps.Zero, TOps.Broadcast(float.NegativeInfinity), result);
+        result = TOps.SelectEqual(u, TOps.Broadcast(float.PositiveInfinity), u, result);
+        result = TOps.SelectGreater(TOps.Zero, u, TOps.Broadcast(float.NaN), result);
+        return PropagateNaN<TOps, TV>(x, result);
+    }
+
+    /// <summary>
+    /// softplus(z) = log(1 + e^z) per lane, as max(z, 0) + log1p(e^-|z|): e^-|z| is in (0, 1], so nothing overflows,
+    /// and for very negative z the result is e^z to full relative precision.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Softplus<TOps, TV>(TV z)
+        where TOps : ILanes<TV, float>
+        where TV : struct
+    {
+        TV positive = TOps.SelectGreater(z, TOps.Zero, z, TOps.Zero);
+        TV result = TOps.Add(positive, Log1P<TOps, TV>(Exp<TOps, TV>(TOps.Subtract(TOps.Zero, TOps.Abs(z)))));
+        return PropagateNaN<TOps, TV>(z, result);
     }
 
     /// <summary>result where x is a number; x (NaN) where x is NaN.</summary>

@@ -10,8 +10,8 @@ namespace Backprop.Generated.Compute;
 
 /// <summary>
 /// <see cref="ILanes{TVector, T}"/> over <see cref="Vector128{T}"/>: 4 floats or 2 doubles a register (SSE, or Arm AdvSimd).
-/// Single-precision exp, sigmoid, tanh and e^x - 1 are the polynomial forms of <see cref="LaneMath"/>;
-/// double precision and log(1 + x) map each lane through <see cref="Math"/>.
+/// Single-precision exp, sigmoid, tanh, e^x - 1, log(1 + x) and softplus are the polynomial forms of
+/// <see cref="LaneMath"/>; double precision maps each lane through <see cref="Math"/>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -111,6 +111,15 @@ public readonly struct Lanes128<T> : ILanes<Vector128<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SplitExponent(Vector128<T> x, out Vector128<T> exponent)
+    {
+        Vector128<int> bits = x.AsInt32();
+        exponent = Vector128.ConvertToSingle(Vector128.ShiftRightArithmetic(bits, 23) - Vector128.Create(127)).As<float, T>();
+        return ((bits & Vector128.Create(0x007FFFFF)) | Vector128.Create(0x3F800000)).As<int, T>();
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Exp(Vector128<T> x) =>
         typeof(T) == typeof(float)
             ? LaneMath.Exp<Lanes128<float>, Vector128<float>>(x.AsSingle()).As<float, T>()
@@ -139,11 +148,17 @@ public readonly struct Lanes128<T> : ILanes<Vector128<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Softplus(Vector128<T> z) => Map<ScalarFunctions.Softplus>(z);
+    public static Vector128<T> Softplus(Vector128<T> z) =>
+        typeof(T) == typeof(float)
+            ? LaneMath.Softplus<Lanes128<float>, Vector128<float>>(z.AsSingle()).As<float, T>()
+            : Map<ScalarFunctions.Softplus>(z);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Log1P(Vector128<T> x) => Map<ScalarFunctions.Log1P>(x);
+    public static Vector128<T> Log1P(Vector128<T> x) =>
+        typeof(T) == typeof(float)
+            ? LaneMath.Log1P<Lanes128<float>, Vector128<float>>(x.AsSingle()).As<float, T>()
+            : Map<ScalarFunctions.Log1P>(x);
 
     /// <summary>Applies a scalar function to each lane (the functions that have no polynomial lane form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,8 +9,8 @@ namespace Backprop.Generated.Compute;
 
 /// <summary>
 /// <see cref="ILanes{TVector, T}"/> over <see cref="Vector256{T}"/>: 8 floats or 4 doubles a register (AVX/AVX2 with FMA).
-/// Single-precision exp, sigmoid, tanh and e^x - 1 are the polynomial forms of <see cref="LaneMath"/>;
-/// double precision and log(1 + x) map each lane through <see cref="Math"/>.
+/// Single-precision exp, sigmoid, tanh, e^x - 1, log(1 + x) and softplus are the polynomial forms of
+/// <see cref="LaneMath"/>; double precision maps each lane through <see cref="Math"/>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -100,6 +100,15 @@ public readonly struct Lanes256<T> : ILanes<Vector256<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SplitExponent(Vector256<T> x, out Vector256<T> exponent)
+    {
+        Vector256<int> bits = x.AsInt32();
+        exponent = Vector256.ConvertToSingle(Vector256.ShiftRightArithmetic(bits, 23) - Vector256.Create(127)).As<float, T>();
+        return ((bits & Vector256.Create(0x007FFFFF)) | Vector256.Create(0x3F800000)).As<int, T>();
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp(Vector256<T> x) =>
         typeof(T) == typeof(float)
             ? LaneMath.Exp<Lanes256<float>, Vector256<float>>(x.AsSingle()).As<float, T>()
@@ -128,11 +137,17 @@ public readonly struct Lanes256<T> : ILanes<Vector256<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Softplus(Vector256<T> z) => Map<ScalarFunctions.Softplus>(z);
+    public static Vector256<T> Softplus(Vector256<T> z) =>
+        typeof(T) == typeof(float)
+            ? LaneMath.Softplus<Lanes256<float>, Vector256<float>>(z.AsSingle()).As<float, T>()
+            : Map<ScalarFunctions.Softplus>(z);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Log1P(Vector256<T> x) => Map<ScalarFunctions.Log1P>(x);
+    public static Vector256<T> Log1P(Vector256<T> x) =>
+        typeof(T) == typeof(float)
+            ? LaneMath.Log1P<Lanes256<float>, Vector256<float>>(x.AsSingle()).As<float, T>()
+            : Map<ScalarFunctions.Log1P>(x);
 
     /// <summary>Applies a scalar function to each lane (the functions that have no polynomial lane form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

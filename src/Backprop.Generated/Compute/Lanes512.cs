@@ -9,8 +9,8 @@ namespace Backprop.Generated.Compute;
 
 /// <summary>
 /// <see cref="ILanes{TVector, T}"/> over <see cref="Vector512{T}"/>: 16 floats or 8 doubles a register (AVX-512).
-/// Single-precision exp, sigmoid, tanh and e^x - 1 are the polynomial forms of <see cref="LaneMath"/>;
-/// double precision and log(1 + x) map each lane through <see cref="Math"/>.
+/// Single-precision exp, sigmoid, tanh, e^x - 1, log(1 + x) and softplus are the polynomial forms of
+/// <see cref="LaneMath"/>; double precision maps each lane through <see cref="Math"/>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -100,6 +100,15 @@ public readonly struct Lanes512<T> : ILanes<Vector512<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SplitExponent(Vector512<T> x, out Vector512<T> exponent)
+    {
+        Vector512<int> bits = x.AsInt32();
+        exponent = Vector512.ConvertToSingle(Vector512.ShiftRightArithmetic(bits, 23) - Vector512.Create(127)).As<float, T>();
+        return ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F800000)).As<int, T>();
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Exp(Vector512<T> x) =>
         typeof(T) == typeof(float)
             ? LaneMath.Exp<Lanes512<float>, Vector512<float>>(x.AsSingle()).As<float, T>()
@@ -128,11 +137,17 @@ public readonly struct Lanes512<T> : ILanes<Vector512<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Softplus(Vector512<T> z) => Map<ScalarFunctions.Softplus>(z);
+    public static Vector512<T> Softplus(Vector512<T> z) =>
+        typeof(T) == typeof(float)
+            ? LaneMath.Softplus<Lanes512<float>, Vector512<float>>(z.AsSingle()).As<float, T>()
+            : Map<ScalarFunctions.Softplus>(z);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Log1P(Vector512<T> x) => Map<ScalarFunctions.Log1P>(x);
+    public static Vector512<T> Log1P(Vector512<T> x) =>
+        typeof(T) == typeof(float)
+            ? LaneMath.Log1P<Lanes512<float>, Vector512<float>>(x.AsSingle()).As<float, T>()
+            : Map<ScalarFunctions.Log1P>(x);
 
     /// <summary>Applies a scalar function to each lane (the functions that have no polynomial lane form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

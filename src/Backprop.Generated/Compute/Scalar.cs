@@ -82,6 +82,15 @@ public readonly struct Scalar<T> : ILanes<T, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SplitExponent(T x, out T exponent)
+    {
+        int bits = BitConverter.SingleToInt32Bits(float.CreateTruncating(x));
+        exponent = T.CreateTruncating((bits >> 23) - 127);
+        return T.CreateTruncating(BitConverter.Int32BitsToSingle((bits & 0x007FFFFF) | 0x3F800000));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Exp(T x) => typeof(T) == typeof(float) ? As(LaneMath.Exp<Scalar<float>, float>(AsSingle(x))) : ScalarFunctions.Exp.Invoke(x);
 
     /// <inheritdoc/>
@@ -98,11 +107,11 @@ public readonly struct Scalar<T> : ILanes<T, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Softplus(T z) => ScalarFunctions.Softplus.Invoke(z);
+    public static T Softplus(T z) => typeof(T) == typeof(float) ? As(LaneMath.Softplus<Scalar<float>, float>(AsSingle(z))) : ScalarFunctions.Softplus.Invoke(z);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Log1P(T x) => ScalarFunctions.Log1P.Invoke(x);
+    public static T Log1P(T x) => typeof(T) == typeof(float) ? As(LaneMath.Log1P<Scalar<float>, float>(AsSingle(x))) : ScalarFunctions.Log1P.Invoke(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float AsSingle(T value) => Unsafe.As<T, float>(ref value);

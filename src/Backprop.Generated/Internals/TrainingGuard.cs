@@ -31,27 +31,9 @@ public static class TrainingGuard
         }
 
 #if NET8_0_OR_GREATER
-        // g - g is 0 for a finite g and NaN otherwise: one pass of vector subtractions and adds finds out whether
-        // any value is not finite; only then does the scalar loop below look for the first one to name it.
-        if (System.Numerics.Vector.IsHardwareAccelerated)
+        if (Compute.UpdatePasses.AllFinite(gradients))
         {
-            ReadOnlySpan<System.Numerics.Vector<float>> v = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(gradients);
-            System.Numerics.Vector<float> sum = System.Numerics.Vector<float>.Zero;
-            for (int i = 0; i < v.Length; i++)
-            {
-                sum += v[i] - v[i];
-            }
-
-            bool finite = System.Numerics.Vector.EqualsAll(sum, System.Numerics.Vector<float>.Zero);
-            for (int q = v.Length * System.Numerics.Vector<float>.Count; q < gradients.Length; q++)
-            {
-                finite &= IsFinite(gradients[q]);
-            }
-
-            if (finite)
-            {
-                return;
-            }
+            return;
         }
 #endif
         for (int q = 0; q < gradients.Length; q++)
@@ -71,6 +53,12 @@ public static class TrainingGuard
             throw Diverged(loss, -1);
         }
 
+#if NET8_0_OR_GREATER
+        if (Compute.UpdatePasses.AllFinite(gradients))
+        {
+            return;
+        }
+#endif
         for (int q = 0; q < gradients.Length; q++)
         {
             if (!IsFinite(gradients[q]))
