@@ -57,15 +57,16 @@ internal static class Strategies
             }
         }
 
-        int blocks = (inputs + InputBlock - 1) / InputBlock;
+        int inputBlock = InputBlock(units, c.T == "double" ? 8 : 4);
+        int blocks = (inputs + inputBlock - 1) / inputBlock;
         string loop = blocks == 1
             ? $"a {Literals.Int(inputs)}-step inner loop"
             : $"{Literals.Int(blocks)} input blocks of at most {Literals.Int((inputs + blocks - 1) / blocks)}";
         return $"batches: examples in SIMD lanes, {string.Join(" and ", tiles)} x 2 registers of examples, {loop}";
     }
 
-    /// <summary>Mirrors the runtime's Dense.InputBlock.</summary>
-    private const int InputBlock = 64;
+    /// <summary>Mirrors the runtime's Dense.InputBlock: W[l]'s rows of one input block take at most 16 KB; 8 to 64 rows.</summary>
+    private static int InputBlock(int units, int elementBytes) => System.Math.Max(8, System.Math.Min(64, 16384 / (elementBytes * units)));
 
     public static string Describe(EmitContext c, int l) => DescribeExample(c, l) + "; " + DescribeBatch(c, l);
 }

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+/// <summary>
+/// <c>--paired [ROUNDS]</c>: the generated code and each peer timed in turns, cell by cell, so that every peer sees the
+/// same states of the machine. BenchmarkDotNet measures one benchmark after another; on a shared VM the speed of the
+/// core drifts between phases that last seconds (W3's training step measured 28 us in one 1,000-step window and 44 us
+/// in the next, the tiled peer the same), and a phase that falls on one benchmark and not on its peer moves the ratio.
+/// Here each round times every peer of a cell once (in a rotated order), for about 10 ms each; the ratio of a round is
+/// generated / peer within that round, and the table gives the median over the rounds of those paired ratios with
+/// its spread (the 10th and 90th percentiles), and the median ns of each peer.
+/// </summary>
+public static class PairedTiming
+{
+    private const double BatchMilliseconds = 10;
+
+    public static string Run(int rounds, double peakGflops)
+    {
+        var table = new StringBuilder();
+        table.AppendLine(CultureInfo.InvariantCulture, $"Paired timing: {rounds} rounds per cell, each peer about {BatchMilliseconds} ms per round, order rotated; ratio = generated / peer within a round (below 1: the generated code is faster), median [10th-90th percentile].");
+        table.AppendLine();
+        table.AppendLine("| workload | cell | Generated ns | % of peak | Tiled (hand-written) | TensorPrimitives | OnnxRuntime | ArrayMlp |");
+        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+
+        var digits = new DigitsEpochBenchmarks();
+        digits.Setup();
+        long digitsFlops = 2 * DigitsEpochBenchmarks.MultiplyAdds(1347);
+        Row(table, Workloads.Digits.Name, "epoch (1,347 rows, batch 32)", digitsFlops, peakGflops, rounds, new (string, Action)[]
+        {
+            ("Generated", () => digits.Generated()), ("Tiled", () => digits.Tiled()),
+            ("TensorPrimitives", () => digits.Primitives()), ("ArrayMlp", () => digits.Array()),
+        });
+
+        foreach (CellBenchmarks bench in new CellBenchmarks[] { new W1Benchmarks(), new W2Benchmarks(), new W3Benchmarks(), new W4Benchmarks() })
+        {
+            bench.Setup();
+            foreach (var cell in bench.Cells().GroupBy(c => c.Name[..c.Name.IndexOf(':')]))
+            {
+                long multiplyAdds = cell.Key switch
+                {
+                    CellBenchmarks.Forward => bench.Workload.ForwardMultiplyAdds,
+                    CellBenchmarks.ForwardBatch => bench.Workload.ForwardMultiplyAdds * Workloads.Batch,
+                    _ => bench.Workload.TrainingMultiplyAdds * Workloads.Batch,
+                };
+                var peers = cell.Select(c => (Peer: c.Name[(c.Name.IndexOf(':') + 2)..], c.Action)).ToArray();
+                Row(table, bench.Workload.Name, cell.Key, 2 * multiplyAdds, peakGflops, rounds, peers);
+            }
+
+            bench.Cleanup();
+        }
+
+        return table.ToString();
+    }
+
+    private static void Row(StringBuilder table, string workload, string cell, long flops, double peakGflops, int rounds, (string Peer, Action Action)[] peers)
+    {
+        // Warm up and size each peer's batch of calls to about BatchMilliseconds.
+        long[] calls = new long[peers.Length];
+        for (int p = 0; p < peers.Length; p++)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                peers[p].Action();
+            }
+
+            long n = 1;
+            while (Time(peers[p].Action, n) * n < BatchMilliseconds * 1e6 / 4)
+            {
+                n *= 2;
+            }
+
+            calls[p] = n * 4;
+        }
+
+        double[][] ns = peers.Select(_ => new double[rounds]).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int q = 0; q < peers.Length; q++)
+            {
+                int p = (q + round) % peers.Length;
+                ns[p][round] = Time(peers[p].Action, calls[p]);
+            }
+        }
+
+        int g = Array.FindIndex(peers, p => p.Peer == "Generated");
+        string Cell(string name)
+        {
+            int p = Array.FindIndex(peers, x => x.Peer == name);
+            if (p < 0)
+            {
+                return "-";
+            }
+
+            double[] ratios = Enumerable.Range(0, rounds).Select(r => ns[g][r] / ns[p][r]).OrderBy(v => v).ToArray();
+            return string.Create(CultureInfo.InvariantCulture, $"{Median(ns[p]):N0} ns / {Percentile(ratios, 0.5):F2} [{Percentile(ratios, 0.1):F2}-{Percentile(ratios, 0.9):F2}]");
+        }
+
+        double generated = Median(ns[g]);
+        string percent = cell == CellBenchmarks.Forward && flops < 100_000 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"{flops / generated / peakGflops * 100:F1}%");
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"| {workload} | {cell} | {generated:N0} | {percent} | {Cell("Tiled")} | {Cell("TensorPrimitives")} | {Cell("OnnxRuntime")} | {Cell("ArrayMlp")} |");
+        table.AppendLine(line);
+        Console.WriteLine(line);
+    }
+
+    private static double Time(Action action, long calls)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (long i = 0; i < calls; i++)
+        {
+            action();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / calls;
+    }
+
+    private static double Median(double[] values) => Percentile(values.OrderBy(v => v).ToArray(), 0.5);
+
+    private static double Percentile(double[] sorted, double q)
+    {
+        double at = q * (sorted.Length - 1);
+        int low = (int)Math.Floor(at);
+        int high = Math.Min(low + 1, sorted.Length - 1);
+        return sorted[low] + ((at - low) * (sorted[high] - sorted[low]));
+    }
+}
