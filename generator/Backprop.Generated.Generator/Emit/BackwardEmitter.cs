@@ -35,6 +35,12 @@ internal static class BackwardEmitter
         w.Line($"private {EmitContext.Compute}.AlignedArray<{t}> _trainingScratch;");
         w.Line();
         w.Line("/// <summary>");
+        w.Line("/// n_0, ..., n_L for the gradient write-back, copied from <see cref=\"LayerSizes\"/> with the training scratch: an");
+        w.Line("/// unoptimised (Debug) build allocates on every read of <see cref=\"LayerSizes\"/>, and the type keeps no static state.");
+        w.Line("/// </summary>");
+        w.Line("private int[]? _trainingLayerSizes;");
+        w.Line();
+        w.Line("/// <summary>");
         w.Line($"/// Computes the cost J = (1/m) sum_i L_i of one batch, {LossDescription(c.Model.Loss)}, and writes dJ/dtheta into");
         w.Line("/// <paramref name=\"gradients\"/> in exactly the layout of <see cref=\"Parameters\"/>: dW[l] = (1/m) A[l-1]^T dZ[l],");
         w.Line("/// db[l] = (1/m) sum over rows of dZ[l], with dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]).");
@@ -48,6 +54,13 @@ internal static class BackwardEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the batch is empty.</exception>");
         using (w.Block($"public {t} ComputeGradients(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients)"))
         {
+            w.Line("return ComputeGradientsCore(inputs, targets, gradients, out _);");
+        }
+
+        w.Line();
+        w.Line($"/// <summary><see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/>, also telling whether every gradient written is finite (checked while writing).</summary>");
+        using (w.Block($"private {t} ComputeGradientsCore(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients, out bool finite)"))
+        {
             w.Line($"int m = {rt}.ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));");
             w.Line($"{rt}.TrainingGuard.NotEmpty(m, nameof(inputs));");
             w.Line($"{rt}.ShapeGuard.Length(targets.Length, m * OutputSize, nameof(targets));");
@@ -57,6 +70,7 @@ internal static class BackwardEmitter
             using (w.Block("if (_trainingScratch.IsDefault)"))
             {
                 w.Line("_trainingScratch = new(TrainingScratchLength);");
+                w.Line("_trainingLayerSizes = LayerSizes.ToArray();");
             }
 
             w.Line();
@@ -69,12 +83,12 @@ internal static class BackwardEmitter
 
             w.Line($"global::System.Span<{t}> dzRows = scratch.Slice({Literals.Int(layout.LaneUnits)} * LaneStride, {Literals.Int(layout.RowsLength)});");
             w.Line($"global::System.Span<{t}> sums = scratch.Slice(({Literals.Int(layout.LaneUnits)} * LaneStride) + {Literals.Int(layout.RowsLength)});");
-            w.Line("sums.Clear();");
             w.Line($"{t} cost = {c.Zero};");
             w.Line();
             using (w.Block("for (int row = 0; row < m; row += BlockRows)"))
             {
                 w.Line("int rows = global::System.Math.Min(BlockRows, m - row);");
+                w.Line("bool first = row == 0; // the first block stores its gradient sums, the others add to them");
                 w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
                 w.Line($"{dense}.ToLanes(targets.Slice(row * OutputSize, rows * OutputSize), OutputSize, rows, y);");
                 if (c.Model.HasDropout)
@@ -110,8 +124,8 @@ internal static class BackwardEmitter
                 for (int l = c.L; l >= 1; l--)
                 {
                     w.Line();
-                    w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows); db{l} += column sums of dZ{l}");
-                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), rows);");
+                    w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows; the first block stores it); db{l} += column sums of dZ{l}");
+                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), rows, first);");
                     if (l > 1)
                     {
                         ActivationKind g = c.Activation(l - 1);
@@ -135,11 +149,7 @@ internal static class BackwardEmitter
             w.Line();
             w.Line("// J = (1/m) sum_i L_i; dW[l] = (1/m) A[l-1]^T dZ[l]; db[l] = (1/m) sum_i dZ[l]_i, into the layout of Parameters");
             w.Line($"{t} scale = {c.Real(1)} / m;");
-            for (int l = 1; l <= c.L; l++)
-            {
-                w.Line($"{dense}.WriteGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>(sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), gradients, scale);");
-            }
-
+            w.Line($"finite = {dense}.WriteGradients<{t}>(sums, gradients, scale, _trainingLayerSizes);");
             w.Line("return cost * scale;");
         }
     }

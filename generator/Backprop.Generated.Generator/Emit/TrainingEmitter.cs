@@ -54,14 +54,14 @@ internal static class TrainingEmitter
             w.Line();
 
             w.Line($"global::System.Span<{t}> gradients = _gradients.Span;");
-            w.Line($"{t} cost = ComputeGradients(inputs, targets, gradients);");
-            w.Line($"{EmitContext.Internals}.TrainingGuard.EnsureFinite(cost, gradients); // throws before any parameter changes");
+            w.Line($"{t} cost = ComputeGradientsCore(inputs, targets, gradients, out bool finite);");
+            w.Line($"{EmitContext.Internals}.TrainingGuard.EnsureFinite(cost, gradients, finite); // throws before any parameter changes");
             w.Line("optimizer.Step(_parameters.Span, gradients); // theta = update(theta, dJ/dtheta)");
             w.Line("return cost;");
         }
 
         w.Line();
-        w.Line("/// <summary>n_0, n_1, ..., n_L.</summary>");
+        w.Line("/// <summary>n_0, n_1, ..., n_L. (Static data in an optimised build; an unoptimised (Debug) build of the declaring project allocates the array on each read.)</summary>");
         w.Line("public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { " + string.Join(", ", c.Sizes.Select(Literals.Int)) + " };");
         w.Line();
         w.Line($"int {network}.InputSize => InputSize;");

@@ -475,12 +475,13 @@ public static partial class Dense
 
     /// <summary>
     /// Adds the block's dW[l] = A[l-1]^T dZ[l] and db[l] = column sums of dZ[l] (not yet scaled by 1/m) into
-    /// <paramref name="sums"/>, which holds dW[l] with rows padded to <see cref="Padded"/>(n_l) values, then db[l].
+    /// <paramref name="sums"/>, which holds dW[l] with rows padded to <see cref="Padded"/>(n_l) values, then db[l];
+    /// for the first block of a batch (<paramref name="first"/>) it stores them instead, so the sums need no clearing.
     /// dZ[l] is first copied to row-major rows (<paramref name="dzRows"/>, <see cref="LaneStride"/> x padded n_l),
-    /// so the product runs as register tiles of 4 rows of dW x 2 registers of units, with no horizontal sums.
+    /// so the product runs as register tiles of 6 rows of dW x 2 registers of units, with no horizontal sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AccumulateGradients<TLayer, T>(ReadOnlySpan<T> aPrevious, ReadOnlySpan<T> dz, Span<T> dzRows, Span<T> sums, int rows)
+    public static void AccumulateGradients<TLayer, T>(ReadOnlySpan<T> aPrevious, ReadOnlySpan<T> dz, Span<T> dzRows, Span<T> sums, int rows, bool first = false)
         where TLayer : IDenseLayer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -490,24 +491,24 @@ public static partial class Dense
         ref T s = ref MemoryMarshal.GetReference(sums);
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            AccumulateGradients<Lanes512<T>, Vector512<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows);
+            AccumulateGradients<Lanes512<T>, Vector512<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
-            AccumulateGradients<Lanes256<T>, Vector256<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows);
+            AccumulateGradients<Lanes256<T>, Vector256<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
         }
         else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
         {
-            AccumulateGradients<Lanes128<T>, Vector128<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows);
+            AccumulateGradients<Lanes128<T>, Vector128<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
         }
         else
         {
-            AccumulateGradients<Scalar<T>, T, T, TLayer>(ref ap, ref d, ref dr, ref s, rows);
+            AccumulateGradients<Scalar<T>, T, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void AccumulateGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T dzRows, ref T sums, int rows)
+    internal static void AccumulateGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T dzRows, ref T sums, int rows, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -521,7 +522,7 @@ public static partial class Dense
         {
             // Fewer units than a register holds: each dW[j, k] is a dot product along the lanes instead, which needs
             // no copy of dZ into rows (the GEMM below would leave most of every register empty).
-            AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref sums, rows);
+            AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref sums, rows, first);
             return;
         }
 
@@ -557,8 +558,7 @@ public static partial class Dense
                 t0 = TOps.Add(t0, TOps.Load(ref Unsafe.Add(ref column, i * stride)));
             }
 
-            ref T total = ref Unsafe.Add(ref db, r * c);
-            TOps.Store(TOps.Add(TOps.Load(ref total), TOps.Add(t0, t1)), ref total);
+            Put<TOps, TV, T>(ref Unsafe.Add(ref db, r * c), TOps.Add(t0, t1), first);
         }
 
         // dW[j, :] += sum_i A[j, i] dZ[i, :], one slice of 2 registers of units at a time (its dZ rows stay in L1) down all
@@ -570,18 +570,18 @@ public static partial class Dense
             int j = 0;
             for (; j + 6 <= TLayer.Inputs; j += 6)
             {
-                WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+                WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
             }
 
             for (; j + 4 <= TLayer.Inputs; j += 4)
             {
-                WeightGradientTile4x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+                WeightGradientTile4x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
             }
 
             for (; j < TLayer.Inputs; j++)
             {
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k + c);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k + c, first);
             }
         }
 
@@ -592,23 +592,23 @@ public static partial class Dense
             int j = 0;
             for (; j + 8 <= TLayer.Inputs; j += 8)
             {
-                WeightGradientTile8x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+                WeightGradientTile8x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
             }
 
             for (; j + 4 <= TLayer.Inputs; j += 4)
             {
-                WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+                WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
             }
 
             for (; j < TLayer.Inputs; j++)
             {
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k);
+                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightGradientTile1x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+    private static void WeightGradientTile1x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -634,12 +634,12 @@ public static partial class Dense
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
-        TOps.Store(TOps.Add(TOps.Load(ref target), TOps.Add(TOps.Add(g0, g1), TOps.Add(g2, g3))), ref target);
+        Put<TOps, TV, T>(ref target, TOps.Add(TOps.Add(g0, g1), TOps.Add(g2, g3)), first);
     }
 
     /// <summary>dW[j, k] += sum_i A[j, i] dZ[k, i] and db[k] += sum_i dZ[k, i], each a dot product along the lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T sums, int rows)
+    private static void AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T sums, int rows, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -651,10 +651,13 @@ public static partial class Dense
         for (int k = 0; k < n; k++)
         {
             ref T dzk = ref Unsafe.Add(ref dz, k * LaneStride);
-            Unsafe.Add(ref db, k) += SumLanes<TOps, TV, T>(ref dzk, rows);
+            T dbk = SumLanes<TOps, TV, T>(ref dzk, rows);
+            Unsafe.Add(ref db, k) = first ? dbk : Unsafe.Add(ref db, k) + dbk;
             for (int j = 0; j < TLayer.Inputs; j++)
             {
-                Unsafe.Add(ref sums, (j * stride) + k) += DotLanes<TOps, TV, T>(ref Unsafe.Add(ref aPrevious, j * LaneStride), ref dzk, rows);
+                T dw = DotLanes<TOps, TV, T>(ref Unsafe.Add(ref aPrevious, j * LaneStride), ref dzk, rows);
+                ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
+                target = first ? dw : target + dw;
             }
         }
     }
@@ -709,7 +712,7 @@ public static partial class Dense
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightGradientTile6x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+    private static void WeightGradientTile6x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -744,16 +747,16 @@ public static partial class Dense
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
-        AddTo<TOps, TV, T>(ref target, g00, g01);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 1 * stride), g10, g11);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g20, g21);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g30, g31);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 4 * stride), g40, g41);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 5 * stride), g50, g51);
+        AddTo<TOps, TV, T>(ref target, g00, g01, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 1 * stride), g10, g11, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g20, g21, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g30, g31, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 4 * stride), g40, g41, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 5 * stride), g50, g51, first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightGradientTile4x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+    private static void WeightGradientTile4x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -782,14 +785,14 @@ public static partial class Dense
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
-        AddTo<TOps, TV, T>(ref target, g00, g01);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 1 * stride), g10, g11);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g20, g21);
-        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g30, g31);
+        AddTo<TOps, TV, T>(ref target, g00, g01, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 1 * stride), g10, g11, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g20, g21, first);
+        AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g30, g31, first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightGradientTile4x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+    private static void WeightGradientTile4x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -808,14 +811,14 @@ public static partial class Dense
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
-        TOps.Store(TOps.Add(TOps.Load(ref target), g0), ref target);
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, stride)), g1), ref Unsafe.Add(ref target, stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 2 * stride)), g2), ref Unsafe.Add(ref target, 2 * stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 3 * stride)), g3), ref Unsafe.Add(ref target, 3 * stride));
+        Put<TOps, TV, T>(ref target, g0, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, stride), g1, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g2, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g3, first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightGradientTile8x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k)
+    private static void WeightGradientTile8x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -838,67 +841,120 @@ public static partial class Dense
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
-        TOps.Store(TOps.Add(TOps.Load(ref target), g0), ref target);
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, stride)), g1), ref Unsafe.Add(ref target, stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 2 * stride)), g2), ref Unsafe.Add(ref target, 2 * stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 3 * stride)), g3), ref Unsafe.Add(ref target, 3 * stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 4 * stride)), g4), ref Unsafe.Add(ref target, 4 * stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 5 * stride)), g5), ref Unsafe.Add(ref target, 5 * stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 6 * stride)), g6), ref Unsafe.Add(ref target, 6 * stride));
-        TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 7 * stride)), g7), ref Unsafe.Add(ref target, 7 * stride));
+        Put<TOps, TV, T>(ref target, g0, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, stride), g1, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 2 * stride), g2, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g3, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 4 * stride), g4, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 5 * stride), g5, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 6 * stride), g6, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, 7 * stride), g7, first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo<TOps, TV, T>(ref T target, TV g0, TV g1)
+    private static void AddTo<TOps, TV, T>(ref T target, TV g0, TV g1, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TOps.Store(TOps.Add(TOps.Load(ref target), g0), ref target);
-        ref T next = ref Unsafe.Add(ref target, TOps.Count);
-        TOps.Store(TOps.Add(TOps.Load(ref next), g1), ref next);
+        Put<TOps, TV, T>(ref target, g0, first);
+        Put<TOps, TV, T>(ref Unsafe.Add(ref target, TOps.Count), g1, first);
+    }
+
+    /// <summary>target = g for the first block of a batch (so the sums need no clearing first), else target += g.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TOps, TV, T>(ref T target, TV g, bool first)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TOps.Store(first ? g : TOps.Add(TOps.Load(ref target), g), ref target);
     }
 
     /// <summary>
-    /// Writes one layer's gradient sums (rows padded to <see cref="Padded"/>(n_l)) into the documented parameter layout,
-    /// times <paramref name="scale"/> (1/m): dW[l] = (1/m) A[l-1]^T dZ[l], db[l] = (1/m) sum over rows of dZ[l].
+    /// Writes every layer's gradient sums into the documented parameter layout, times <paramref name="scale"/> (1/m):
+    /// dW[l] = (1/m) A[l-1]^T dZ[l], db[l] = (1/m) sum over rows of dZ[l], for l = 1..L in one call (so a deep
+    /// network's training method grows by no call per layer). The parameters are W[1], b[1], W[2], b[2], ... and the
+    /// sums of layer l are (n_{l-1} + 1) rows of <see cref="GradientStride"/>(n_l) values (dW[l] padded, then db[l]),
+    /// one layer after another. Returns whether every value written is finite (g - g is 0 for a finite g and NaN
+    /// otherwise, summed on the way), so that a training step needs no second pass over the gradients to check them.
     /// </summary>
+    /// <param name="sums">The unscaled sums of all layers.</param>
+    /// <param name="gradients">Receives dJ/dtheta in the layout of the parameters.</param>
+    /// <param name="scale">1/m.</param>
+    /// <param name="layerSizes">n_0, n_1, ..., n_L.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WriteGradients<TLayer, T>(ReadOnlySpan<T> sums, Span<T> gradients, T scale)
-        where TLayer : IDenseLayer
+    public static bool WriteGradients<T>(ReadOnlySpan<T> sums, Span<T> gradients, T scale, ReadOnlySpan<int> layerSizes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = TLayer.Units;
+        bool finite = true;
+        int parameter = 0, sum = 0;
+        for (int l = 1; l < layerSizes.Length; l++)
+        {
+            int inputs = layerSizes[l - 1], units = layerSizes[l];
+            finite &= WriteLayerGradients(ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), sum), ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), parameter), scale, inputs, units);
+            parameter += (inputs + 1) * units;
+            sum += (inputs + 1) * GradientStride(units);
+        }
+
+        return finite;
+    }
+
+    /// <summary>
+    /// <see cref="WriteGradients{T}(ReadOnlySpan{T}, Span{T}, T, ReadOnlySpan{int})"/> for the one layer
+    /// <typeparamref name="TLayer"/>, its sums at the start of <paramref name="sums"/>.
+    /// </summary>
+    public static bool WriteGradients<TLayer, T>(ReadOnlySpan<T> sums, Span<T> gradients, T scale)
+        where TLayer : IDenseLayer
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        WriteLayerGradients(ref MemoryMarshal.GetReference(sums), ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), TLayer.WeightOffset), scale, TLayer.Inputs, TLayer.Units);
+
+    /// <summary>One layer: W then b at <paramref name="w"/>, from sums with rows of <see cref="GradientStride"/>(n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool WriteLayerGradients<T>(ref T s, ref T w, T scale, int inputs, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int stride = GradientStride(n);
-        ref T s = ref MemoryMarshal.GetReference(sums);
-        ref T w = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), TLayer.WeightOffset);
         int c = Vector<T>.Count;
         var scalev = new Vector<T>(scale);
-        for (int j = 0; j < TLayer.Inputs; j++)
+        Vector<T> check0 = Vector<T>.Zero, check1 = Vector<T>.Zero;
+        T check = T.Zero;
+
+        // Rows 0..inputs-1 are dW[l]; row 'inputs' is db[l], which follows W[l] in the parameters.
+        for (int j = 0; j <= inputs; j++)
         {
             ref T source = ref Unsafe.Add(ref s, j * stride);
             ref T target = ref Unsafe.Add(ref w, j * n);
             int k = 0;
             if (Vector.IsHardwareAccelerated)
             {
+                for (; k + (2 * c) <= n; k += 2 * c)
+                {
+                    Vector<T> g0 = Vector.LoadUnsafe(ref Unsafe.Add(ref source, k)) * scalev;
+                    Vector<T> g1 = Vector.LoadUnsafe(ref Unsafe.Add(ref source, k + c)) * scalev;
+                    Vector.StoreUnsafe(g0, ref Unsafe.Add(ref target, k));
+                    Vector.StoreUnsafe(g1, ref Unsafe.Add(ref target, k + c));
+                    check0 += g0 - g0;
+                    check1 += g1 - g1;
+                }
+
                 for (; k + c <= n; k += c)
                 {
-                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref Unsafe.Add(ref source, k)) * scalev, ref Unsafe.Add(ref target, k));
+                    Vector<T> g0 = Vector.LoadUnsafe(ref Unsafe.Add(ref source, k)) * scalev;
+                    Vector.StoreUnsafe(g0, ref Unsafe.Add(ref target, k));
+                    check0 += g0 - g0;
                 }
             }
 
             for (; k < n; k++)
             {
-                Unsafe.Add(ref target, k) = Unsafe.Add(ref source, k) * scale;
+                T g = Unsafe.Add(ref source, k) * scale;
+                Unsafe.Add(ref target, k) = g;
+                check += g - g;
             }
         }
 
-        ref T b = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), TLayer.BiasOffset);
-        ref T db = ref Unsafe.Add(ref s, TLayer.Inputs * stride);
-        for (int k = 0; k < n; k++)
-        {
-            Unsafe.Add(ref b, k) = Unsafe.Add(ref db, k) * scale;
-        }
+        return check == T.Zero && Vector.EqualsAll(check0 + check1, Vector<T>.Zero);
     }
 }
 #endif

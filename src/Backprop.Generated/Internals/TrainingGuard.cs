@@ -20,6 +20,33 @@ public static class TrainingGuard
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="TrainingDivergedException"/> unless the cost and every gradient are finite, where the caller has
+    /// already checked the gradients while writing them (<paramref name="gradientsFinite"/>): only a failure reads them
+    /// again, to name the first value that is not finite.
+    /// </summary>
+    /// <param name="loss">J.</param>
+    /// <param name="gradients">dJ/dtheta.</param>
+    /// <param name="gradientsFinite">Whether every gradient is finite.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void EnsureFinite(float loss, ReadOnlySpan<float> gradients, bool gradientsFinite)
+    {
+        if (!gradientsFinite || !IsFinite(loss))
+        {
+            EnsureFinite(loss, gradients);
+        }
+    }
+
+    /// <inheritdoc cref="EnsureFinite(float, ReadOnlySpan{float}, bool)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void EnsureFinite(double loss, ReadOnlySpan<double> gradients, bool gradientsFinite)
+    {
+        if (!gradientsFinite || !IsFinite(loss))
+        {
+            EnsureFinite(loss, gradients);
+        }
+    }
+
     /// <summary>Throws <see cref="TrainingDivergedException"/> unless the cost and every gradient are finite.</summary>
     /// <param name="loss">J.</param>
     /// <param name="gradients">dJ/dtheta.</param>

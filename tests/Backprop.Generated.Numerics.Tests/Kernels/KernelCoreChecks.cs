@@ -309,6 +309,7 @@ public static class KernelCoreChecks
         int n = TLayer.Units, inputs = TLayer.Inputs, stride = Dense.GradientStride(n);
         double u = U<T>();
         foreach (int rows in RowCounts)
+        foreach (bool first in new[] { false, true })
         {
             var random = new Random((rows * 15485863) + inputs + (31 * n));
             double[] aPrev = Uniform(random, rows * inputs, 1);
@@ -317,15 +318,17 @@ public static class KernelCoreChecks
             T[] aLanes = Lanes<T>(aPrev, rows, inputs);
             T[] dzLanes = Lanes<T>(dz, rows, n);
             T[] dzRows = Filled<T>(B * stride);
-            T[] sums = start.Select(From<T>).ToArray();
-            Dense.AccumulateGradients<TOps, TV, T, TLayer>(ref aLanes[0], ref dzLanes[0], ref dzRows[0], ref sums[0], rows);
 
-            // dW[j, k] += sum_i A[i, j] dZ[i, k]; db[k] += sum_i dZ[i, k]
+            // The first block of a batch stores: whatever the sums held (NaN here) must not reach the result.
+            T[] sums = first ? Filled<T>(start.Length) : start.Select(From<T>).ToArray();
+            Dense.AccumulateGradients<TOps, TV, T, TLayer>(ref aLanes[0], ref dzLanes[0], ref dzRows[0], ref sums[0], rows, first);
+
+            // dW[j, k] += sum_i A[i, j] dZ[i, k]; db[k] += sum_i dZ[i, k] (first block: = instead of +=)
             for (int k = 0; k < n; k++)
             {
                 for (int j = 0; j <= inputs; j++)
                 {
-                    double sum = start[(j * stride) + k], abs = Math.Abs(sum);
+                    double sum = first ? 0 : start[(j * stride) + k], abs = Math.Abs(sum);
                     for (int i = 0; i < rows; i++)
                     {
                         double term = (j < inputs ? aPrev[(i * inputs) + j] : 1) * dz[(i * n) + k];
@@ -334,7 +337,7 @@ public static class KernelCoreChecks
                     }
 
                     string what = j < inputs ? $"dW[{j}, {k}]" : $"db[{k}]";
-                    Near(sum, To(sums[(j * stride) + k]), ((rows + 2) * u * abs) + Floor<T>(), $"{label} AccumulateGradients rows={rows} {what}");
+                    Near(sum, To(sums[(j * stride) + k]), ((rows + 2) * u * abs) + Floor<T>(), $"{label} AccumulateGradients rows={rows} first={first} {what}");
                 }
             }
         }
@@ -378,8 +381,10 @@ public static class KernelCoreChecks
         T[] s1 = Uniform(random, (inputs + 1) * stride, 1).Select(From<T>).ToArray();
         T[] s2 = (T[])s1.Clone();
         T[] r1 = Filled<T>(B * stride), r2 = Filled<T>(B * stride);
-        Dense.AccumulateGradients<TOps, TV, T, TLayer>(ref ap[0], ref dz[0], ref r1[0], ref s1[0], rows);
+        Dense.AccumulateGradients<TOps, TV, T, TLayer>(ref ap[0], ref dz[0], ref r1[0], ref s1[0], rows, false);
         Dense.AccumulateGradients<TLayer, T>(ap, dz, r2, s2, rows);
+        Dense.AccumulateGradients<TOps, TV, T, TLayer>(ref ap[0], ref dz[0], ref r1[0], ref s1[0], rows, true);
+        Dense.AccumulateGradients<TLayer, T>(ap, dz, r2, s2, rows, first: true);
         Assert.True(Same(s1, s2), $"{label}: AccumulateGradients dispatcher differs from the {typeof(TOps).Name} core");
     }
 
