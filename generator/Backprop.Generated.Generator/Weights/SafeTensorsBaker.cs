@@ -188,7 +188,7 @@ internal static class SafeTensorsBaker
 
         if (!SafeTensorsRules.TryParseDType(dtype, out SafeTensorsDType type))
         {
-            throw new BakeException(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsUnsupportedDType, location, path, name, Truncate(dtype)));
+            throw new BakeException(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsUnsupportedDType, location, path, name, SafeTensorsRules.Truncate(dtype)));
         }
 
         if (!entry.TryGet("shape", out object? shapeValue) || shapeValue is not List<object?> shapeList)
@@ -229,8 +229,8 @@ internal static class SafeTensorsBaker
         {
             SafeTensorsDType.F32 => BitConverter.ToSingle(LittleEndian(file, at, 4), 0),
             SafeTensorsDType.F64 => BitConverter.ToDouble(LittleEndian(file, at, 8), 0),
-            SafeTensorsDType.F16 => HalfToSingle((ushort)(file[at] | (file[at + 1] << 8))),
-            _ => BitConverter.ToSingle(LittleEndian(new byte[] { 0, 0, file[at], file[at + 1] }, 0, 4), 0),
+            SafeTensorsDType.F16 => HalfPrecision.HalfToSingle((ushort)(file[at] | (file[at + 1] << 8))),
+            _ => HalfPrecision.BFloat16ToSingle((ushort)(file[at] | (file[at + 1] << 8))),
         };
 
         double converted = single ? (float)value : value;
@@ -266,21 +266,4 @@ internal static class SafeTensorsBaker
         Array.Copy(bytes, 0, destination, index * bytes.Length, bytes.Length);
     }
 
-    /// <summary>The float whose value equals the binary16 value with bits <paramref name="bits"/> (exact).</summary>
-    private static float HalfToSingle(ushort bits)
-    {
-        int sign = (bits >> 15) & 1;
-        int exponent = (bits >> 10) & 0x1F;
-        int mantissa = bits & 0x3FF;
-        float magnitude = exponent == 0x1F
-            ? (mantissa == 0 ? float.PositiveInfinity : float.NaN)
-            : exponent == 0
-                ? mantissa * (1f / 16777216f) // subnormal: mantissa * 2^-24, exact in float
-                : (float)((1024 + mantissa) * Math.Pow(2, exponent - 25)); // normal: (1 + m/1024) * 2^(e - 15), exact
-        return sign == 1 ? -magnitude : magnitude;
-    }
-
-    private static string Format(long[] shape) => SafeTensorsRules.Format(shape);
-
-    private static string Truncate(string text) => SafeTensorsRules.Truncate(text);
 }
