@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using Backprop.Generated.Serialization;
 
 namespace Backprop.Generated.Generator.Weights;
 
@@ -15,7 +16,6 @@ namespace Backprop.Generated.Generator.Weights;
 /// </summary>
 internal sealed class HeaderJson
 {
-    private const int MaxDepth = 64;
     private readonly string _text;
     private int _at;
 
@@ -38,17 +38,19 @@ internal sealed class HeaderJson
 
     private object? ReadValue(int depth)
     {
-        if (depth > MaxDepth)
-        {
-            throw Error($"at most {MaxDepth} levels of nesting");
-        }
-
         if (_at >= _text.Length)
         {
             throw Error("a JSON value");
         }
 
         char c = _text[_at];
+
+        // depth counts the objects and arrays around this value; the runtime's JsonDocument allows MaxJsonDepth of them.
+        if (depth >= SafeTensorsRules.MaxJsonDepth && (c == '{' || c == '['))
+        {
+            throw Error($"at most {SafeTensorsRules.MaxJsonDepth} levels of nesting");
+        }
+
         switch (c)
         {
             case '{':

@@ -30,7 +30,7 @@ namespace Backprop.Generated.Serialization;
 public static class SafeTensors
 {
     /// <summary>The largest header accepted, in bytes: 100,000,000, the limit of the reference Rust reader.</summary>
-    public const long MaxHeaderLength = 100_000_000;
+    public const long MaxHeaderLength = SafeTensorsRules.MaxHeaderLength;
 
     /// <summary>Metadata key of the layer sizes n_0,...,n_L (comma-separated).</summary>
     public const string LayerSizesKey = "layer_sizes";
@@ -41,18 +41,9 @@ public static class SafeTensors
     /// <summary>Metadata key of the training loss (a <see cref="Backprop.Generated.Loss"/> name).</summary>
     public const string LossKey = "loss";
 
-    private const string MetadataName = "__metadata__";
-    private const int MaxJsonDepth = 16;
+    private const string MetadataName = SafeTensorsRules.MetadataName;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private enum DType
-    {
-        F32,
-        F64,
-        F16,
-        BF16,
-    }
 
     /// <summary>Loads the weights in <paramref name="file"/> into <paramref name="parameters"/>.</summary>
     /// <typeparam name="T">The network's precision, <see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -133,9 +124,9 @@ public static class SafeTensors
         }
 
         ShapeGuard.Length(parameters.Length, topology.ParameterCount, nameof(parameters));
-        DType dtype = typeof(T) == typeof(double) ? DType.F64 : typeof(T) == typeof(float) ? DType.F32
+        SafeTensorsDType dtype = typeof(T) == typeof(double) ? SafeTensorsDType.F64 : typeof(T) == typeof(float) ? SafeTensorsDType.F32
             : throw new NotSupportedException($"Networks compute in float or double, not {typeof(T)}.");
-        int size = ElementSize(dtype);
+        int size = SafeTensorsRules.ElementSize(dtype);
         CheckFinite(parameters, topology);
 
         // Header: tensors in layer order, weight then bias, data packed back to back from offset 0.
@@ -155,8 +146,8 @@ public static class SafeTensors
             {
                 int nIn = topology.LayerSizes[l - 1];
                 int nOut = topology.LayerSizes[l];
-                offset = WriteEntry(json, WeightName(l), dtype, new long[] { nOut, nIn }, offset, size);
-                offset = WriteEntry(json, BiasName(l), dtype, new long[] { nOut }, offset, size);
+                offset = WriteEntry(json, WeightName(l), dtype, SafeTensorsRules.WeightShape(nIn, nOut), offset, size);
+                offset = WriteEntry(json, BiasName(l), dtype, SafeTensorsRules.BiasShape(nOut), offset, size);
             }
 
             json.WriteEndObject();
@@ -268,12 +259,12 @@ public static class SafeTensors
     }
 
     /// <summary>The tensor name of W[l] in files this library writes: <c>layers.{l-1}.weight</c>.</summary>
-    public static string WeightName(int layer) => "layers." + (layer - 1).ToString(CultureInfo.InvariantCulture) + ".weight";
+    public static string WeightName(int layer) => SafeTensorsRules.WeightName(layer);
 
     /// <summary>The tensor name of b[l] in files this library writes: <c>layers.{l-1}.bias</c>.</summary>
-    public static string BiasName(int layer) => "layers." + (layer - 1).ToString(CultureInfo.InvariantCulture) + ".bias";
+    public static string BiasName(int layer) => SafeTensorsRules.BiasName(layer);
 
-    private static long WriteEntry(Utf8JsonWriter json, string name, DType dtype, long[] shape, long offset, int size)
+    private static long WriteEntry(Utf8JsonWriter json, string name, SafeTensorsDType dtype, long[] shape, long offset, int size)
     {
         long end = offset + (shape.Aggregate(1L, (a, b) => a * b) * size);
         json.WriteStartObject(name);
@@ -293,11 +284,11 @@ public static class SafeTensors
         return end;
     }
 
-    private static void WriteValue<T>(Span<byte> destination, DType dtype, T value)
+    private static void WriteValue<T>(Span<byte> destination, SafeTensorsDType dtype, T value)
         where T : unmanaged
     {
         double v = Scalar.ToDouble(value);
-        if (dtype == DType.F64)
+        if (dtype == SafeTensorsDType.F64)
         {
             BinaryPrimitives.WriteInt64LittleEndian(destination, BitConverter.DoubleToInt64Bits(v));
         }
@@ -371,7 +362,7 @@ public static class SafeTensors
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
             if (headerLength > (ulong)MaxHeaderLength)
             {
-                throw HeaderTooLong(headerLength);
+                throw Rejected(SafeTensorsRules.HeaderTooLong(headerLength));
             }
 
             limit = 8 + (long)headerLength + (8L * topology.ParameterCount);
@@ -413,55 +404,23 @@ public static class SafeTensors
         return total;
     }
 
-    private static SafeTensorsException HeaderTooLong(ulong headerLength) => new(
-        $"The header length is {headerLength.ToString(CultureInfo.InvariantCulture)} bytes; at most {MaxHeaderLength.ToString(CultureInfo.InvariantCulture)} are accepted (the file is not safetensors or is corrupt).");
+    private static SafeTensorsException Rejected(SafeTensorsProblem problem) => new(problem.Sentence, problem.Tensor);
 
     // ---------------------------------------------------------------- reading
-
-    private sealed class TensorEntry
-    {
-        public TensorEntry(string name, DType dtype, long[] shape, long begin, long end)
-        {
-            Name = name;
-            DType = dtype;
-            Shape = shape;
-            Begin = begin;
-            End = end;
-        }
-
-        public string Name { get; }
-
-        public DType DType { get; }
-
-        public long[] Shape { get; }
-
-        public long Begin { get; }
-
-        public long End { get; }
-
-        public string ShapeText => Format(Shape);
-    }
 
     private static T[] Read<T>(ReadOnlySpan<byte> file, NetworkTopology topology)
         where T : unmanaged
     {
         // 1. Framing: the 8-byte header length, the header, the data section.
-        if (file.Length < 8)
+        if (SafeTensorsRules.CheckFileLength(file.Length) is SafeTensorsProblem tooShort)
         {
-            throw new SafeTensorsException(
-                $"The file is truncated: it has {file.Length} bytes, fewer than the 8-byte header length that starts every safetensors file.");
+            throw Rejected(tooShort);
         }
 
         ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (declared > (ulong)MaxHeaderLength)
+        if (SafeTensorsRules.CheckHeaderLength(declared, file.Length) is SafeTensorsProblem badLength)
         {
-            throw HeaderTooLong(declared);
-        }
-
-        if ((long)declared > file.Length - 8)
-        {
-            throw new SafeTensorsException(
-                $"The file is truncated: the header length says {declared.ToString(CultureInfo.InvariantCulture)} bytes but only {(file.Length - 8).ToString(CultureInfo.InvariantCulture)} follow the 8-byte length.");
+            throw Rejected(badLength);
         }
 
         int headerLength = (int)declared;
@@ -469,13 +428,16 @@ public static class SafeTensors
         ReadOnlySpan<byte> data = file.Slice(8 + headerLength);
 
         // 2. The header: a JSON object of tensor entries and an optional __metadata__ map of strings.
-        (List<TensorEntry> entries, Dictionary<string, string> metadata) = ParseHeader(headerBytes);
+        (List<SafeTensorsEntry> entries, Dictionary<string, string> metadata) = ParseHeader(headerBytes);
 
         // 3. Offsets: within the data section, each tensor's byte size, no overlap, no gap, nothing after the last.
-        ValidateOffsets(entries, data.Length);
+        if (SafeTensorsRules.CheckOffsets(entries, data.Length) is SafeTensorsProblem badOffsets)
+        {
+            throw Rejected(badOffsets);
+        }
 
         // 4. Names and shapes against the declared topology.
-        TensorEntry[,] layers = MapLayers(entries, topology, metadata);
+        SafeTensorsLayerMap layers = MapLayers(entries, topology, metadata);
 
         // 5. Metadata that contradicts the declaration although every shape fits.
         CheckMetadata(metadata, topology);
@@ -486,8 +448,8 @@ public static class SafeTensors
         {
             int nIn = topology.LayerSizes[l - 1];
             int nOut = topology.LayerSizes[l];
-            TensorEntry weight = layers[l - 1, 0];
-            TensorEntry bias = layers[l - 1, 1];
+            SafeTensorsEntry weight = layers.Weights[l - 1];
+            SafeTensorsEntry bias = layers.Biases[l - 1];
             ReadOnlySpan<byte> w = data.Slice((int)weight.Begin, (int)(weight.End - weight.Begin));
             ReadOnlySpan<byte> b = data.Slice((int)bias.Begin, (int)(bias.End - bias.Begin));
             int wOffset = topology.WeightOffset(l);
@@ -507,7 +469,7 @@ public static class SafeTensors
         return scratch;
     }
 
-    private static (List<TensorEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> headerBytes)
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> headerBytes)
     {
         string text;
         try
@@ -528,7 +490,7 @@ public static class SafeTensors
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = SafeTensorsRules.MaxJsonDepth });
         }
         catch (JsonException e)
         {
@@ -549,10 +511,10 @@ public static class SafeTensors
         }
     }
 
-    private static (List<TensorEntry> Entries, Dictionary<string, string> Metadata) ReadEntries(JsonDocument document)
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ReadEntries(JsonDocument document)
     {
         {
-            var entries = new List<TensorEntry>();
+            var entries = new List<SafeTensorsEntry>();
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
@@ -598,7 +560,7 @@ public static class SafeTensors
         }
     }
 
-    private static TensorEntry ParseEntry(string name, JsonElement value)
+    private static SafeTensorsEntry ParseEntry(string name, JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -612,15 +574,11 @@ public static class SafeTensors
         }
 
         string dtypeText = dtypeElement.GetString() ?? string.Empty;
-        DType dtype = dtypeText switch
+        if (!SafeTensorsRules.TryParseDType(dtypeText, out SafeTensorsDType dtype))
         {
-            "F32" => DType.F32,
-            "F64" => DType.F64,
-            "F16" => DType.F16,
-            "BF16" => DType.BF16,
-            _ => throw new SafeTensorsException(
-                $"Tensor '{name}' has dtype \"{Truncate(dtypeText)}\"; the loader converts F32, F64, F16 and BF16.", name),
-        };
+            throw new SafeTensorsException(
+                $"Tensor '{name}' has dtype \"{Truncate(dtypeText)}\"; the loader converts F32, F64, F16 and BF16.", name);
+        }
 
         if (!value.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
         {
@@ -656,160 +614,51 @@ public static class SafeTensors
             }
         }
 
-        return new TensorEntry(name, dtype, shape.ToArray(), pair[0], pair[1]);
+        return new SafeTensorsEntry(name, dtype, shape.ToArray(), pair[0], pair[1]);
     }
 
-    private static void ValidateOffsets(List<TensorEntry> entries, int dataLength)
+    private static SafeTensorsLayerMap MapLayers(List<SafeTensorsEntry> entries, NetworkTopology topology, Dictionary<string, string> metadata)
     {
-        foreach (TensorEntry e in entries)
+        SafeTensorsLayerMap map = SafeTensorsRules.MapLayers(entries, topology.LayerSizes);
+        int l = map.Layer;
+        string layer = l == 0 ? string.Empty : $"layer {l} ({topology.LayerSizes[l - 1]} -> {topology.LayerSizes[l]})";
+        SafeTensorsEntry? e = map.Entry;
+        switch (map.Fault)
         {
-            if (e.End < e.Begin)
-            {
-                throw new SafeTensorsException(
-                    $"Tensor '{e.Name}' has data_offsets [{e.Begin}, {e.End}]: the end is before the begin.", e.Name);
-            }
-
-            if (e.End > dataLength)
-            {
-                throw new SafeTensorsException(
-                    $"Tensor '{e.Name}' (shape {e.ShapeText}, {e.DType}) has data_offsets [{e.Begin}, {e.End}] beyond the data section's {dataLength} bytes: the file is truncated or the offsets are wrong.",
-                    e.Name);
-            }
-
-            long elements = 1;
-            foreach (long d in e.Shape)
-            {
-                elements *= d;
-                if (elements > int.MaxValue)
-                {
-                    throw new SafeTensorsException($"Tensor '{e.Name}' has shape {e.ShapeText}, more than {int.MaxValue} elements.", e.Name);
-                }
-            }
-
-            long expected = elements * ElementSize(e.DType);
-            if (e.End - e.Begin != expected)
-            {
-                throw new SafeTensorsException(
-                    $"Tensor '{e.Name}' has shape {e.ShapeText} of {e.DType}, which needs {expected} bytes, but data_offsets [{e.Begin}, {e.End}] span {e.End - e.Begin}.",
-                    e.Name);
-            }
-        }
-
-        // As the reference reader: sorted by offset, every tensor starts where the previous one ended.
-        TensorEntry? previous = null;
-        long position = 0;
-        foreach (TensorEntry e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
-        {
-            if (e.Begin < position)
-            {
-                throw new SafeTensorsException(
-                    $"Tensor '{e.Name}' (data_offsets [{e.Begin}, {e.End}]) overlaps tensor '{previous!.Name}' (data_offsets [{previous.Begin}, {previous.End}]).",
-                    e.Name);
-            }
-
-            if (e.Begin > position)
-            {
-                throw new SafeTensorsException(
-                    $"Tensor '{e.Name}' starts at data offset {e.Begin} but the previous tensor ends at {position}: the data section has a gap.",
-                    e.Name);
-            }
-
-            position = e.End;
-            previous = e;
-        }
-
-        if (position != dataLength)
-        {
-            throw new SafeTensorsException(
-                $"The data section has {dataLength} bytes but the tensors cover {position}: {dataLength - position} bytes follow the last tensor.");
-        }
-    }
-
-    private static TensorEntry[,] MapLayers(List<TensorEntry> entries, NetworkTopology topology, Dictionary<string, string> metadata)
-    {
-        int layerCount = topology.LayerCount;
-        var groups = new SortedDictionary<int, TensorEntry?[]>();
-        bool? prefixed = null;
-        foreach (TensorEntry e in entries)
-        {
-            if (!TryParseName(e.Name, out bool hasPrefix, out int index, out bool isWeight))
-            {
+            case SafeTensorsLayerFault.NotALayer:
                 throw Explained(
-                    $"Tensor '{e.Name}' (shape {e.ShapeText}) is not a layer of this network: expected {ExpectedTensors(topology)}.",
+                    $"Tensor '{e!.Name}' (shape {e.ShapeText}) is not a layer of this network: expected {SafeTensorsRules.ExpectedTensors(topology.LayerSizes)}.",
                     e.Name, topology, metadata);
-            }
-
-            if (prefixed is bool p && p != hasPrefix)
-            {
+            case SafeTensorsLayerFault.MixedNaming:
                 throw new SafeTensorsException(
-                    $"Tensor '{e.Name}' mixes names with and without the 'layers.' prefix; a file uses one style.", e.Name);
-            }
-
-            prefixed = hasPrefix;
-            if (!groups.TryGetValue(index, out TensorEntry?[]? pair))
-            {
-                pair = new TensorEntry?[2];
-                groups.Add(index, pair);
-            }
-
-            pair[isWeight ? 0 : 1] = e;
-        }
-
-        string prefix = prefixed == false ? string.Empty : "layers.";
-        var layers = new TensorEntry[layerCount, 2];
-        int l = 0;
-        foreach (KeyValuePair<int, TensorEntry?[]> group in groups)
-        {
-            l++;
-            string module = prefix + group.Key.ToString(CultureInfo.InvariantCulture);
-            if (l > layerCount)
-            {
-                TensorEntry extra = group.Value[0] ?? group.Value[1]!;
+                    $"Tensor '{e!.Name}' mixes names with and without the '{SafeTensorsRules.LayersPrefix}' prefix; a file uses one style.", e.Name);
+            case SafeTensorsLayerFault.ExtraLayer:
                 throw Explained(
-                    $"Tensor '{extra.Name}' (shape {extra.ShapeText}) is extra: the file has {groups.Count} linear layers but this {topology.SizesText} network has {layerCount}.",
-                    extra.Name, topology, metadata);
-            }
-
-            int nIn = topology.LayerSizes[l - 1];
-            int nOut = topology.LayerSizes[l];
-            TensorEntry weight = group.Value[0] ?? throw Explained(
-                $"Tensor '{module}.weight' is missing: layer {l} ({nIn} -> {nOut}) needs a weight of shape [{nOut}, {nIn}] beside '{module}.bias'.",
-                module + ".weight", topology, metadata);
-            TensorEntry bias = group.Value[1] ?? throw Explained(
-                $"Tensor '{module}.bias' is missing: layer {l} ({nIn} -> {nOut}) needs a bias of shape [{nOut}] (an nn.Linear with bias=True).",
-                module + ".bias", topology, metadata);
-            CheckShape(weight, new long[] { nOut, nIn }, l, topology, metadata);
-            CheckShape(bias, new long[] { nOut }, l, topology, metadata);
-            layers[l - 1, 0] = weight;
-            layers[l - 1, 1] = bias;
+                    $"Tensor '{e!.Name}' (shape {e.ShapeText}) is extra: the file has {map.FileLayerCount} linear layers but this {topology.SizesText} network has {topology.LayerCount}.",
+                    e.Name, topology, metadata);
+            case SafeTensorsLayerFault.MissingWeight:
+                throw Explained(
+                    $"Tensor '{map.MissingName}' is missing: {layer} needs a weight of shape {Format(map.ExpectedShape!)} beside '{map.MissingName!.Substring(0, map.MissingName.Length - "weight".Length)}bias'.",
+                    map.MissingName, topology, metadata);
+            case SafeTensorsLayerFault.MissingBias:
+                throw Explained(
+                    $"Tensor '{map.MissingName}' is missing: {layer} needs a bias of shape {Format(map.ExpectedShape!)} (an nn.Linear with bias=True).",
+                    map.MissingName, topology, metadata);
+            case SafeTensorsLayerFault.MissingLayer:
+                string? name = map.Prefixed == false ? null : map.MissingName;
+                throw Explained(
+                    $"{(name is null ? $"The weight of linear layer {l}" : $"Tensor '{name}'")} is missing: the file has {map.FileLayerCount} linear layers but this {topology.SizesText} network has {topology.LayerCount}; {layer} needs a weight of shape {Format(map.ExpectedShape!)} and a bias of shape [{topology.LayerSizes[l]}].",
+                    name, topology, metadata);
+            case SafeTensorsLayerFault.WrongShape:
+                string hint = SafeTensorsRules.LooksTransposed(e!.Shape, map.ExpectedShape!)
+                    ? " " + char.ToUpperInvariant(SafeTensorsRules.TransposedHint[0]) + SafeTensorsRules.TransposedHint.Substring(1) + "."
+                    : string.Empty;
+                throw Explained(
+                    $"Tensor '{e.Name}' has shape {e.ShapeText} but {layer} of this {topology.SizesText} network needs {Format(map.ExpectedShape!)}.{hint}",
+                    e.Name, topology, metadata);
+            default:
+                return map;
         }
-
-        if (l < layerCount)
-        {
-            int nIn = topology.LayerSizes[l];
-            int nOut = topology.LayerSizes[l + 1];
-            string name = prefixed == false ? $"The weight of linear layer {l + 1}" : $"Tensor '{WeightName(l + 1)}'";
-            throw Explained(
-                $"{name} is missing: the file has {l} linear layers but this {topology.SizesText} network has {layerCount}; layer {l + 1} ({nIn} -> {nOut}) needs a weight of shape [{nOut}, {nIn}] and a bias of shape [{nOut}].",
-                prefixed == false ? null : WeightName(l + 1), topology, metadata);
-        }
-
-        return layers;
-    }
-
-    private static void CheckShape(TensorEntry e, long[] expected, int layer, NetworkTopology topology, Dictionary<string, string> metadata)
-    {
-        if (e.Shape.SequenceEqual(expected))
-        {
-            return;
-        }
-
-        string hint = expected.Length == 2 && e.Shape.Length == 2 && e.Shape[0] == expected[1] && e.Shape[1] == expected[0]
-            ? " It looks transposed: PyTorch's nn.Linear stores weight as [out_features, in_features]."
-            : string.Empty;
-        throw Explained(
-            $"Tensor '{e.Name}' has shape {e.ShapeText} but layer {layer} ({topology.LayerSizes[layer - 1]} -> {topology.LayerSizes[layer]}) of this {topology.SizesText} network needs {Format(expected)}.{hint}",
-            e.Name, topology, metadata);
     }
 
     private static void CheckMetadata(Dictionary<string, string> metadata, NetworkTopology topology)
@@ -840,14 +689,14 @@ public static class SafeTensors
         return new SafeTensorsException(message, tensor);
     }
 
-    private static T Decode<T>(ReadOnlySpan<byte> tensor, int index, TensorEntry entry, int row, int column)
+    private static T Decode<T>(ReadOnlySpan<byte> tensor, int index, SafeTensorsEntry entry, int row, int column)
         where T : unmanaged
     {
         double value = entry.DType switch
         {
-            DType.F32 => HalfPrecision.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(tensor.Slice(index * 4))),
-            DType.F64 => BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(tensor.Slice(index * 8))),
-            DType.F16 => HalfPrecision.HalfToSingle(BinaryPrimitives.ReadUInt16LittleEndian(tensor.Slice(index * 2))),
+            SafeTensorsDType.F32 => HalfPrecision.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(tensor.Slice(index * 4))),
+            SafeTensorsDType.F64 => BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(tensor.Slice(index * 8))),
+            SafeTensorsDType.F16 => HalfPrecision.HalfToSingle(BinaryPrimitives.ReadUInt16LittleEndian(tensor.Slice(index * 2))),
             _ => HalfPrecision.BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(tensor.Slice(index * 2))),
         };
 
@@ -855,68 +704,15 @@ public static class SafeTensors
         double check = Scalar.ToDouble(converted);
         if (double.IsNaN(check) || double.IsInfinity(check))
         {
-            string at = column < 0 ? $"[{row}]" : $"[{row}, {column}]";
-            string why = double.IsNaN(value) || double.IsInfinity(value)
-                ? string.Empty
-                : $" after conversion to {typeof(T).Name} (its value {value.ToString("R", CultureInfo.InvariantCulture)} is out of range)";
-            throw new SafeTensorsException(
-                $"Tensor '{entry.Name}' (shape {entry.ShapeText}, {entry.DType}) element {at} is {check.ToString(CultureInfo.InvariantCulture)}{why}; weights must be finite.",
-                entry.Name);
+            throw Rejected(SafeTensorsRules.NotFinite(entry, row, column, value, check, typeof(T).Name));
         }
 
         return converted;
     }
 
-    private static bool TryParseName(string name, out bool prefixed, out int index, out bool isWeight)
-    {
-        prefixed = name.StartsWith("layers.", StringComparison.Ordinal);
-        index = 0;
-        isWeight = false;
-        string rest = prefixed ? name.Substring("layers.".Length) : name;
-        int dot = rest.IndexOf('.');
-        if (dot <= 0 || dot > 9)
-        {
-            return false;
-        }
+    private static string Format(long[] shape) => SafeTensorsRules.Format(shape);
 
-        for (int i = 0; i < dot; i++)
-        {
-            if (rest[i] < '0' || rest[i] > '9')
-            {
-                return false;
-            }
-
-            index = (index * 10) + (rest[i] - '0');
-        }
-
-        string kind = rest.Substring(dot + 1);
-        isWeight = kind == "weight";
-        return isWeight || kind == "bias";
-    }
-
-    private static string ExpectedTensors(NetworkTopology topology)
-    {
-        var parts = new List<string>();
-        for (int l = 1; l <= topology.LayerCount; l++)
-        {
-            parts.Add($"{WeightName(l)} [{topology.LayerSizes[l]}, {topology.LayerSizes[l - 1]}]");
-            parts.Add($"{BiasName(l)} [{topology.LayerSizes[l]}]");
-        }
-
-        return string.Join(", ", parts) + " (or an nn.Sequential state dict: 0.weight, 0.bias, 2.weight, ...)";
-    }
-
-    private static int ElementSize(DType dtype) => dtype switch
-    {
-        DType.F64 => 8,
-        DType.F32 => 4,
-        _ => 2,
-    };
-
-    private static string Format(long[] shape) =>
-        "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
-
-    private static string Truncate(string text) => text.Length <= 80 ? text : text.Substring(0, 80) + "...";
+    private static string Truncate(string text) => SafeTensorsRules.Truncate(text);
 
     private static string Preview(string text)
     {

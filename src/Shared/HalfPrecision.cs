@@ -1,3 +1,7 @@
+// Compiled into the runtime (src/Backprop.Generated) and the generator (its build-time safetensors reader), as
+// SafeTensorsRules.cs beside it is: plain C# with nothing beyond netstandard2.0's base library, internal in both.
+using System.Runtime.InteropServices;
+
 namespace Backprop.Generated.Serialization;
 
 /// <summary>
@@ -47,7 +51,28 @@ internal static class HalfPrecision
     /// <summary>The float whose upper 16 bits are <paramref name="bits"/> (bfloat16 is a truncated float).</summary>
     public static float BFloat16ToSingle(ushort bits) => Int32BitsToSingle(bits << 16);
 
-    public static float Int32BitsToSingle(int bits) => System.Runtime.CompilerServices.Unsafe.As<int, float>(ref bits);
+#if NETCOREAPP2_0_OR_GREATER
+    /// <summary>The float with bits <paramref name="bits"/>.</summary>
+    public static float Int32BitsToSingle(int bits) => System.BitConverter.Int32BitsToSingle(bits);
 
-    public static int SingleToInt32Bits(float value) => System.Runtime.CompilerServices.Unsafe.As<float, int>(ref value);
+    /// <summary>The bits of <paramref name="value"/>.</summary>
+    public static int SingleToInt32Bits(float value) => System.BitConverter.SingleToInt32Bits(value);
+#else
+    /// <summary>The float with bits <paramref name="bits"/> (netstandard2.0 has no BitConverter.Int32BitsToSingle).</summary>
+    public static float Int32BitsToSingle(int bits) => new SingleBits { Int32 = bits }.Single;
+
+    /// <summary>The bits of <paramref name="value"/>.</summary>
+    public static int SingleToInt32Bits(float value) => new SingleBits { Single = value }.Int32;
+
+    /// <summary>A float and an int over the same four bytes: a bit cast with no dependency and no allocation.</summary>
+    [StructLayout(LayoutKind.Explicit)]
+    private struct SingleBits
+    {
+        [FieldOffset(0)]
+        public int Int32;
+
+        [FieldOffset(0)]
+        public float Single;
+    }
+#endif
 }
