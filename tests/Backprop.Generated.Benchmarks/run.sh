@@ -3,8 +3,11 @@
 #   1. the fp32 FMA peak probe (also printed again at the start of step 3 and written into cells.md),
 #   2. --verify: every peer against ArrayMlp (max abs differences; the run stops if a peer disagrees),
 #   3. BenchmarkDotNet over W1-W4 (Forward, ForwardBatch m=64, TrainStep m=64) and the digits epoch with a short job
-#      (1 launch, 3 warm-up + 7 measured iterations of ~100 ms); the generated code is the baseline of every category.
-# Results: BenchmarkDotNet.Artifacts/results/ (one report per class, and cells.md: ns, ratios and % of peak per cell).
+#      (1 launch, 3 warm-up + 7 measured iterations of ~100 ms); the generated code is the baseline of every category,
+#   4. --paired: every cell again, the generated code and each peer timed in turns (61 rounds of ~10 ms per peer), for
+#      ratios that the machine's slow phases cannot tilt (BenchmarkDotNet measures one benchmark after another).
+# Results: BenchmarkDotNet.Artifacts/results/ (one report per class; cells.md: ns, ratios and % of peak per cell;
+# paired.md: the median paired ratios with their 10th-90th percentile spread).
 # Extra arguments go to BenchmarkDotNet, e.g. ./run.sh --filter '*W4*'   or   ./run.sh --job short
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,3 +26,6 @@ if [ "$#" -eq 0 ]; then
   set -- --filter '*'
 fi
 "${pin[@]}" dotnet "$dll" "$@"
+if [ "$#" -eq 2 ] && [ "$1" = "--filter" ] && [ "$2" = "*" ]; then
+  "${pin[@]}" dotnet "$dll" --paired
+fi
