@@ -93,38 +93,7 @@ public static class OnnxExport
             throw new ArgumentNullException(nameof(path));
         }
 
-        byte[] model = ToOnnx(network, elementType);
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
-        string temporary = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        bool renamed = false;
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(model, 0, model.Length);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-            renamed = true;
-        }
-        finally
-        {
-            if (!renamed)
-            {
-                try
-                {
-                    File.Delete(temporary);
-                }
-                catch (IOException)
-                {
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-            }
-        }
+        AtomicFile.WriteAllBytes(path, ToOnnx(network, elementType));
     }
 
     /// <summary>The ONNX model of <paramref name="network"/> as bytes (a serialized <c>onnx.ModelProto</c>), e.g. for

@@ -96,8 +96,9 @@ public static class LayerTiming
         Console.WriteLine($"dW2 += A1^T dZ2  {Time(() => Dense.AccumulateGradients<F2, float>(a1, dz2, rowsBuffer, sums2, m), 20),10:N1} ns  (163,840 FLOPs)");
         Console.WriteLine($"dZ1 = dZ2 W2^T   {Time(() => Dense.BackwardBlock<F2, Activations.ReLU, float>(p, dz2, z1, a1, dz1, m), 20),10:N1} ns  (163,840 FLOPs)");
         Console.WriteLine($"dW1 += A0^T dZ1  {Time(() => Dense.AccumulateGradients<F1, float>(a0, dz1, rowsBuffer, sums1, m), 20),10:N1} ns  (12,845,056 FLOPs)");
-        Console.WriteLine($"clear sums       {Time(() => { sums1.Span.Clear(); sums2.Span.Clear(); }, 20),10:N1} ns");
-        Console.WriteLine($"WriteGradients   {Time(() => { Dense.WriteGradients<F1, float>(sums1, gradients, 1f / m); Dense.WriteGradients<F2, float>(sums2, gradients, 1f / m); }, 20),10:N1} ns");
+        var allSums = new AlignedArray<float>(sums1.Span.Length + sums2.Span.Length);
+        int[] sizes = W4Net.LayerSizes.ToArray();
+        Console.WriteLine($"WriteGradients   {Time(() => Dense.WriteGradients<float>(allSums, gradients, 1f / m, sizes), 20),10:N1} ns");
         var sgd = new Backprop.Generated.Sgd(1e-9);
         Console.WriteLine($"Sgd.Step         {Time(() => sgd.Step(p.Span, gradients.Span), 20),10:N1} ns");
         Console.WriteLine($"EnsureFinite     {Time(() => Backprop.Generated.Internals.TrainingGuard.EnsureFinite(0.5f, gradients.Span), 20),10:N1} ns");
@@ -146,8 +147,9 @@ public static class LayerTiming
         Console.WriteLine($"dW2 += A1^T dZ2  {Time(() => Dense.AccumulateGradients<D2, float>(a1, dz2, rowsBuffer, sums2, m)),10:N1} ns  (20,480 FLOPs)");
         Console.WriteLine($"dZ1 = dZ2 W2^T   {Time(() => Dense.BackwardBlock<D2, Activations.Tanh, float>(p, dz2, z1, a1, dz1, m)),10:N1} ns  (20,480 FLOPs)");
         Console.WriteLine($"dW1 += A0^T dZ1  {Time(() => Dense.AccumulateGradients<D1, float>(a0, dz1, rowsBuffer, sums1, m)),10:N1} ns  (131,072 FLOPs)");
-        Console.WriteLine($"clear sums       {Time(() => { sums1.Span.Clear(); sums2.Span.Clear(); }),10:N1} ns");
-        Console.WriteLine($"WriteGradients   {Time(() => { Dense.WriteGradients<D1, float>(sums1, gradients, 1f / m); Dense.WriteGradients<D2, float>(sums2, gradients, 1f / m); }),10:N1} ns");
+        var allSums = new AlignedArray<float>(sums1.Span.Length + sums2.Span.Length);
+        int[] sizes = DigitsNet.LayerSizes.ToArray();
+        Console.WriteLine($"WriteGradients   {Time(() => Dense.WriteGradients<float>(allSums, gradients, 1f / m, sizes)),10:N1} ns");
         var sgd = new Backprop.Generated.Sgd(0.1);
         Console.WriteLine($"Sgd.Step         {Time(() => sgd.Step(p, gradients.Span)),10:N1} ns");
         Console.WriteLine($"EnsureFinite     {Time(() => Backprop.Generated.Internals.TrainingGuard.EnsureFinite(0.5f, gradients.Span)),10:N1} ns");
@@ -202,7 +204,9 @@ public static class LayerTiming
         Console.WriteLine($"dW2 += A1^T dZ2 {Time(() => Dense.AccumulateGradients<L2, float>(a1, dz2, rowsBuffer, sums2, 64)),7:N1} ns  (524,288 FLOPs: {524288 / 32.0 / 3.24:N0} ns at peak)");
         Console.WriteLine($"dZ1 = dZ2 W2^T {Time(() => Dense.BackwardBlock<L2, Activations.ReLU, float>(p, dz2, z1, a1, dz1, 64)),8:N1} ns  (524,288 FLOPs)");
         Console.WriteLine($"dW1 += A0^T dZ1 {Time(() => Dense.AccumulateGradients<L1, float>(a0, dz1, rowsBuffer, sums1, 64)),7:N1} ns  (131,072 FLOPs)");
-        Console.WriteLine($"WriteGradients {Time(() => { Dense.WriteGradients<L1, float>(sums1, gradients, 1f / 64); Dense.WriteGradients<L2, float>(sums2, gradients, 1f / 64); Dense.WriteGradients<L3, float>(sums3, gradients, 1f / 64); }),8:N1} ns");
+        var allSums = new AlignedArray<float>(sums1.Span.Length + sums2.Span.Length + sums3.Span.Length);
+        int[] sizes = W3Net.LayerSizes.ToArray();
+        Console.WriteLine($"WriteGradients {Time(() => Dense.WriteGradients<float>(allSums, gradients, 1f / 64, sizes)),8:N1} ns");
         var sgd = new Backprop.Generated.Sgd(0.01);
         Console.WriteLine($"Sgd.Step     {Time(() => sgd.Step(p, gradients.Span)),10:N1} ns");
         Console.WriteLine($"EnsureFinite {Time(() => Backprop.Generated.Internals.TrainingGuard.EnsureFinite(0.5f, gradients.Span)),10:N1} ns");

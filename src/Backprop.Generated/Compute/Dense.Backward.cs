@@ -900,15 +900,6 @@ public static partial class Dense
         return finite;
     }
 
-    /// <summary>
-    /// <see cref="WriteGradients{T}(ReadOnlySpan{T}, Span{T}, T, ReadOnlySpan{int})"/> for the one layer
-    /// <typeparamref name="TLayer"/>, its sums at the start of <paramref name="sums"/>.
-    /// </summary>
-    public static bool WriteGradients<TLayer, T>(ReadOnlySpan<T> sums, Span<T> gradients, T scale)
-        where TLayer : IDenseLayer
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        WriteLayerGradients(ref MemoryMarshal.GetReference(sums), ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), TLayer.WeightOffset), scale, TLayer.Inputs, TLayer.Units);
-
     /// <summary>One layer: W then b at <paramref name="w"/>, from sums with rows of <see cref="GradientStride"/>(n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool WriteLayerGradients<T>(ref T s, ref T w, T scale, int inputs, int n)

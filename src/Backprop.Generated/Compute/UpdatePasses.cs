@@ -78,19 +78,6 @@ internal static class UpdatePasses
         {
             var lr = new Vector<T>(learningRate);
             var d = new Vector<T>(decay);
-            if (decay == T.Zero)
-            {
-                for (; q + (4 * c) <= n; q += 4 * c)
-                {
-                    ref T pq = ref Unsafe.Add(ref p, q);
-                    ref T gq = ref Unsafe.Add(ref g, q);
-                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref pq) - (lr * Vector.LoadUnsafe(ref gq)), ref pq);
-                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref Unsafe.Add(ref pq, c)) - (lr * Vector.LoadUnsafe(ref Unsafe.Add(ref gq, c))), ref Unsafe.Add(ref pq, c));
-                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref Unsafe.Add(ref pq, 2 * c)) - (lr * Vector.LoadUnsafe(ref Unsafe.Add(ref gq, 2 * c))), ref Unsafe.Add(ref pq, 2 * c));
-                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref Unsafe.Add(ref pq, 3 * c)) - (lr * Vector.LoadUnsafe(ref Unsafe.Add(ref gq, 3 * c))), ref Unsafe.Add(ref pq, 3 * c));
-                }
-            }
-
             for (; q + (2 * c) <= n; q += 2 * c)
             {
                 ref T pq = ref Unsafe.Add(ref p, q);

@@ -222,40 +222,7 @@ public static class SafeTensors
             throw new ArgumentNullException(nameof(path));
         }
 
-        byte[] file = Save(parameters, topology);
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
-        string temporary = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        bool renamed = false;
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(file, 0, file.Length);
-                stream.Flush(flushToDisk: true);
-            }
-
-#if NET8_0_OR_GREATER
-            File.Move(temporary, fullPath, overwrite: true);
-#else
-            if (File.Exists(fullPath))
-            {
-                File.Replace(temporary, fullPath, destinationBackupFileName: null);
-            }
-            else
-            {
-                File.Move(temporary, fullPath);
-            }
-#endif
-            renamed = true;
-        }
-        finally
-        {
-            if (!renamed)
-            {
-                TryDelete(temporary);
-            }
-        }
+        AtomicFile.WriteAllBytes(path, Save(parameters, topology));
     }
 
     /// <summary>The tensor name of W[l] in files this library writes: <c>layers.{l-1}.weight</c>.</summary>
@@ -330,22 +297,6 @@ public static class SafeTensors
         }
 
         return "?";
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The save already failed; its exception is the one to report.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
-        }
     }
 
     private static byte[] ReadBounded(Stream stream, NetworkTopology topology)
