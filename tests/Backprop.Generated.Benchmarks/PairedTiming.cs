@@ -18,25 +18,37 @@ public static class PairedTiming
 {
     private const double BatchMilliseconds = 10;
 
-    public static string Run(int rounds, double peakGflops)
+    /// <param name="rounds">Rounds per cell.</param>
+    /// <param name="peakGflops">The measured FMA peak, for the % of peak column.</param>
+    /// <param name="workload">Only the workloads whose name starts with this (W1-W4 or digits, any case), or null for all.</param>
+    public static string Run(int rounds, double peakGflops, string? workload = null)
     {
+        bool Selected(string name) => workload is null || name.StartsWith(workload, StringComparison.OrdinalIgnoreCase);
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Paired timing: {rounds} rounds per cell, each peer about {BatchMilliseconds} ms per round, order rotated; ratio = generated / peer within a round (below 1: the generated code is faster), median [10th-90th percentile].");
         table.AppendLine();
         table.AppendLine("| workload | cell | Generated ns | % of peak | Tiled (hand-written) | TensorPrimitives | OnnxRuntime | ArrayMlp |");
         table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
 
-        var digits = new DigitsEpochBenchmarks();
-        digits.Setup();
-        long digitsFlops = 2 * DigitsEpochBenchmarks.MultiplyAdds(1347);
-        Row(table, Workloads.Digits.Name, "epoch (1,347 rows, batch 32)", digitsFlops, peakGflops, rounds, new (string, Action)[]
+        if (Selected(Workloads.Digits.Name))
         {
-            ("Generated", () => digits.Generated()), ("Tiled", () => digits.Tiled()),
-            ("TensorPrimitives", () => digits.Primitives()), ("ArrayMlp", () => digits.Array()),
-        });
+            var digits = new DigitsEpochBenchmarks();
+            digits.Setup();
+            long digitsFlops = 2 * DigitsEpochBenchmarks.MultiplyAdds(1347);
+            Row(table, Workloads.Digits.Name, "epoch (1,347 rows, batch 32)", digitsFlops, peakGflops, rounds, new (string, Action)[]
+            {
+                ("Generated", () => digits.Generated()), ("Tiled", () => digits.Tiled()),
+                ("TensorPrimitives", () => digits.Primitives()), ("ArrayMlp", () => digits.Array()),
+            });
+        }
 
         foreach (CellBenchmarks bench in new CellBenchmarks[] { new W1Benchmarks(), new W2Benchmarks(), new W3Benchmarks(), new W4Benchmarks() })
         {
+            if (!Selected(bench.Workload.Name))
+            {
+                continue;
+            }
+
             bench.Setup();
             foreach (var cell in bench.Cells().GroupBy(c => c.Name[..c.Name.IndexOf(':')]))
             {

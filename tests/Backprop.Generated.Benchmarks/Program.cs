@@ -12,16 +12,16 @@ using BenchmarkDotNet.Running;
 using Perfolizer.Horology;
 
 // Modes (see docs/benchmarks.md; run.sh runs --peak, --verify and the benchmarks pinned to one core):
-//   --verify                 every peer against ArrayMlp on every cell (max abs differences), exit code 1 on a mismatch
-//   --quick [WORKLOAD]       a rough Stopwatch timing of every cell (development only)
-//   --layers [digits|w4]     each kernel of W3's (or the digits or W4) training step on its own, best of 150 rounds
-//                            (LAYERS_MEDIAN=1 prints the median too); development only
-//   --paired [ROUNDS]        the generated code and every peer timed in turns, cell by cell (PairedTiming.cs):
-//                            median paired ratios, robust to the machine's slow phases; written to results/paired.md
-//   --peak                   the fp32 FMA peak probe alone
-//   --digits-fit EPOCHS      trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
-//                            and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
-//   anything else            BenchmarkDotNet arguments, e.g. --filter '*W3*'; without --job a short custom job is used
+//   --verify                     every peer against ArrayMlp on every cell (max abs differences), exit code 1 on a mismatch
+//   --quick [WORKLOAD]           a rough Stopwatch timing of every cell (development only)
+//   --layers [digits|w4]         each kernel of W3's (or the digits or W4) training step on its own, best of 150 rounds
+//                                (LAYERS_MEDIAN=1 prints the median too); development only
+//   --paired [ROUNDS [WORKLOAD]] the generated code and every peer timed in turns, cell by cell (PairedTiming.cs):
+//                                median paired ratios, robust to the machine's slow phases; written to results/paired.md
+//   --peak                       the fp32 FMA peak probe alone
+//   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
+//                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
+//   anything else                BenchmarkDotNet arguments, e.g. --filter '*W3*'; without --job a short custom job is used
 if (args.Length > 0 && args[0] == "--verify")
 {
     return Verify.Run();
@@ -56,7 +56,7 @@ if (args.Length > 0 && args[0] == "--paired")
 {
     double peakGflops = PeakProbe.Peak(PeakProbe.Measure());
     string probeText = PrintPeak(PeakProbe.Measure());
-    string paired = PairedTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 61, peakGflops);
+    string paired = PairedTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 61, peakGflops, args.Length > 2 ? args[2] : null);
     string pairedPath = Path.Combine("BenchmarkDotNet.Artifacts", "results", "paired.md");
     Directory.CreateDirectory(Path.GetDirectoryName(pairedPath)!);
     File.WriteAllText(pairedPath, $"{probeText}\n\n{paired}");

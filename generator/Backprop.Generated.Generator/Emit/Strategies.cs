@@ -18,17 +18,42 @@ internal static class Strategies
             return "one example: straight-line code";
         }
 
-        // Mirrors the runtime's Dense.ForwardExample: passes of 8 registers of units, then the rest (under 8 registers,
-        // the last possibly partial) in passes of up to 4 registers with two chains each. 256-bit registers here.
+        // Mirrors the runtime's Dense.ForwardExample: passes of 16 registers of units, then one of 8, then the rest
+        // (under 8 registers, the last possibly partial) in passes of up to 4 registers. 256-bit registers here.
         int perRegister = c.Model.Precision == PrecisionKind.Double ? 4 : 8;
         int units = c.Sizes[l];
-        string rows = $"the {Literals.Int(c.Sizes[l - 1])} rows of W{l}";
-        int wide = units / (8 * perRegister);
-        int rest = units % (8 * perRegister);
-        string restText = $"{Literals.Int(rest)} unit{(rest == 1 ? string.Empty : "s")} in registers of {Literals.Int(perRegister)}";
-        return wide == 0
-            ? $"one example: units in SIMD lanes, {restText} summed in one pass over {rows}"
-            : $"one example: units in SIMD lanes, 8 registers of units per pass over {rows}" + (rest == 0 ? string.Empty : $", then {restText}");
+        var passes = new System.Collections.Generic.List<int>();
+        int left = units;
+        for (; left >= 16 * perRegister; left -= 16 * perRegister)
+        {
+            passes.Add(16);
+        }
+
+        if (left >= 8 * perRegister)
+        {
+            passes.Add(8);
+            left -= 8 * perRegister;
+        }
+
+        int restRegisters = (left + perRegister - 1) / perRegister;
+        if (restRegisters > 4)
+        {
+            passes.Add(4);
+            restRegisters -= 4;
+        }
+
+        if (restRegisters > 0)
+        {
+            passes.Add(restRegisters);
+        }
+
+        bool allSame = passes.TrueForAll(p => p == passes[0]);
+        string sizes = allSame
+            ? Literals.Int(passes[0])
+            : string.Join(", ", passes.GetRange(0, passes.Count - 1).ConvertAll(Literals.Int)) + " and " + Literals.Int(passes[passes.Count - 1]);
+        string count = passes.Count == 1 ? "1 pass" : $"{Literals.Int(passes.Count)} passes";
+        string partial = units % perRegister == 0 ? string.Empty : passes.Count == 1 && passes[0] == 1 ? ", partly filled" : ", the last register partly filled";
+        return $"one example: units in SIMD lanes of {Literals.Int(perRegister)}, summed over the {Literals.Int(c.Sizes[l - 1])} rows of W{l} in {count} of {sizes} register{(allSame && passes[0] == 1 ? string.Empty : "s")}{partial}";
     }
 
     /// <summary>

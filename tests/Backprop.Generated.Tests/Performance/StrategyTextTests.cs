@@ -39,4 +39,28 @@ public class StrategyTextTests
         Assert.Contains($"W1 is {inputs}x{units}): batches: examples in SIMD lanes, ", source);
         Assert.Contains($"x 2 registers of examples, {expected}, bias and", source);
     }
+
+    /// <summary>
+    /// The one-example passes named for a layer are those of Dense.ForwardExample's loops on 256-bit registers: 16
+    /// registers of units per pass, then one pass of 8, then the rest in passes of up to 4 (8 floats or 4 doubles per
+    /// register).
+    /// </summary>
+    [Theory]
+    [InlineData(784, 128, "float", "summed over the 784 rows of W1 in 1 pass of 16 registers")]
+    [InlineData(64, 512, "float", "summed over the 64 rows of W1 in 4 passes of 16 registers")]
+    [InlineData(16, 64, "float", "summed over the 16 rows of W1 in 1 pass of 8 registers")]
+    [InlineData(30, 100, "float", "summed over the 30 rows of W1 in 3 passes of 8, 4 and 1 registers, the last register partly filled")]
+    [InlineData(30, 200, "float", "summed over the 30 rows of W1 in 3 passes of 16, 8 and 1 registers")]
+    [InlineData(128, 10, "float", "summed over the 128 rows of W1 in 1 pass of 2 registers, the last register partly filled")]
+    [InlineData(9, 5, "float", "summed over the 9 rows of W1 in 1 pass of 1 register, partly filled")]
+    [InlineData(784, 128, "double", "summed over the 784 rows of W1 in 2 passes of 16 registers")]
+    [InlineData(20, 30, "double", "summed over the 20 rows of W1 in 2 passes of 4 registers, the last register partly filled")]
+    public void The_one_example_passes_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string element, string expected)
+    {
+        string precision = element == "double" ? ", Precision = Precision.Double" : string.Empty;
+        GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units}{precision})]\npublic partial class Net {{ }}\n");
+        GeneratorHarness.AssertClean(run);
+        string source = string.Concat(run.Sources.Values);
+        Assert.Contains($"one example: units in SIMD lanes of {(element == "double" ? 4 : 8)}, {expected};", source);
+    }
 }
