@@ -59,18 +59,26 @@ internal static class Strategies
     /// <summary>
     /// The batch strategy, e.g. "batches: examples in SIMD lanes, 21 tiles of 6 units and 1 of 2 units x 2 registers of
     /// examples, 13 input blocks of at most 61". Mirrors the runtime's Dense.ForwardBlock: tiles of 6 units, then one tile of
-    /// 4, 2 and 1 as the remainder needs; inputs in blocks of at most 64 so a tile's operands stay in L1.
+    /// 4, 2 and 1 as the remainder needs (two of 4 for a remainder of 8); inputs in blocks of at most 64 so a tile's operands stay in L1.
     /// </summary>
     public static string DescribeBatch(EmitContext c, int l)
     {
         int units = c.Sizes[l];
         int inputs = c.Sizes[l - 1];
         var tiles = new System.Collections.Generic.List<string>();
-        int six = units / 6;
-        int rest = units % 6;
+        // As the runtime: when 2 units are left after a tile of 6, the last 8 are two tiles of 4.
+        bool fours = units % 6 == 2 && units >= 8;
+        int six = (fours ? units - 8 : units) / 6;
+        int rest = units - (6 * six);
         if (six > 0)
         {
             tiles.Add($"{Literals.Int(six)} tile{(six == 1 ? string.Empty : "s")} of 6 units");
+        }
+
+        if (fours)
+        {
+            tiles.Add(six == 0 ? "2 tiles of 4 units" : "2 of 4 units");
+            rest = 0;
         }
 
         foreach (int width in new[] { 4, 2, 1 })

@@ -315,9 +315,10 @@ public static partial class Dense
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         for (int i = 0; i < lanes; i += tile)
         {
-            // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time.
+            // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles).
+            int sixes = SixTiles(TLayer.Inputs);
             int j = 0;
-            for (; j + 6 <= TLayer.Inputs; j += 6)
+            for (; j < sixes; j += 6)
             {
                 BackwardTile6<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
             }
@@ -562,13 +563,14 @@ public static partial class Dense
         }
 
         // dW[j, :] += sum_i A[j, i] dZ[i, :], one slice of 2 registers of units at a time (its dZ rows stay in L1) down all
-        // rows j of dW: tiles of 6 rows (12 accumulators), then 4, then one at a time.
+        // rows j of dW: tiles of 6 rows (12 accumulators), then 4, then one at a time (see SixTiles).
+        int sixes = SixTiles(TLayer.Inputs);
         int v = 0;
         for (; v + 2 <= registers; v += 2)
         {
             int k = v * c;
             int j = 0;
-            for (; j + 6 <= TLayer.Inputs; j += 6)
+            for (; j < sixes; j += 6)
             {
                 WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
             }

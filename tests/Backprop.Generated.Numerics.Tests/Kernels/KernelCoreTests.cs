@@ -9,9 +9,9 @@ namespace Backprop.Generated.Numerics.Tests.Kernels;
 /// Issue 8 item 4 (every instruction set, on any machine): each internal kernel core of Compute/Dense run with each
 /// ops type explicitly (Lanes512, Lanes256, Lanes128, Scalar; the vector types run in software where the hardware
 /// lacks them, so the 512-bit path is covered on an AVX2 machine too), for layer shapes with units 1, 2, 3, 5, 6, 7,
-/// 10, 16, 17, 130 and 300 (every tile size, remainder, and the 8- and 16-register one-example passes: 16 registers
-/// of 512-bit float lanes are 256 units) and inputs 1, 3, 8, 161 and
-/// 400 (161 and 400 cross the 160-input block), with every activation, against the double-precision
+/// 8, 10, 16, 17, 20, 130 and 300 (every tile size and remainder, 8 and 20 ending in two tiles of 4, and the 8- and
+/// 16-register one-example passes: 16 registers of 512-bit float lanes are 256 units) and inputs 1, 3, 8, 161 and
+/// 400 (161 and 400 cross the input blocks, of at most 64), with every activation, against the double-precision
 /// <see cref="DenseReference"/>. Tolerances: see <see cref="KernelCoreChecks"/>.
 /// </summary>
 public static class KernelCases
@@ -20,7 +20,7 @@ public static class KernelCases
     public static readonly (int Inputs, int Units)[] Shapes =
     {
         (1, 1), (400, 1), (3, 2), (161, 2), (8, 3), (1, 3), (161, 5), (3, 5), (400, 6), (8, 6),
-        (1, 7), (161, 7), (3, 10), (400, 10), (8, 16), (1, 16), (161, 17), (3, 17), (8, 130), (3, 300), (161, 300),
+        (1, 7), (161, 7), (3, 10), (400, 10), (8, 16), (1, 16), (161, 17), (3, 17), (8, 130), (3, 300), (161, 300), (400, 8), (161, 20),
     };
 
     /// <summary>Shapes run with every activation (besides the rotation over all shapes).</summary>

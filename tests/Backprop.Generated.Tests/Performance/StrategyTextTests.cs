@@ -63,4 +63,32 @@ public class StrategyTextTests
         string source = string.Concat(run.Sources.Values);
         Assert.Contains($"one example: units in SIMD lanes of {(element == "double" ? 4 : 8)}, {expected};", source);
     }
+
+    /// <summary>The tiles of units named for a batch layer are the runtime's: Dense.SixTiles tiles of 6, then 4, 2 and 1.</summary>
+    [Theory]
+    [InlineData(4, 8, "2 tiles of 4 units")]
+    [InlineData(784, 128, "20 tiles of 6 units and 2 of 4 units")]
+    [InlineData(16, 14, "1 tile of 6 units and 2 of 4 units")]
+    [InlineData(16, 10, "1 tile of 6 units and 1 of 4 units")]
+    [InlineData(16, 7, "1 tile of 6 units and 1 of 1 unit")]
+    [InlineData(16, 2, "1 of 2 units")]
+    [InlineData(16, 12, "2 tiles of 6 units")]
+    public void The_tiles_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string expected)
+    {
+        GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units})]\npublic partial class Net {{ }}\n");
+        GeneratorHarness.AssertClean(run);
+        string source = string.Concat(run.Sources.Values);
+        Assert.Contains($"batches: examples in SIMD lanes, {expected} x 2 registers of examples", source);
+
+        MethodInfo sixTiles = typeof(Dense).GetMethod("SixTiles", BindingFlags.NonPublic | BindingFlags.Static)!;
+        int sixes = (int)sixTiles.Invoke(null, new object[] { units })! / 6;
+        if (sixes == 0)
+        {
+            Assert.DoesNotContain("of 6 units", expected, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.StartsWith($"{sixes} tile{(sixes == 1 ? string.Empty : "s")} of 6 units", expected, StringComparison.Ordinal);
+        }
+    }
 }
