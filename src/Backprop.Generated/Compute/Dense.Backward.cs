@@ -721,31 +721,33 @@ public static partial class Dense
     {
         int c = TOps.Count;
         TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero, g40 = TOps.Zero, g41 = TOps.Zero, g50 = TOps.Zero, g51 = TOps.Zero;
-        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
+        // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
+        ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
             TV d0 = TOps.Load(ref d);
             TV d1 = TOps.Load(ref Unsafe.Add(ref d, c));
-            TV s0 = TOps.Broadcast(Unsafe.Add(ref a0, i));
+            TV s0 = TOps.Broadcast(ai);
             g00 = TOps.MultiplyAdd(s0, d0, g00);
             g01 = TOps.MultiplyAdd(s0, d1, g01);
-            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * LaneStride) + i));
+            TV s1 = TOps.Broadcast(Unsafe.Add(ref ai, 1 * LaneStride));
             g10 = TOps.MultiplyAdd(s1, d0, g10);
             g11 = TOps.MultiplyAdd(s1, d1, g11);
-            TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i));
+            TV s2 = TOps.Broadcast(Unsafe.Add(ref ai, 2 * LaneStride));
             g20 = TOps.MultiplyAdd(s2, d0, g20);
             g21 = TOps.MultiplyAdd(s2, d1, g21);
-            TV s3 = TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i));
+            TV s3 = TOps.Broadcast(Unsafe.Add(ref ai, 3 * LaneStride));
             g30 = TOps.MultiplyAdd(s3, d0, g30);
             g31 = TOps.MultiplyAdd(s3, d1, g31);
-            TV s4 = TOps.Broadcast(Unsafe.Add(ref a0, (4 * LaneStride) + i));
+            TV s4 = TOps.Broadcast(Unsafe.Add(ref ai, 4 * LaneStride));
             g40 = TOps.MultiplyAdd(s4, d0, g40);
             g41 = TOps.MultiplyAdd(s4, d1, g41);
-            TV s5 = TOps.Broadcast(Unsafe.Add(ref a0, (5 * LaneStride) + i));
+            TV s5 = TOps.Broadcast(Unsafe.Add(ref ai, 5 * LaneStride));
             g50 = TOps.MultiplyAdd(s5, d0, g50);
             g51 = TOps.MultiplyAdd(s5, d1, g51);
             d = ref Unsafe.Add(ref d, stride);
+            ai = ref Unsafe.Add(ref ai, 1);
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
@@ -765,25 +767,27 @@ public static partial class Dense
     {
         int c = TOps.Count;
         TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero;
-        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
+        // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
+        ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
             TV d0 = TOps.Load(ref d);
             TV d1 = TOps.Load(ref Unsafe.Add(ref d, c));
-            TV s0 = TOps.Broadcast(Unsafe.Add(ref a0, i));
+            TV s0 = TOps.Broadcast(ai);
             g00 = TOps.MultiplyAdd(s0, d0, g00);
             g01 = TOps.MultiplyAdd(s0, d1, g01);
-            TV s1 = TOps.Broadcast(Unsafe.Add(ref a0, (1 * LaneStride) + i));
+            TV s1 = TOps.Broadcast(Unsafe.Add(ref ai, 1 * LaneStride));
             g10 = TOps.MultiplyAdd(s1, d0, g10);
             g11 = TOps.MultiplyAdd(s1, d1, g11);
-            TV s2 = TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i));
+            TV s2 = TOps.Broadcast(Unsafe.Add(ref ai, 2 * LaneStride));
             g20 = TOps.MultiplyAdd(s2, d0, g20);
             g21 = TOps.MultiplyAdd(s2, d1, g21);
-            TV s3 = TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i));
+            TV s3 = TOps.Broadcast(Unsafe.Add(ref ai, 3 * LaneStride));
             g30 = TOps.MultiplyAdd(s3, d0, g30);
             g31 = TOps.MultiplyAdd(s3, d1, g31);
             d = ref Unsafe.Add(ref d, stride);
+            ai = ref Unsafe.Add(ref ai, 1);
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
@@ -800,16 +804,18 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero;
-        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
+        // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
+        ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
             TV d0 = TOps.Load(ref d);
-            g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, i)), d0, g0);
-            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, LaneStride + i)), d0, g1);
-            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i)), d0, g2);
-            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i)), d0, g3);
+            g0 = TOps.MultiplyAdd(TOps.Broadcast(ai), d0, g0);
+            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, LaneStride)), d0, g1);
+            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 2 * LaneStride)), d0, g2);
+            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 3 * LaneStride)), d0, g3);
             d = ref Unsafe.Add(ref d, stride);
+            ai = ref Unsafe.Add(ref ai, 1);
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
@@ -826,20 +832,22 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero, g4 = TOps.Zero, g5 = TOps.Zero, g6 = TOps.Zero, g7 = TOps.Zero;
-        ref T a0 = ref Unsafe.Add(ref aPrevious, j * LaneStride);
+        // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
+        ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         for (int i = 0; i < rows; i++)
         {
             TV d0 = TOps.Load(ref d);
-            g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, i)), d0, g0);
-            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, LaneStride + i)), d0, g1);
-            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (2 * LaneStride) + i)), d0, g2);
-            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (3 * LaneStride) + i)), d0, g3);
-            g4 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (4 * LaneStride) + i)), d0, g4);
-            g5 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (5 * LaneStride) + i)), d0, g5);
-            g6 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (6 * LaneStride) + i)), d0, g6);
-            g7 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (7 * LaneStride) + i)), d0, g7);
+            g0 = TOps.MultiplyAdd(TOps.Broadcast(ai), d0, g0);
+            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, LaneStride)), d0, g1);
+            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 2 * LaneStride)), d0, g2);
+            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 3 * LaneStride)), d0, g3);
+            g4 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 4 * LaneStride)), d0, g4);
+            g5 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 5 * LaneStride)), d0, g5);
+            g6 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 6 * LaneStride)), d0, g6);
+            g7 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 7 * LaneStride)), d0, g7);
             d = ref Unsafe.Add(ref d, stride);
+            ai = ref Unsafe.Add(ref ai, 1);
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);
