@@ -55,6 +55,13 @@ public class StrategyTextTests
     [InlineData(9, 5, "float", "summed over the 9 rows of W1 in 1 pass of 1 register, partly filled")]
     [InlineData(784, 128, "double", "summed over the 784 rows of W1 in 2 passes of 16 registers")]
     [InlineData(20, 30, "double", "summed over the 20 rows of W1 in 2 passes of 4 registers, the last register partly filled")]
+    [InlineData(9, 17, "double", "summed over the 9 rows of W1 in 2 passes of 4 and 1 registers, the last register partly filled")]
+    [InlineData(9, 63, "double", "summed over the 9 rows of W1 in 3 passes of 8, 4 and 4 registers, the last register partly filled")]
+    [InlineData(9, 127, "double", "summed over the 9 rows of W1 in 4 passes of 16, 8, 4 and 4 registers, the last register partly filled")]
+    [InlineData(9, 129, "float", "summed over the 9 rows of W1 in 2 passes of 16 and 1 registers, the last register partly filled")]
+    [InlineData(9, 256, "float", "summed over the 9 rows of W1 in 2 passes of 16 registers")]
+    [InlineData(9, 300, "float", "summed over the 9 rows of W1 in 4 passes of 16, 16, 4 and 2 registers, the last register partly filled")]
+    [InlineData(9, 300, "double", "summed over the 9 rows of W1 in 6 passes of 16, 16, 16, 16, 8 and 3 registers")]
     public void The_one_example_passes_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string element, string expected)
     {
         string precision = element == "double" ? ", Precision = Precision.Double" : string.Empty;
@@ -73,6 +80,9 @@ public class StrategyTextTests
     [InlineData(16, 7, "1 tile of 6 units and 1 of 1 unit")]
     [InlineData(16, 2, "1 of 2 units")]
     [InlineData(16, 12, "2 tiles of 6 units")]
+    [InlineData(16, 20, "2 tiles of 6 units and 2 of 4 units")]
+    [InlineData(16, 5, "1 of 4 units and 1 of 1 unit")]
+    [InlineData(16, 11, "1 tile of 6 units and 1 of 4 units and 1 of 1 unit")]
     public void The_tiles_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string expected)
     {
         GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units})]\npublic partial class Net {{ }}\n");
