@@ -57,8 +57,8 @@ internal static class Strategies
     }
 
     /// <summary>
-    /// The batch strategy, e.g. "batches: examples in SIMD lanes, 21 tiles of 6 units and 1 of 2 units x 2 registers of
-    /// examples, 13 input blocks of at most 61". Mirrors the runtime's Dense.ForwardBlock: tiles of 6 units, then one tile of
+    /// The batch strategy, e.g. "batches: examples in SIMD lanes, 20 tiles of 6 units and 2 of 4 units x 2 registers of
+    /// examples, 25 input blocks of at most 32" (784 x 128, float). Mirrors the runtime's Dense.ForwardBlock: tiles of 6 units, then one tile of
     /// 4, 2 and 1 as the remainder needs (two of 4 for a remainder of 8); inputs in blocks of at most 64 so a tile's operands stay in L1.
     /// </summary>
     public static string DescribeBatch(EmitContext c, int l)
