@@ -18,6 +18,7 @@ using Perfolizer.Horology;
 //                                (LAYERS_MEDIAN=1 prints the median too); development only
 //   --paired [ROUNDS [WORKLOAD]] the generated code and every peer timed in turns, cell by cell (PairedTiming.cs):
 //                                median paired ratios, robust to the machine's slow phases; written to results/paired.md
+//                                (with a WORKLOAD, to results/paired-WORKLOAD.md)
 //   --peak                       the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -56,8 +57,11 @@ if (args.Length > 0 && args[0] == "--paired")
 {
     double peakGflops = PeakProbe.Peak(PeakProbe.Measure());
     string probeText = PrintPeak(PeakProbe.Measure());
-    string paired = PairedTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 61, peakGflops, args.Length > 2 ? args[2] : null);
-    string pairedPath = Path.Combine("BenchmarkDotNet.Artifacts", "results", "paired.md");
+    string? workload = args.Length > 2 ? args[2] : null;
+    string paired = PairedTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 61, peakGflops, workload);
+
+    // A filtered run goes to its own file, so it does not replace the whole suite's paired.md (run.sh's record).
+    string pairedPath = Path.Combine("BenchmarkDotNet.Artifacts", "results", workload is null ? "paired.md" : $"paired-{workload}.md");
     Directory.CreateDirectory(Path.GetDirectoryName(pairedPath)!);
     File.WriteAllText(pairedPath, $"{probeText}\n\n{paired}");
     Console.WriteLine($"written to {pairedPath}");
