@@ -18,21 +18,22 @@ internal static class Strategies
             return "one example: straight-line code";
         }
 
-        // Mirrors the runtime's Dense.ForwardExample: passes of 16 registers of units, then one of 8, then the rest
-        // (under 8 registers, the last possibly partial) in passes of up to 4 registers. 256-bit registers here.
+        // Mirrors the runtime's Dense.ForwardExample: passes of 16 registers of units when W is larger than 32 KB
+        // (Dense.SixteenRegisterPasses), then of 8, then the rest (under 8 registers, the last possibly partial) in
+        // passes of up to 4 registers. 256-bit registers here.
         int perRegister = c.Model.Precision == PrecisionKind.Double ? 4 : 8;
         int units = c.Sizes[l];
         var passes = new System.Collections.Generic.List<int>();
         int left = units;
-        for (; left >= 16 * perRegister; left -= 16 * perRegister)
+        bool sixteen = (long)c.Sizes[l - 1] * units * (c.Model.Precision == PrecisionKind.Double ? 8 : 4) > 32768;
+        for (; sixteen && left >= 16 * perRegister; left -= 16 * perRegister)
         {
             passes.Add(16);
         }
 
-        if (left >= 8 * perRegister)
+        for (; left >= 8 * perRegister; left -= 8 * perRegister)
         {
             passes.Add(8);
-            left -= 8 * perRegister;
         }
 
         int restRegisters = (left + perRegister - 1) / perRegister;

@@ -10,8 +10,9 @@ namespace Backprop.Generated.Numerics.Tests.Kernels;
 /// ops type explicitly (Lanes512, Lanes256, Lanes128, Scalar; the vector types run in software where the hardware
 /// lacks them, so the 512-bit path is covered on an AVX2 machine too), for layer shapes with units 1, 2, 3, 5, 6, 7,
 /// 8, 10, 16, 17, 20, 130, 200, 300 and 400 (every tile size and remainder, 8 and 20 ending in two tiles of 4, and the
-/// 8- and 16-register one-example passes: 16 registers of 512-bit float lanes are 256 units; 200 and 400 take a pass
-/// of 16 registers, then one of 8, then a remainder, for 256- and 512-bit lanes) and inputs 1, 3, 8, 20, 161 and 400
+/// 8- and 16-register one-example passes: 16 registers of 512-bit float lanes are 256 units, and 16-register passes
+/// are taken only for W above 32 KB, so 161 x 200, 161 x 300 and 161 x 400 take them, then one of 8, then a remainder,
+/// for 256- and 512-bit lanes, while 3 x 200 .. 3 x 400 run several 8-register passes) and inputs 1, 3, 8, 20, 161 and 400
 /// (161 and 400 cross the input blocks, of at most 64; 8 and 20 end in two tiles of 4 inputs in BackwardBlock and two
 /// tiles of 4 rows of dW, 20 after two tiles of 6), with every activation, against the double-precision
 /// <see cref="DenseReference"/>. Tolerances: see <see cref="KernelCoreChecks"/>.
@@ -23,7 +24,7 @@ public static class KernelCases
     {
         (1, 1), (400, 1), (3, 2), (161, 2), (8, 3), (1, 3), (161, 5), (3, 5), (400, 6), (8, 6),
         (1, 7), (161, 7), (3, 10), (400, 10), (8, 16), (1, 16), (161, 17), (3, 17), (8, 130), (3, 300), (161, 300), (400, 8), (161, 20),
-        (3, 200), (3, 400), (20, 17), (20, 130),
+        (3, 200), (3, 400), (161, 200), (161, 400), (20, 17), (20, 130),
     };
 
     /// <summary>Shapes run with every activation (besides the rotation over all shapes).</summary>
@@ -53,7 +54,7 @@ public static class KernelCases
         }
 
         // Double precision: the same kernels with half as many lanes per register.
-        (int, int)[] doubleShapes = { (1, 7), (3, 5), (161, 17), (8, 130), (400, 6), (3, 300), (3, 200), (20, 130) };
+        (int, int)[] doubleShapes = { (1, 7), (3, 5), (161, 17), (8, 130), (400, 6), (3, 300), (3, 200), (161, 200), (20, 130) };
         for (int s = 0; s < doubleShapes.Length; s++)
         {
             yield return new object[] { ops, "double", doubleShapes[s].Item1, doubleShapes[s].Item2, KernelTypes.ActivationNames[((2 * s) + 1) % KernelTypes.ActivationNames.Length] };

@@ -42,26 +42,28 @@ public class StrategyTextTests
 
     /// <summary>
     /// The one-example passes named for a layer are those of Dense.ForwardExample's loops on 256-bit registers: 16
-    /// registers of units per pass, then one pass of 8, then the rest in passes of up to 4 (8 floats or 4 doubles per
-    /// register).
+    /// registers of units per pass when W is larger than 32 KB (Dense.SixteenRegisterPasses), then passes of 8, then the
+    /// rest in passes of up to 4 (8 floats or 4 doubles per register).
     /// </summary>
     [Theory]
     [InlineData(784, 128, "float", "summed over the 784 rows of W1 in 1 pass of 16 registers")]
     [InlineData(64, 512, "float", "summed over the 64 rows of W1 in 4 passes of 16 registers")]
     [InlineData(16, 64, "float", "summed over the 16 rows of W1 in 1 pass of 8 registers")]
     [InlineData(30, 100, "float", "summed over the 30 rows of W1 in 3 passes of 8, 4 and 1 registers, the last register partly filled")]
-    [InlineData(30, 200, "float", "summed over the 30 rows of W1 in 3 passes of 16, 8 and 1 registers")]
+    [InlineData(60, 200, "float", "summed over the 60 rows of W1 in 3 passes of 16, 8 and 1 registers")]
+    [InlineData(30, 200, "float", "summed over the 30 rows of W1 in 4 passes of 8, 8, 8 and 1 registers")]
+    [InlineData(16, 256, "float", "summed over the 16 rows of W1 in 4 passes of 8 registers")]
     [InlineData(128, 10, "float", "summed over the 128 rows of W1 in 1 pass of 2 registers, the last register partly filled")]
     [InlineData(9, 5, "float", "summed over the 9 rows of W1 in 1 pass of 1 register, partly filled")]
     [InlineData(784, 128, "double", "summed over the 784 rows of W1 in 2 passes of 16 registers")]
     [InlineData(20, 30, "double", "summed over the 20 rows of W1 in 2 passes of 4 registers, the last register partly filled")]
     [InlineData(9, 17, "double", "summed over the 9 rows of W1 in 2 passes of 4 and 1 registers, the last register partly filled")]
     [InlineData(9, 63, "double", "summed over the 9 rows of W1 in 3 passes of 8, 4 and 4 registers, the last register partly filled")]
-    [InlineData(9, 127, "double", "summed over the 9 rows of W1 in 4 passes of 16, 8, 4 and 4 registers, the last register partly filled")]
-    [InlineData(9, 129, "float", "summed over the 9 rows of W1 in 2 passes of 16 and 1 registers, the last register partly filled")]
-    [InlineData(9, 256, "float", "summed over the 9 rows of W1 in 2 passes of 16 registers")]
-    [InlineData(9, 300, "float", "summed over the 9 rows of W1 in 4 passes of 16, 16, 4 and 2 registers, the last register partly filled")]
-    [InlineData(9, 300, "double", "summed over the 9 rows of W1 in 6 passes of 16, 16, 16, 16, 8 and 3 registers")]
+    [InlineData(40, 127, "double", "summed over the 40 rows of W1 in 4 passes of 16, 8, 4 and 4 registers, the last register partly filled")]
+    [InlineData(80, 129, "float", "summed over the 80 rows of W1 in 2 passes of 16 and 1 registers, the last register partly filled")]
+    [InlineData(40, 256, "float", "summed over the 40 rows of W1 in 2 passes of 16 registers")]
+    [InlineData(40, 300, "float", "summed over the 40 rows of W1 in 4 passes of 16, 16, 4 and 2 registers, the last register partly filled")]
+    [InlineData(20, 300, "double", "summed over the 20 rows of W1 in 6 passes of 16, 16, 16, 16, 8 and 3 registers")]
     public void The_one_example_passes_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string element, string expected)
     {
         string precision = element == "double" ? ", Precision = Precision.Double" : string.Empty;
@@ -69,6 +71,13 @@ public class StrategyTextTests
         GeneratorHarness.AssertClean(run);
         string source = string.Concat(run.Sources.Values);
         Assert.Contains($"one example: units in SIMD lanes of {(element == "double" ? 4 : 8)}, {expected};", source);
+
+        // The 16-register passes are named exactly when the runtime's rule takes them.
+        int perRegister = element == "double" ? 4 : 8;
+        MethodInfo rule = typeof(Dense).GetMethod("SixteenRegisterPasses", BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(element == "double" ? typeof(double) : typeof(float));
+        bool sixteen = (bool)rule.Invoke(null, new object[] { inputs, units })! && units >= 16 * perRegister;
+        Assert.Equal(sixteen, expected.Contains(" of 16", StringComparison.Ordinal));
     }
 
     /// <summary>The tiles of units named for a batch layer are the runtime's: Dense.SixTiles tiles of 6, then 4, 2 and 1.</summary>
