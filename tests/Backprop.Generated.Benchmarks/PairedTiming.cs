@@ -18,6 +18,12 @@ public static class PairedTiming
 {
     private const double BatchMilliseconds = 10;
 
+    /// <summary>The workloads' names, in the order of the table (a WORKLOAD argument selects those it begins).</summary>
+    public static readonly string[] WorkloadNames =
+    {
+        Workloads.Digits.Name, Workloads.W1.Name, Workloads.W2.Name, Workloads.W3.Name, Workloads.W4.Name,
+    };
+
     /// <param name="rounds">Rounds per cell.</param>
     /// <param name="peakGflops">The measured FMA peak, for the % of peak column.</param>
     /// <param name="workload">Only the workloads whose name starts with this (W1-W4 or digits, any case), or null for all.</param>

@@ -16,7 +16,7 @@ using Perfolizer.Horology;
 //   --quick [WORKLOAD]           a rough Stopwatch timing of every cell (development only)
 //   --layers [digits|w4]         each kernel of W3's (or the digits or W4) training step on its own, best of 150 rounds
 //                                (LAYERS_MEDIAN=1 prints the median too); development only
-//   --paired [ROUNDS [WORKLOAD]] the generated code and every peer timed in turns, cell by cell (PairedTiming.cs):
+//   --paired [ROUNDS] [WORKLOAD] the generated code and every peer timed in turns, cell by cell (PairedTiming.cs):
 //                                median paired ratios, robust to the machine's slow phases; written to results/paired.md
 //                                (with a WORKLOAD, to results/paired-WORKLOAD.md)
 //   --peak                       the fp32 FMA peak probe alone
@@ -55,10 +55,29 @@ if (args.Length > 0 && args[0] == "--layers")
 
 if (args.Length > 0 && args[0] == "--paired")
 {
+    // --paired [ROUNDS] [WORKLOAD], in either order: a number is the rounds, anything else a workload.
+    int rounds = 61;
+    string? workload = null;
+    foreach (string argument in args.Skip(1))
+    {
+        if (int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) && parsed > 0)
+        {
+            rounds = parsed;
+        }
+        else if (PairedTiming.WorkloadNames.Any(name => name.StartsWith(argument, StringComparison.OrdinalIgnoreCase)))
+        {
+            workload = argument;
+        }
+        else
+        {
+            Console.Error.WriteLine($"--paired: '{argument}' is neither a number of rounds nor a workload ({string.Join(", ", PairedTiming.WorkloadNames)})");
+            return 2;
+        }
+    }
+
     double peakGflops = PeakProbe.Peak(PeakProbe.Measure());
     string probeText = PrintPeak(PeakProbe.Measure());
-    string? workload = args.Length > 2 ? args[2] : null;
-    string paired = PairedTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 61, peakGflops, workload);
+    string paired = PairedTiming.Run(rounds, peakGflops, workload);
 
     // A filtered run goes to its own file, so it does not replace the whole suite's paired.md (run.sh's record).
     string pairedPath = Path.Combine("BenchmarkDotNet.Artifacts", "results", workload is null ? "paired.md" : $"paired-{workload}.md");

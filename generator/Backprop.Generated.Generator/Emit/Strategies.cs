@@ -54,7 +54,7 @@ internal static class Strategies
             : string.Join(", ", passes.GetRange(0, passes.Count - 1).ConvertAll(Literals.Int)) + " and " + Literals.Int(passes[passes.Count - 1]);
         string count = passes.Count == 1 ? "1 pass" : $"{Literals.Int(passes.Count)} passes";
         string partial = units % perRegister == 0 ? string.Empty : passes.Count == 1 && passes[0] == 1 ? ", partly filled" : ", the last register partly filled";
-        return $"one example: units in SIMD lanes of {Literals.Int(perRegister)}, summed over the {Literals.Int(c.Sizes[l - 1])} rows of W{l} in {count} of {sizes} register{(allSame && passes[0] == 1 ? string.Empty : "s")}{partial}";
+        return $"one example: units in SIMD lanes, {Literals.Int(perRegister)} per 256-bit register, summed over the {Literals.Int(c.Sizes[l - 1])} rows of W{l} in {count} of {sizes} register{(allSame && passes[0] == 1 ? string.Empty : "s")}{partial}";
     }
 
     /// <summary>

@@ -249,7 +249,8 @@ public static partial class Dense
 
     /// <summary>
     /// dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]) for a block in lanes (softmax: the Jacobian-vector product across units).
-    /// Tiles of 4 inputs j x 2 registers of examples; the inner loop over the n_l units broadcasts W[j..j+3, k].
+    /// Tiles of 6 inputs j x 2 registers of examples (then 4, then 1; see <see cref="SixTiles"/>); the inner loop over the
+    /// n_l units broadcasts W[j..j+5, k].
     /// </summary>
     /// <param name="parameters">All parameters of the network.</param>
     /// <param name="dz">dZ[l] in lanes (n_l x <see cref="LaneStride"/>).</param>
@@ -617,22 +618,26 @@ public static partial class Dense
     {
         // Four partial sums over the rows, so four multiply-adds are in flight instead of one chain of 64.
         TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero;
-        ref T aj = ref Unsafe.Add(ref aPrevious, j * LaneStride);
+
+        // A[j, i], advanced with i, as in the wider tiles.
+        ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
         int i = 0;
         for (; i + 4 <= rows; i += 4)
         {
-            g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i)), TOps.Load(ref d), g0);
-            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i + 1)), TOps.Load(ref Unsafe.Add(ref d, stride)), g1);
-            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i + 2)), TOps.Load(ref Unsafe.Add(ref d, 2 * stride)), g2);
-            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i + 3)), TOps.Load(ref Unsafe.Add(ref d, 3 * stride)), g3);
+            g0 = TOps.MultiplyAdd(TOps.Broadcast(ai), TOps.Load(ref d), g0);
+            g1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 1)), TOps.Load(ref Unsafe.Add(ref d, stride)), g1);
+            g2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 2)), TOps.Load(ref Unsafe.Add(ref d, 2 * stride)), g2);
+            g3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ai, 3)), TOps.Load(ref Unsafe.Add(ref d, 3 * stride)), g3);
             d = ref Unsafe.Add(ref d, 4 * stride);
+            ai = ref Unsafe.Add(ref ai, 4);
         }
 
         for (; i < rows; i++)
         {
-            g0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref aj, i)), TOps.Load(ref d), g0);
+            g0 = TOps.MultiplyAdd(TOps.Broadcast(ai), TOps.Load(ref d), g0);
             d = ref Unsafe.Add(ref d, stride);
+            ai = ref Unsafe.Add(ref ai, 1);
         }
 
         ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);

@@ -70,7 +70,7 @@ public class StrategyTextTests
         GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units}{precision})]\npublic partial class Net {{ }}\n");
         GeneratorHarness.AssertClean(run);
         string source = string.Concat(run.Sources.Values);
-        Assert.Contains($"one example: units in SIMD lanes of {(element == "double" ? 4 : 8)}, {expected};", source);
+        Assert.Contains($"one example: units in SIMD lanes, {(element == "double" ? 4 : 8)} per 256-bit register, {expected};", source);
 
         // The 16-register passes are named exactly when the runtime's rule takes them.
         int perRegister = element == "double" ? 4 : 8;
