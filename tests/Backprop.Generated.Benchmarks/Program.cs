@@ -75,9 +75,9 @@ if (args.Length > 0 && args[0] == "--paired")
         }
     }
 
-    double peakGflops = PeakProbe.Peak(PeakProbe.Measure());
-    string probeText = PrintPeak(PeakProbe.Measure());
-    string paired = PairedTiming.Run(rounds, peakGflops, workload);
+    var measured = PeakProbe.Measure();
+    string probeText = PrintPeak(measured);
+    string paired = PairedTiming.Run(rounds, PeakProbe.Peak(measured), workload);
 
     // A filtered run goes to its own file, so it does not replace the whole suite's paired.md (run.sh's record).
     string pairedPath = Path.Combine("BenchmarkDotNet.Artifacts", "results", workload is null ? "paired.md" : $"paired-{workload}.md");

@@ -21,11 +21,11 @@ internal static class Strategies
         // Mirrors the runtime's Dense.ForwardExample: passes of 16 registers of units when W is larger than 32 KB
         // (Dense.SixteenRegisterPasses), then of 8, then the rest (under 8 registers, the last possibly partial) in
         // passes of up to 4 registers. 256-bit registers here.
-        int perRegister = c.Model.Precision == PrecisionKind.Double ? 4 : 8;
+        int perRegister = 32 / ElementBytes(c);
         int units = c.Sizes[l];
         var passes = new System.Collections.Generic.List<int>();
         int left = units;
-        bool sixteen = (long)c.Sizes[l - 1] * units * (c.Model.Precision == PrecisionKind.Double ? 8 : 4) > 32768;
+        bool sixteen = (long)c.Sizes[l - 1] * units * ElementBytes(c) > 32768;
         for (; sixteen && left >= 16 * perRegister; left -= 16 * perRegister)
         {
             passes.Add(16);
@@ -59,8 +59,9 @@ internal static class Strategies
 
     /// <summary>
     /// The batch strategy, e.g. "batches: examples in SIMD lanes, 20 tiles of 6 units and 2 of 4 units x 2 registers of
-    /// examples, 25 input blocks of at most 32" (784 x 128, float). Mirrors the runtime's Dense.ForwardBlock: tiles of 6 units, then one tile of
-    /// 4, 2 and 1 as the remainder needs (two of 4 for a remainder of 8); inputs in blocks of at most 64 so a tile's operands stay in L1.
+    /// examples, 25 input blocks of at most 32" (784 x 128, float). Mirrors the runtime's Dense.ForwardBlock: tiles of 6
+    /// units, then one tile of 4, 2 and 1 as the remainder needs (two of 4 for a remainder of 8); inputs in blocks of at
+    /// most 64 so a tile's operands stay in L1.
     /// </summary>
     public static string DescribeBatch(EmitContext c, int l)
     {
@@ -91,7 +92,7 @@ internal static class Strategies
             }
         }
 
-        int inputBlock = InputBlock(units, c.T == "double" ? 8 : 4);
+        int inputBlock = InputBlock(units, ElementBytes(c));
         int blocks = (inputs + inputBlock - 1) / inputBlock;
         string loop = blocks == 1
             ? $"a {Literals.Int(inputs)}-step inner loop"
@@ -101,6 +102,9 @@ internal static class Strategies
 
     /// <summary>Mirrors the runtime's Dense.InputBlock: W[l]'s rows of one input block take at most 16 KB; 8 to 64 rows.</summary>
     private static int InputBlock(int units, int elementBytes) => System.Math.Max(8, System.Math.Min(64, 16384 / (elementBytes * units)));
+
+    /// <summary>Bytes per value: 8 for double precision, 4 for float.</summary>
+    private static int ElementBytes(EmitContext c) => c.Model.Precision == PrecisionKind.Double ? 8 : 4;
 
     public static string Describe(EmitContext c, int l) => DescribeExample(c, l) + "; " + DescribeBatch(c, l);
 }

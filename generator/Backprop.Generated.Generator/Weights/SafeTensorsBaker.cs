@@ -265,5 +265,4 @@ internal static class SafeTensorsBaker
 
         Array.Copy(bytes, 0, destination, index * bytes.Length, bytes.Length);
     }
-
 }

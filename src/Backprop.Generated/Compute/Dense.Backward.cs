@@ -314,10 +314,11 @@ public static partial class Dense
         int lanes = (rows + tile - 1) / tile * tile;
         int n = TLayer.Units;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+
+        // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles).
+        int sixes = SixTiles(TLayer.Inputs);
         for (int i = 0; i < lanes; i += tile)
         {
-            // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles).
-            int sixes = SixTiles(TLayer.Inputs);
             int j = 0;
             for (; j < sixes; j += 6)
             {
@@ -726,6 +727,7 @@ public static partial class Dense
     {
         int c = TOps.Count;
         TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero, g40 = TOps.Zero, g41 = TOps.Zero, g50 = TOps.Zero, g51 = TOps.Zero;
+
         // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
         ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
@@ -772,6 +774,7 @@ public static partial class Dense
     {
         int c = TOps.Count;
         TV g00 = TOps.Zero, g01 = TOps.Zero, g10 = TOps.Zero, g11 = TOps.Zero, g20 = TOps.Zero, g21 = TOps.Zero, g30 = TOps.Zero, g31 = TOps.Zero;
+
         // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
         ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
@@ -809,6 +812,7 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero;
+
         // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
         ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);
@@ -837,6 +841,7 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TV g0 = TOps.Zero, g1 = TOps.Zero, g2 = TOps.Zero, g3 = TOps.Zero, g4 = TOps.Zero, g5 = TOps.Zero, g6 = TOps.Zero, g7 = TOps.Zero;
+
         // A[j, i], advanced with i, so the other rows of the tile are constant offsets from it.
         ref T ai = ref Unsafe.Add(ref aPrevious, j * LaneStride);
         ref T d = ref Unsafe.Add(ref dzRows, k);

@@ -245,18 +245,19 @@ public static partial class Dense
     /// Whether <see cref="ForwardExample{TLayer, TActivation, T}"/> sums 16 registers of units per pass over W's rows:
     /// only when W[l] is larger than a 32 KB L1 cache, so its rows stream from L2 or beyond. On x64 without AVX-512
     /// (16 vector registers) the 16-register loop keeps an accumulator on the stack; with W in L1 that chain through
-    /// memory made it slower than two passes of 8 (16 x 256 floats: 109 -> 144 ns, 64 x 128: 306 -> 331 ns, best of
-    /// 150 rounds of 200 calls on CPU 0 of the 2-core Zen 3 VM), while from 128 x 128 (64 KB) on it is faster
-    /// (892 -> 713 ns; 784 x 128: 5,342 -> 4,292 ns). The generator's strategy text mirrors this rule.
+    /// memory made it slower than passes of 8 (16 x 256 floats: 108.5 -> 153-170 ns), while from 128 x 128 (64 KB) on it is
+    /// faster (889-1,125 -> 686-716 ns; 784 x 128: 5,316-5,397 -> 4,200-4,314 ns; figures in docs/performance.md). The
+    /// generator's strategy text mirrors this rule.
     /// </summary>
     internal static bool SixteenRegisterPasses<T>(int inputs, int units) => (long)inputs * units * Unsafe.SizeOf<T>() > 32768;
 
     /// <summary>
     /// Z of <paramref name="units"/> units from unit <paramref name="k"/> in <paramref name="registers"/> (1 to 4)
     /// registers, the last possibly partial: Z[k..] = b + sum_j x_j W[j, k..], into y. Even and odd rows of W are
-    /// summed apart, so two chains per register are in flight (four rows apart, four chains, for one or two registers). A partial register's loads run past the end of the
-    /// row's units into the next row (lanes that are discarded) on every row where that read stays inside W[l]; the
-    /// last rows, where it would not, are added one value at a time.
+    /// summed apart, so two chains per register are in flight (four rows apart, four chains, for one or two
+    /// registers). A partial register's loads run past the end of the row's units into the next row (lanes that are
+    /// discarded) on every row where that read stays inside W[l]; the last rows, where it would not, are added one
+    /// value at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ForwardExampleColumns<TOps, TV, T, TLayer>(ref T w, ref T b, ref T x, ref T y, int k, int registers, int units)
@@ -502,6 +503,9 @@ public static partial class Dense
         int span = (TLayer.Inputs + blocks - 1) / blocks;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+
+        // Units in tiles of 6 (12 accumulators), then tiles of 4, 2 and 1 for the rest (see SixTiles).
+        int sixes = SixTiles(n);
         for (int j0 = 0; j0 < TLayer.Inputs; j0 += span)
         {
             int count = Math.Min(span, TLayer.Inputs - j0);
@@ -509,8 +513,6 @@ public static partial class Dense
             bool last = j0 + count == TLayer.Inputs;
             for (int i = 0; i < lanes; i += tile)
             {
-                // Units in tiles of 6 (12 accumulators), then tiles of 4, 2 and 1 for the rest (see SixTiles).
-                int sixes = SixTiles(n);
                 int k = 0;
                 for (; k < sixes; k += 6)
                 {

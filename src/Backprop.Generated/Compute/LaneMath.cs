@@ -5,8 +5,9 @@ using System.Runtime.CompilerServices;
 namespace Backprop.Generated.Compute;
 
 /// <summary>
-/// Single-precision exp, sigmoid, tanh, e^x - 1, log(1 + x) and softplus written once over <see cref="ILanes{TVector, T}"/>, so the
-/// 512-, 256-, 128-bit and scalar paths evaluate the same polynomials. Every function returns NaN for a NaN lane.
+/// Single-precision exp, sigmoid, tanh, e^x - 1, log(1 + x) and softplus written once over
+/// <see cref="ILanes{TVector, T}"/>, so the 512-, 256-, 128-bit and scalar paths evaluate the same polynomials. Every
+/// function returns NaN for a NaN lane.
 /// </summary>
 /// <remarks>
 /// <para>

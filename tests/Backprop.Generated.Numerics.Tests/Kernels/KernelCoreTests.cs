@@ -8,18 +8,22 @@ namespace Backprop.Generated.Numerics.Tests.Kernels;
 /// <summary>
 /// Issue 8 item 4 (every instruction set, on any machine): each internal kernel core of Compute/Dense run with each
 /// ops type explicitly (Lanes512, Lanes256, Lanes128, Scalar; the vector types run in software where the hardware
-/// lacks them, so the 512-bit path is covered on an AVX2 machine too), for layer shapes with units 1, 2, 3, 5, 6, 7,
-/// 8, 10, 16, 17, 20, 130, 200, 300 and 400 (every tile size and remainder, 8 and 20 ending in two tiles of 4, and the
-/// 8- and 16-register one-example passes: 16 registers of 512-bit float lanes are 256 units, and 16-register passes
-/// are taken only for W above 32 KB, so 161 x 200, 161 x 300 and 161 x 400 take them, then one of 8, then a remainder,
-/// for 256- and 512-bit lanes, while 3 x 200 .. 3 x 400 run several 8-register passes) and inputs 1, 3, 8, 20, 161 and 400
-/// (161 and 400 cross the input blocks, of at most 64; 8 and 20 end in two tiles of 4 inputs in BackwardBlock and two
-/// tiles of 4 rows of dW, 20 after two tiles of 6), with every activation, against the double-precision
-/// <see cref="DenseReference"/>. Tolerances: see <see cref="KernelCoreChecks"/>.
+/// lacks them, so the 512-bit path is covered on an AVX2 machine too), with every activation, against the
+/// double-precision <see cref="DenseReference"/>. The shapes cover:
+/// <list type="bullet">
+/// <item><description>units 1-3, 5-8, 10, 16, 17 and 20: every batch tile and remainder, 8 and 20 ending in two tiles of
+/// 4 (Dense.SixTiles);</description></item>
+/// <item><description>units 130, 200, 300 and 400: the one-example passes of 8 and 16 registers. 16-register passes run
+/// only for W above 32 KB, so 161 x 200, 161 x 300 and 161 x 400 take them (then one of 8, then a remainder) on 256-
+/// and 512-bit lanes, while 3 x 200 to 3 x 400 run several passes of 8;</description></item>
+/// <item><description>inputs 1, 3, 8, 20, 161 and 400: 161 and 400 cross the input blocks (at most 64); 8 and 20 end in
+/// two tiles of 4 inputs in BackwardBlock and of 4 rows of dW, 20 after two tiles of 6.</description></item>
+/// </list>
+/// Tolerances: see <see cref="KernelCoreChecks"/>.
 /// </summary>
 public static class KernelCases
 {
-    /// <summary>(inputs, units): every unit count with two input counts, every input count three or four times.</summary>
+    /// <summary>(inputs, units), each run with one activation in rotation.</summary>
     public static readonly (int Inputs, int Units)[] Shapes =
     {
         (1, 1), (400, 1), (3, 2), (161, 2), (8, 3), (1, 3), (161, 5), (3, 5), (400, 6), (8, 6),

@@ -7,9 +7,9 @@ using Xunit;
 namespace Backprop.Generated.Tests.Performance;
 
 /// <summary>
-/// The strategy the generated comments and XML docs name for a batch layer must be the one the runtime kernel runs:
-/// the generator (netstandard2.0, no reference to the runtime) mirrors Dense.InputBlock, and this test holds the two
-/// together for float and double layers on both sides of the 8- and 64-row clamps.
+/// The strategy the generated comments and XML docs name for a layer must be the one the runtime kernels run. The
+/// generator (netstandard2.0, no reference to the runtime) mirrors Dense.InputBlock, Dense.SixteenRegisterPasses and
+/// Dense.SixTiles; these tests hold each pair together, for float and double layers on both sides of their limits.
 /// </summary>
 public class StrategyTextTests
 {
@@ -24,10 +24,7 @@ public class StrategyTextTests
     [InlineData(40, 2048, "double")]
     public void The_input_blocks_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string element)
     {
-        string precision = element == "double" ? ", Precision = Precision.Double" : string.Empty;
-        GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units}{precision})]\npublic partial class Net {{ }}\n");
-        GeneratorHarness.AssertClean(run);
-        string source = string.Concat(run.Sources.Values);
+        string source = GeneratedSource(inputs, units, element);
 
         Type t = element == "double" ? typeof(double) : typeof(float);
         MethodInfo inputBlock = typeof(Dense).GetMethod("InputBlock", BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(t);
@@ -66,10 +63,7 @@ public class StrategyTextTests
     [InlineData(20, 300, "double", "summed over the 20 rows of W1 in 6 passes of 16, 16, 16, 16, 8 and 3 registers")]
     public void The_one_example_passes_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string element, string expected)
     {
-        string precision = element == "double" ? ", Precision = Precision.Double" : string.Empty;
-        GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units}{precision})]\npublic partial class Net {{ }}\n");
-        GeneratorHarness.AssertClean(run);
-        string source = string.Concat(run.Sources.Values);
+        string source = GeneratedSource(inputs, units, element);
         Assert.Contains($"one example: units in SIMD lanes, {(element == "double" ? 4 : 8)} per 256-bit register, {expected};", source);
 
         // The 16-register passes are named exactly when the runtime's rule takes them.
@@ -94,9 +88,7 @@ public class StrategyTextTests
     [InlineData(16, 11, "1 tile of 6 units and 1 of 4 units and 1 of 1 unit")]
     public void The_tiles_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string expected)
     {
-        GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units})]\npublic partial class Net {{ }}\n");
-        GeneratorHarness.AssertClean(run);
-        string source = string.Concat(run.Sources.Values);
+        string source = GeneratedSource(inputs, units, "float");
         Assert.Contains($"batches: examples in SIMD lanes, {expected} x 2 registers of examples", source);
 
         MethodInfo sixTiles = typeof(Dense).GetMethod("SixTiles", BindingFlags.NonPublic | BindingFlags.Static)!;
@@ -109,5 +101,14 @@ public class StrategyTextTests
         {
             Assert.StartsWith($"{sixes} tile{(sixes == 1 ? string.Empty : "s")} of 6 units", expected, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The generated source of <c>[Network(inputs, units)]</c> in float or double precision, checked clean.</summary>
+    private static string GeneratedSource(int inputs, int units, string element)
+    {
+        string precision = element == "double" ? ", Precision = Precision.Double" : string.Empty;
+        GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units}{precision})]\npublic partial class Net {{ }}\n");
+        GeneratorHarness.AssertClean(run);
+        return string.Concat(run.Sources.Values);
     }
 }
