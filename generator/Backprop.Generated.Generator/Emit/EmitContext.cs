@@ -23,7 +23,7 @@ internal sealed class EmitContext
         Model = model;
         Sizes = model.LayerSizes.ToArray();
         L = Sizes.Length - 1;
-        Plan = LayerPlanner.Plan(Sizes);
+        Plan = LayerPlanner.Plan(model);
         WeightOffset = new int[L + 1];
         BiasOffset = new int[L + 1];
         int offset = 0;
@@ -95,7 +95,7 @@ internal sealed class EmitContext
     public string ApplyElementwise(ActivationKind activation, string z) => activation switch
     {
         ActivationKind.Identity => z,
-        ActivationKind.Sigmoid or ActivationKind.Tanh when Model.Precision == PrecisionKind.Single => $"{Compute}.Scalar<float>.{activation}({z})",
+        ActivationKind.Sigmoid or ActivationKind.Tanh when Model.Precision == PrecisionKind.Single => $"{Compute}.UnrolledActivations.{activation}({z})",
         _ => $"{Internals}.ActivationFunctions.{activation}({z})",
     };
 

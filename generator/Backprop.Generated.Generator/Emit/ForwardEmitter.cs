@@ -52,11 +52,11 @@ internal static class ForwardEmitter
         w.Line("/// <summary>One example, lengths already checked: a0 is A[0] = x, output receives A[L].</summary>");
         using (w.Block($"private void ForwardCore(global::System.ReadOnlySpan<{t}> a0, global::System.Span<{t}> output)"))
         {
-            w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
+            w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
             if (c.Plan.Any(s => s == LayerStrategy.Unrolled))
             {
                 w.Line("// Touch the last element first: the JIT then drops the bounds checks of every smaller constant index below.");
-                w.Line("_ = p[ParameterCount - 1];");
+                w.Line("_ = theta[ParameterCount - 1];");
                 w.Line("_ = a0[InputSize - 1];");
                 w.Line("_ = output[OutputSize - 1];");
             }
@@ -64,25 +64,29 @@ internal static class ForwardEmitter
             for (int l = 1; l <= c.L; l++)
             {
                 w.Line();
-                if (c.Strategy(l) == LayerStrategy.Unrolled)
+                switch (c.Strategy(l))
                 {
-                    EmitUnrolledLayer(w, c, l);
-                }
-                else
-                {
-                    EmitLoopLayer(w, c, l);
+                    case LayerStrategy.Unrolled:
+                        EmitUnrolledLayer(w, c, l);
+                        break;
+                    case LayerStrategy.RegisterLanes:
+                        EmitRegisterLayer(w, c, l);
+                        break;
+                    default:
+                        EmitLoopLayer(w, c, l);
+                        break;
                 }
             }
         }
     }
 
-    /// <summary>How layer l's activations are held: named locals, or a span (for a loop layer or the output).</summary>
+    /// <summary>How layer l's activations are held: named locals, or a span (for a kernel's layer or the output).</summary>
     private static bool ActivationsInSpan(EmitContext c, int l) =>
-        l == 0 || c.Strategy(l) == LayerStrategy.UnitLanes || (l < c.L && c.Strategy(l + 1) == LayerStrategy.UnitLanes);
+        l == 0 || c.Strategy(l) != LayerStrategy.Unrolled || (l < c.L && c.Strategy(l + 1) != LayerStrategy.Unrolled);
 
     /// <summary>The expression for A[l]_j of the current example.</summary>
     public static string ActivationElement(EmitContext c, int l, int j) =>
-        l == c.L ? $"output[{j}]" : ActivationsInSpan(c, l) ? $"a{l}[{j}]" : $"a{l}_{j}";
+        l == c.L && c.Strategy(l) == LayerStrategy.Unrolled ? $"output[{j}]" : ActivationsInSpan(c, l) ? $"a{l}[{j}]" : $"a{l}_{j}";
 
     private static string Header(EmitContext c, int l, string strategy) =>
         $"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}){strategy}";
@@ -104,6 +108,32 @@ internal static class ForwardEmitter
         UnrolledLayerWriter.WriteActivations(w, c, l, k => inSpan ? ActivationElement(c, l, k) : $"{t} {ActivationElement(c, l, k)}");
     }
 
+    /// <summary>
+    /// A layer whose units fit a few registers: the runtime's kernel writes whole registers, so its destination
+    /// is a stack buffer of <see cref="RegisterBufferLength"/> elements; the output layer's is then copied to output.
+    /// </summary>
+    private static void EmitRegisterLayer(SourceWriter w, EmitContext c, int l)
+    {
+        string t = c.T;
+        w.Line(Header(c, l, $" ({Strategies.DescribeExample(c, l)})"));
+        w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{Literals.Int(RegisterBufferLength(c, l))}];");
+        w.Line($"{EmitContext.Compute}.RegisterLanes.Forward<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, a{l});");
+        if (l == c.L)
+        {
+            w.Line($"a{l}.Slice(0, OutputSize).CopyTo(output);");
+        }
+    }
+
+    /// <summary>
+    /// The stack buffer of a <see cref="LayerStrategy.RegisterLanes"/> layer: n_l rounded up to a whole 64-byte line, the
+    /// runtime's RegisterLanes.BufferLength rule (whole registers of every width fit).
+    /// </summary>
+    public static int RegisterBufferLength(EmitContext c, int l)
+    {
+        int perLine = c.Model.Precision == PrecisionKind.Double ? 8 : 16;
+        return (c.Sizes[l] + perLine - 1) / perLine * perLine;
+    }
+
     private static void EmitLoopLayer(SourceWriter w, EmitContext c, int l)
     {
         string t = c.T;
@@ -115,7 +145,7 @@ internal static class ForwardEmitter
         }
 
         string output = l == c.L ? "output" : $"a{l}";
-        w.Line($"{EmitContext.Compute}.Dense.ForwardExample<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(p, a{l - 1}, {output});");
+        w.Line($"{EmitContext.Compute}.Dense.ForwardExample<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, {output});");
     }
 
     /// <summary>Length of the per-thread scratch of <c>ForwardBatch</c>: A[l] of one block in lanes, for l = 0..L.</summary>

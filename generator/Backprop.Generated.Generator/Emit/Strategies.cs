@@ -4,8 +4,9 @@ namespace Backprop.Generated.Generator.Emit;
 
 /// <summary>
 /// Names the code each layer gets, from its shape alone, for the comments and XML docs of generated code and for
-/// docs/performance.md. One example: <see cref="LayerStrategy.Unrolled"/> straight-line code for small layers,
-/// <see cref="LayerStrategy.UnitLanes"/> (units in SIMD lanes) for wide ones. Batches and training: examples in SIMD
+/// docs/performance.md. One example: <see cref="LayerStrategy.Unrolled"/> straight-line code for tiny layers,
+/// <see cref="LayerStrategy.RegisterLanes"/> (units held in registers for the whole sum) for small ones and
+/// <see cref="LayerStrategy.UnitLanes"/> (units in SIMD lanes, passes over W's rows) for wide ones. Batches and training: examples in SIMD
 /// lanes, in register tiles of 6 units (then 4, 2 and 1 for the rest) by 2 registers of examples.
 /// </summary>
 internal static class Strategies
@@ -16,6 +17,25 @@ internal static class Strategies
         if (c.Strategy(l) == LayerStrategy.Unrolled)
         {
             return "one example: straight-line code";
+        }
+
+        if (c.Strategy(l) == LayerStrategy.RegisterLanes)
+        {
+            // Mirrors the runtime's RegisterLanes.Forward: 512-bit registers above 32 bytes of units, 256-bit above 16, else
+            // 128-bit; each narrower width is the fallback where the wider is not accelerated.
+            int bytes = c.Sizes[l] * ElementBytes(c);
+            var options = new System.Collections.Generic.List<string>();
+            foreach (int width in new[] { 512, 256, 128 })
+            {
+                if (width == 128 || bytes > width / 16)
+                {
+                    int registers = (bytes + (width / 8) - 1) / (width / 8);
+                    options.Add($"{Literals.Int(registers)} of {Literals.Int(width)} bits");
+                }
+            }
+
+            string widths = options.Count == 1 ? options[0] : string.Join(", ", options.GetRange(0, options.Count - 1)) + " or " + options[options.Count - 1];
+            return $"one example: the {Literals.Int(c.Sizes[l])} units held in registers for the whole sum, {widths}";
         }
 
         // Mirrors the runtime's Dense.ForwardExample: passes of 16 registers of units when W is larger than 32 KB

@@ -7,6 +7,13 @@ internal enum LayerStrategy
     Unrolled,
 
     /// <summary>
+    /// The runtime's small-layer kernel (Compute.RegisterLanes): all the layer's units in at most eight SIMD
+    /// registers for the whole sum, g once per register (for up to <see cref="Limits.MaxRegisterLanesBytes"/>
+    /// bytes of units).
+    /// </summary>
+    RegisterLanes,
+
+    /// <summary>
     /// The runtime's one-example kernel: the units of the layer in SIMD lanes, eight registers of units at a time,
     /// one pass over the rows of W[l] per eight registers (W[l] is row-major, so each pass reads contiguous rows).
     /// </summary>
@@ -19,16 +26,31 @@ internal enum LayerStrategy
 /// </summary>
 internal static class LayerPlanner
 {
-    public static LayerStrategy[] Plan(NetworkModel model) => Plan(model.LayerSizes.ToArray());
+    public static LayerStrategy[] Plan(NetworkModel model) =>
+        Plan(model.LayerSizes.ToArray(), model.Precision == PrecisionKind.Double ? 8 : 4);
 
     /// <summary>
-    /// The one-example plan: a layer is unrolled when it is narrower than one 256-bit register of floats
-    /// (<see cref="Limits.MinUnitsForLanes"/> units: a register of its units would be mostly empty) and its
-    /// multiply-adds fit <see cref="Limits.MaxUnrolledMultiplyAdds"/> and its cost the per-network budget; every other layer
-    /// runs the units-in-lanes kernel, which also vectorises its activation.
+    /// The one-example plan: a layer is unrolled when it has fewer than <see cref="Limits.MinUnitsForLanes"/> units (a
+    /// register of its units would be mostly empty) and its multiply-adds fit <see cref="Limits.MaxUnrolledMultiplyAdds"/>
+    /// and its cost the per-network budget; every other layer puts its units in SIMD lanes, in registers for the whole
+    /// sum (<see cref="LayerStrategy.RegisterLanes"/>) when they take at most <see cref="Limits.MaxRegisterLanesBytes"/>
+    /// bytes, else in passes over the rows of W (<see cref="LayerStrategy.UnitLanes"/>).
     /// </summary>
-    public static LayerStrategy[] Plan(int[] sizes) =>
-        Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerNetwork, l => sizes[l] < Limits.MinUnitsForLanes && (long)sizes[l - 1] * sizes[l] <= Limits.MaxUnrolledMultiplyAdds);
+    /// <param name="sizes">n_0, ..., n_L.</param>
+    /// <param name="elementBytes">4 for single, 8 for double precision.</param>
+    public static LayerStrategy[] Plan(int[] sizes, int elementBytes)
+    {
+        LayerStrategy[] plan = Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerNetwork, l => sizes[l] < Limits.MinUnitsForLanes && (long)sizes[l - 1] * sizes[l] <= Limits.MaxUnrolledMultiplyAdds);
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            if (plan[l - 1] == LayerStrategy.UnitLanes && (long)sizes[l] * elementBytes <= Limits.MaxRegisterLanesBytes)
+            {
+                plan[l - 1] = LayerStrategy.RegisterLanes;
+            }
+        }
+
+        return plan;
+    }
 
     /// <summary>
     /// The layers that straight-line code could not hold (BPG012): above <see cref="Limits.MaxUnrolledMultiplyAdds"/>

@@ -15,8 +15,10 @@ namespace Backprop.Generated.Compute;
 /// would straddle two cache lines in three cases of eight and cost a second load. The array is allocated on the pinned
 /// object heap (<see cref="GC.AllocateArray{T}(int, bool)"/> with <c>pinned: true</c>), where the GC never moves it,
 /// with one cache line of slack; <see cref="Span"/> starts at the first element on a 64-byte boundary, so the offset
-/// computed at allocation stays right for the array's lifetime. Costs 64 bytes per array and nothing per access
-/// beyond one bounds-checked slice.
+/// computed at allocation stays right for the array's lifetime. A further <see cref="TailPadding"/> bytes follow the
+/// last element, so a kernel may load a whole register that starts at any element (<see cref="RegisterLanes"/> does,
+/// for a layer whose last register is partly filled) without reading outside the array. Costs 128 bytes per array and
+/// nothing per access beyond one bounds-checked slice.
 /// </remarks>
 /// <typeparam name="T">The element type (<see cref="float"/> or <see cref="double"/> in generated code).</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -25,6 +27,9 @@ public readonly struct AlignedArray<T>
 {
     /// <summary>The alignment of the first element, in bytes.</summary>
     public const int Alignment = 64;
+
+    /// <summary>The bytes kept (zeroed) after the last element: one <c>Vector512</c>.</summary>
+    public const int TailPadding = 64;
 
     private readonly T[]? _array;
     private readonly int _start;
@@ -37,7 +42,8 @@ public readonly struct AlignedArray<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         int slack = Alignment / sizeof(T);
-        _array = GC.AllocateArray<T>(length + slack, pinned: true);
+        int tail = (TailPadding + sizeof(T) - 1) / sizeof(T);
+        _array = GC.AllocateArray<T>(length + slack + tail, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
         int misalignment = (int)(address & (Alignment - 1));
         _start = misalignment == 0 ? 0 : (Alignment - misalignment) / sizeof(T);

@@ -406,7 +406,7 @@ public static partial class Dense
 
     /// <summary>softmax over the n values at y, in place: e^(z_k - max z) / sum_j e^(z_j - max z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SoftmaxExample<T>(ref T y, int n)
+    internal static void SoftmaxExample<T>(ref T y, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = y;

@@ -196,6 +196,42 @@ public class ActivationAccuracyTests
 
     public static IEnumerable<object[]> Ops => KernelTypes.OpsNames.Select(o => new object[] { o });
 
+    /// <summary>
+    /// The scalar sigmoid and tanh of straight-line (unrolled) layers, Compute.UnrolledActivations, meet the same bounds
+    /// as the lane functions across the float range, and at NaN, the infinities, zeros and subnormals.
+    /// </summary>
+    [Fact]
+    public void Unrolled_sigmoid_and_tanh_stay_within_their_bounds()
+    {
+        float[] x = Sweep.Value.Concat(new[]
+        {
+            0f, -0f, float.Epsilon, -float.Epsilon, 0.625f, -0.625f, MathF.BitDecrement(0.625f), 88.72283f, -88.72283f, -87.33654f,
+            -103.97208f, -150f, 1e-20f, -1e-20f, float.MaxValue, float.MinValue,
+        }).ToArray();
+        var failures = new List<string>();
+        foreach ((string function, Func<float, float> f) in new (string, Func<float, float>)[] { ("sigmoid", UnrolledActivations.Sigmoid), ("tanh", UnrolledActivations.Tanh) })
+        {
+            var maxima = new Maxima();
+            foreach (float xi in x)
+            {
+                string? failure = Check(function, xi, Reference(function, xi), f(xi), Bounds[function], maxima);
+                if (failure is not null && failures.Count < 20)
+                {
+                    failures.Add($"unrolled: {failure}");
+                }
+            }
+
+            output.WriteLine($"| {function} | unrolled | {maxima.Points:N0} | {maxima.Relative:E2} | {maxima.RelativeAt:R} | {maxima.Ulps:F2} | {maxima.UlpsAt:R} |");
+            Assert.True(float.IsNaN(f(float.NaN)), $"{function}(NaN)");
+        }
+
+        Assert.Equal(0f, UnrolledActivations.Sigmoid(float.NegativeInfinity));
+        Assert.Equal(1f, UnrolledActivations.Sigmoid(float.PositiveInfinity));
+        Assert.Equal(-1f, UnrolledActivations.Tanh(float.NegativeInfinity));
+        Assert.Equal(1f, UnrolledActivations.Tanh(float.PositiveInfinity));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Theory]
     [MemberData(nameof(Ops))]
     public void Lane_functions_stay_within_their_bounds_across_the_float_range(string ops)

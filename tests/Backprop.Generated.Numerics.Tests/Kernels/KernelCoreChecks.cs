@@ -120,6 +120,37 @@ public static class KernelCoreChecks
         CheckForwardRow<T>(activation, x, w, b, TLayer.Inputs, TLayer.Units, k => To(y[k]), $"{label} ForwardExample");
     }
 
+    /// <summary>
+    /// RegisterLanes' core for <typeparamref name="TOps"/> (the scalar loop for <see cref="Scalar{T}"/>): the parameters
+    /// get one register of NaN after them, which the partly filled last register reads and must discard.
+    /// </summary>
+    public static void RegisterLanes<TOps, TV, T, TLayer, TActivation>(string activation, string label)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        var random = new Random(2000 + TLayer.Inputs + (31 * TLayer.Units));
+        (T[] exact, double[] w, double[] b) = Parameters<T, TLayer>(random);
+        T[] p = Filled<T>(exact.Length + 16);
+        exact.CopyTo(p, 0);
+        double[] x = Uniform(random, TLayer.Inputs, 1);
+        T[] xs = x.Select(From<T>).ToArray();
+        T[] y = Filled<T>(Compute.RegisterLanes.BufferLength<T>(TLayer.Units));
+
+        if (typeof(TOps) == typeof(Scalar<T>))
+        {
+            Compute.RegisterLanes.ForwardScalar<T, TLayer, TActivation>(ref p[0], ref xs[0], ref y[0]);
+        }
+        else
+        {
+            Compute.RegisterLanes.Forward<TOps, TV, T, TLayer, TActivation>(ref p[0], ref xs[0], ref y[0]);
+        }
+
+        CheckForwardRow<T>(activation, x, w, b, TLayer.Inputs, TLayer.Units, k => To(y[k]), $"{label} RegisterLanes");
+    }
+
     private static void CheckForwardRow<T>(string activation, double[] x, double[] w, double[] b, int inputs, int units, Func<int, double> actual, string label)
         where T : IFloatingPointIeee754<T>
     {

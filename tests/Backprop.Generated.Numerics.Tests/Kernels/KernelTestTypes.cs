@@ -31,6 +31,7 @@ public readonly struct N200 : IConstant { public static int Value => 200; }
 public readonly struct N300 : IConstant { public static int Value => 300; }
 public readonly struct N161 : IConstant { public static int Value => 161; }
 public readonly struct N400 : IConstant { public static int Value => 400; }
+public readonly struct N32 : IConstant { public static int Value => 32; }
 #pragma warning restore SA1649, CS1591
 
 /// <summary>
@@ -82,7 +83,7 @@ public static class KernelTypes
     {
         [1] = typeof(N1), [2] = typeof(N2), [3] = typeof(N3), [4] = typeof(N4), [5] = typeof(N5), [6] = typeof(N6), [7] = typeof(N7),
         [8] = typeof(N8), [10] = typeof(N10), [16] = typeof(N16), [17] = typeof(N17), [20] = typeof(N20), [130] = typeof(N130), [200] = typeof(N200), [300] = typeof(N300),
-        [161] = typeof(N161), [400] = typeof(N400),
+        [161] = typeof(N161), [400] = typeof(N400), [32] = typeof(N32),
     };
 
     public static readonly Dictionary<string, Type> ActivationTypes = new()

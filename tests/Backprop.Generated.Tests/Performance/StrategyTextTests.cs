@@ -50,8 +50,8 @@ public class StrategyTextTests
     [InlineData(60, 200, "float", "summed over the 60 rows of W1 in 3 passes of 16, 8 and 1 registers")]
     [InlineData(30, 200, "float", "summed over the 30 rows of W1 in 4 passes of 8, 8, 8 and 1 registers")]
     [InlineData(16, 256, "float", "summed over the 16 rows of W1 in 4 passes of 8 registers")]
-    [InlineData(128, 10, "float", "summed over the 128 rows of W1 in 1 pass of 2 registers, the last register partly filled")]
-    [InlineData(9, 5, "float", "summed over the 9 rows of W1 in 1 pass of 1 register, partly filled")]
+    [InlineData(128, 40, "float", "summed over the 128 rows of W1 in 2 passes of 4 and 1 registers")]
+    [InlineData(9, 33, "float", "summed over the 9 rows of W1 in 2 passes of 4 and 1 registers, the last register partly filled")]
     [InlineData(784, 128, "double", "summed over the 784 rows of W1 in 2 passes of 16 registers")]
     [InlineData(20, 30, "double", "summed over the 20 rows of W1 in 2 passes of 4 registers, the last register partly filled")]
     [InlineData(9, 17, "double", "summed over the 9 rows of W1 in 2 passes of 4 and 1 registers, the last register partly filled")]
@@ -72,6 +72,33 @@ public class StrategyTextTests
             .MakeGenericMethod(element == "double" ? typeof(double) : typeof(float));
         bool sixteen = (bool)rule.Invoke(null, new object[] { inputs, units })! && units >= 16 * perRegister;
         Assert.Equal(sixteen, expected.Contains(" of 16", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Layers of up to RegisterLanes.MaxBytes of units keep them in registers for the whole sum; the registers named per
+    /// width are RegisterLanes.Forward's choice (512-bit above 32 bytes, 256-bit above 16, else 128-bit), and the stack
+    /// buffer the generated code gives the kernel is RegisterLanes.BufferLength.
+    /// </summary>
+    [Theory]
+    [InlineData(128, 10, "float", "1 of 512 bits, 2 of 256 bits or 3 of 128 bits")]
+    [InlineData(9, 5, "float", "1 of 256 bits or 2 of 128 bits")]
+    [InlineData(16, 4, "float", "1 of 128 bits")]
+    [InlineData(64, 32, "float", "2 of 512 bits, 4 of 256 bits or 8 of 128 bits")]
+    [InlineData(8, 16, "double", "2 of 512 bits, 4 of 256 bits or 8 of 128 bits")]
+    [InlineData(8, 5, "double", "1 of 512 bits, 2 of 256 bits or 3 of 128 bits")]
+    public void The_register_lanes_named_in_the_generated_code_are_the_runtime_kernels(int inputs, int units, string element, string expected)
+    {
+        string source = GeneratedSource(inputs, units, element);
+        int bytes = units * (element == "double" ? 8 : 4);
+        Assert.True(bytes <= RegisterLanes.MaxBytes);
+        Assert.Contains($"one example: the {units} units held in registers for the whole sum, {expected}", source);
+        int buffer = element == "double" ? RegisterLanes.BufferLength<double>(units) : RegisterLanes.BufferLength<float>(units);
+        Assert.Contains($"a1 = stackalloc {element}[{buffer}];", source);
+
+        // One unit more than the limit takes the passes of Dense.ForwardExample instead.
+        string wider = GeneratedSource(inputs, (RegisterLanes.MaxBytes / (element == "double" ? 8 : 4)) + 1, element);
+        Assert.Contains("one example: units in SIMD lanes", wider);
+        Assert.DoesNotContain("held in registers", wider);
     }
 
     /// <summary>The tiles of units named for a batch layer are the runtime's: Dense.SixTiles tiles of 6, then 4, 2 and 1.</summary>

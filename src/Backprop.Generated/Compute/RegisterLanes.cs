@@ -1,0 +1,271 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Generated.Compute;
+
+/// <summary>
+/// One example through one small dense layer, Z = x W + b and A = g(Z), with the layer's units held in at most eight
+/// SIMD registers for the whole sum: the one-example kernel of layers of up to <see cref="MaxBytes"/> bytes of units
+/// (32 single- or 16 double-precision units). The width dispatch is inlined into the caller and leaves one call per
+/// layer to a kernel compiled as a method of its own, with everything inside it inlined. (Inlined whole into the
+/// generated <c>ForwardCore</c>, the kernel exhausted the JIT's inlining budget of that small method after one layer,
+/// leaving the others, their exp, and even span conversions, as calls.) It carries no
+/// <see cref="MethodImplOptions.AggressiveOptimization"/>, so the first call runs quickly compiled code and tiering
+/// optimises it once it is hot.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The register width is the narrowest accelerated one that is not mostly empty: <see cref="Vector512{T}"/> for more
+/// than 32 bytes of units, <see cref="Vector256{T}"/> for more than 16, else <see cref="Vector128{T}"/>; without SIMD,
+/// scalar code. Each register's sum runs as two chains (even and odd rows of W) when the layer takes at most four
+/// registers, so the latency of the sum is half the rows' FMA latencies. g is applied once per register.
+/// </para>
+/// <para>
+/// A partly filled last register reads past the layer's last unit: past the end of each row of W (into the next row,
+/// or into b) and past the end of b, by at most one register less one element. Those lanes are discarded. The reads
+/// stay inside the array because <see cref="AlignedArray{T}"/> keeps <see cref="AlignedArray{T}.TailPadding"/> bytes
+/// after its last element, so the parameters must be an <see cref="AlignedArray{T}"/>'s span, as they are in every
+/// generated network. The destination receives whole registers: it must hold <see cref="BufferLength{T}"/> elements.
+/// </para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class RegisterLanes
+{
+    /// <summary>The most bytes of units a layer may have for this kernel: eight 128-bit registers.</summary>
+    public const int MaxBytes = 128;
+
+    /// <summary>
+    /// The elements a destination must hold for a layer of <paramref name="units"/> units: the units rounded up to a
+    /// whole 64-byte line, which covers whole registers of every width. The generator sizes its buffers by the same rule.
+    /// </summary>
+    /// <param name="units">n_l, 1 to <see cref="MaxBytes"/> / sizeof(T).</param>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    public static int BufferLength<T>(int units)
+        where T : unmanaged
+    {
+        int perLine = AlignedArray<T>.Alignment / Unsafe.SizeOf<T>();
+        return (units + perLine - 1) / perLine * perLine;
+    }
+
+    /// <summary>A[l] = g(x W[l] + b[l]) for one example.</summary>
+    /// <param name="parameters">All parameters of the network: the span of an <see cref="AlignedArray{T}"/> (see remarks).</param>
+    /// <param name="input">A[l-1] of the example, n_{l-1} values.</param>
+    /// <param name="output">Receives A[l] in its first n_l elements; holds at least <see cref="BufferLength{T}"/> elements.</param>
+    /// <typeparam name="TLayer">The layer's shape and offsets.</typeparam>
+    /// <typeparam name="TActivation">g.</typeparam>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Forward<TLayer, TActivation, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> output)
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T x = ref MemoryMarshal.GetReference(input);
+        ref T y = ref MemoryMarshal.GetReference(output);
+        int bytes = TLayer.Units * Unsafe.SizeOf<T>();
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && bytes > 32)
+        {
+            Forward<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && bytes > 16)
+        {
+            Forward<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
+        {
+            Forward<Lanes128<T>, Vector128<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+        else
+        {
+            ForwardScalar<T, TLayer, TActivation>(ref p, ref x, ref y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void Forward<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T y)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int n = TLayer.Units;
+        int c = TOps.Count;
+        int registers = (n + c - 1) / c;
+        ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+
+        // Z = b + sum_j x_j W[j, :]: the even rows into e0..e7 (starting from b), the odd rows into o0..o7 when the
+        // layer takes at most four registers (two chains per register); with more, both rows go into one chain.
+        // The tests on `registers` are constants to the JIT: only the registers the layer needs exist.
+        bool twoChains = registers <= 4;
+        TV e0 = TOps.Load(ref b);
+        TV e1 = registers > 1 ? TOps.Load(ref Unsafe.Add(ref b, c)) : TOps.Zero;
+        TV e2 = registers > 2 ? TOps.Load(ref Unsafe.Add(ref b, 2 * c)) : TOps.Zero;
+        TV e3 = registers > 3 ? TOps.Load(ref Unsafe.Add(ref b, 3 * c)) : TOps.Zero;
+        TV e4 = registers > 4 ? TOps.Load(ref Unsafe.Add(ref b, 4 * c)) : TOps.Zero;
+        TV e5 = registers > 5 ? TOps.Load(ref Unsafe.Add(ref b, 5 * c)) : TOps.Zero;
+        TV e6 = registers > 6 ? TOps.Load(ref Unsafe.Add(ref b, 6 * c)) : TOps.Zero;
+        TV e7 = registers > 7 ? TOps.Load(ref Unsafe.Add(ref b, 7 * c)) : TOps.Zero;
+        TV o0 = TOps.Zero, o1 = TOps.Zero, o2 = TOps.Zero, o3 = TOps.Zero;
+
+        int j = 0;
+        for (; j + 1 < TLayer.Inputs; j += 2)
+        {
+            TV x0 = TOps.Broadcast(Unsafe.Add(ref x, j));
+            TV x1 = TOps.Broadcast(Unsafe.Add(ref x, j + 1));
+            ref T r0 = ref Unsafe.Add(ref w, j * n);
+            ref T r1 = ref Unsafe.Add(ref r0, n);
+            if (twoChains)
+            {
+                e0 = TOps.MultiplyAdd(x0, TOps.Load(ref r0), e0);
+                o0 = TOps.MultiplyAdd(x1, TOps.Load(ref r1), o0);
+                if (registers > 1)
+                {
+                    e1 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, c)), e1);
+                    o1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, c)), o1);
+                }
+
+                if (registers > 2)
+                {
+                    e2 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 2 * c)), e2);
+                    o2 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 2 * c)), o2);
+                }
+
+                if (registers > 3)
+                {
+                    e3 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 3 * c)), e3);
+                    o3 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 3 * c)), o3);
+                }
+            }
+            else
+            {
+                e0 = TOps.MultiplyAdd(x1, TOps.Load(ref r1), TOps.MultiplyAdd(x0, TOps.Load(ref r0), e0));
+                e1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, c)), e1));
+                e2 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 2 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 2 * c)), e2));
+                e3 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 3 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 3 * c)), e3));
+                e4 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 4 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 4 * c)), e4));
+                if (registers > 5)
+                {
+                    e5 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 5 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 5 * c)), e5));
+                }
+
+                if (registers > 6)
+                {
+                    e6 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 6 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 6 * c)), e6));
+                }
+
+                if (registers > 7)
+                {
+                    e7 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 7 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 7 * c)), e7));
+                }
+            }
+        }
+
+        // An odd number of rows leaves the last one.
+        if (j < TLayer.Inputs)
+        {
+            TV xj = TOps.Broadcast(Unsafe.Add(ref x, j));
+            ref T r = ref Unsafe.Add(ref w, j * n);
+            e0 = TOps.MultiplyAdd(xj, TOps.Load(ref r), e0);
+            e1 = registers > 1 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, c)), e1) : e1;
+            e2 = registers > 2 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 2 * c)), e2) : e2;
+            e3 = registers > 3 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 3 * c)), e3) : e3;
+            e4 = registers > 4 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 4 * c)), e4) : e4;
+            e5 = registers > 5 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 5 * c)), e5) : e5;
+            e6 = registers > 6 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 6 * c)), e6) : e6;
+            e7 = registers > 7 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 7 * c)), e7) : e7;
+        }
+
+        if (twoChains)
+        {
+            e0 = TOps.Add(e0, o0);
+            e1 = TOps.Add(e1, o1);
+            e2 = TOps.Add(e2, o2);
+            e3 = TOps.Add(e3, o3);
+        }
+
+        // A = g(Z), once per register (softmax across the units, after the store).
+        bool elementwise = !TActivation.IsSoftmax;
+        Store<TOps, TV, T, TActivation>(e0, ref y, elementwise);
+        if (registers > 1)
+        {
+            Store<TOps, TV, T, TActivation>(e1, ref Unsafe.Add(ref y, c), elementwise);
+        }
+
+        if (registers > 2)
+        {
+            Store<TOps, TV, T, TActivation>(e2, ref Unsafe.Add(ref y, 2 * c), elementwise);
+        }
+
+        if (registers > 3)
+        {
+            Store<TOps, TV, T, TActivation>(e3, ref Unsafe.Add(ref y, 3 * c), elementwise);
+        }
+
+        if (registers > 4)
+        {
+            Store<TOps, TV, T, TActivation>(e4, ref Unsafe.Add(ref y, 4 * c), elementwise);
+        }
+
+        if (registers > 5)
+        {
+            Store<TOps, TV, T, TActivation>(e5, ref Unsafe.Add(ref y, 5 * c), elementwise);
+        }
+
+        if (registers > 6)
+        {
+            Store<TOps, TV, T, TActivation>(e6, ref Unsafe.Add(ref y, 6 * c), elementwise);
+        }
+
+        if (registers > 7)
+        {
+            Store<TOps, TV, T, TActivation>(e7, ref Unsafe.Add(ref y, 7 * c), elementwise);
+        }
+
+        if (TActivation.IsSoftmax)
+        {
+            Dense.SoftmaxExample(ref y, n);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TOps, TV, T, TActivation>(TV z, ref T destination, bool elementwise)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TActivation : IActivation =>
+        TOps.Store(elementwise ? TActivation.Apply<TOps, TV, T>(z) : z, ref destination);
+
+    /// <summary>The same sums one unit at a time, for a runtime without SIMD (or told not to use it).</summary>
+    internal static void ForwardScalar<T, TLayer, TActivation>(ref T p, ref T x, ref T y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int n = TLayer.Units;
+        ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        for (int k = 0; k < n; k++)
+        {
+            T z = Unsafe.Add(ref p, TLayer.BiasOffset + k);
+            for (int j = 0; j < TLayer.Inputs; j++)
+            {
+                z = Scalar<T>.MultiplyAdd(Unsafe.Add(ref x, j), Unsafe.Add(ref w, (j * n) + k), z);
+            }
+
+            Unsafe.Add(ref y, k) = TActivation.IsSoftmax ? z : TActivation.Apply<Scalar<T>, T, T>(z);
+        }
+
+        if (TActivation.IsSoftmax)
+        {
+            Dense.SoftmaxExample(ref y, n);
+        }
+    }
+}
+#endif
