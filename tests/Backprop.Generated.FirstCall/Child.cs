@@ -12,7 +12,7 @@ public static class Child
     [
         "DOTNET_TieredCompilation", "DOTNET_TieredPGO", "DOTNET_TC_QuickJitForLoops", "DOTNET_TC_QuickJit",
         "DOTNET_ReadyToRun", "DOTNET_OSR_HitLimit", "DOTNET_TC_CallCountThreshold", "DOTNET_JitStdOutFile",
-        "DOTNET_JitDisasmSummary",
+        "DOTNET_JitDisasmSummary", "FIRSTCALL_WARM_MS", "FIRSTCALL_LATE_MS",
     ];
 
     public static bool Pinned { get; } = File.Exists("/usr/bin/taskset") && Environment.ProcessorCount >= 2;

@@ -59,7 +59,8 @@ public static class Scenarios
     /// <item>main_to_ready: Main to the instance (and data) existing, before the first call;</item>
     /// <item>first: the first call alone; first_from_main: Main's first line to the first call's return;</item>
     /// <item>jit / jit_methods: JitInfo.GetCompilationTime / GetCompiledMethodCount (all threads) across the first call;</item>
-    /// <item>second_us, second_jit_methods: the second call; steady_us: after 300 ms more of calls, the median of SteadyCalls calls.</item>
+    /// <item>second_us, second_jit_methods: the second call; steady_us: after 300 ms more of calls, the median of SteadyCalls calls;
+    /// late_us: the same, FIRSTCALL_LATE_MS after the first call (NaN when not set).</item>
     /// </list>
     /// </summary>
     public static int Run(string name, long mainStart, DateTime mainStartUtc, bool listen)
@@ -106,8 +107,10 @@ public static class Scenarios
 
         // The steady state: calls for 300 ms first (tier-0 code called often enough is recompiled at tier 1 in the
         // background after a 100 ms delay), then the median of SteadyCalls more.
+        // FIRSTCALL_WARM_MS sets another span.
+        int warmMs = int.TryParse(Environment.GetEnvironmentVariable("FIRSTCALL_WARM_MS"), out int w) ? w : 300;
         long warm = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(warm).TotalMilliseconds < 300)
+        while (Stopwatch.GetElapsedTime(warm).TotalMilliseconds < warmMs)
         {
             scenario.Again();
         }
@@ -121,6 +124,29 @@ public static class Scenarios
         }
 
         Array.Sort(steady);
+
+        // FIRSTCALL_LATE_MS (the driver sets 3000 for the default settings): calls until that long after the first,
+        // then the median of SteadyCalls again: tier-0 code can outlive the 300 ms above (background tier-1 compilation).
+        double late = double.NaN;
+        if (int.TryParse(Environment.GetEnvironmentVariable("FIRSTCALL_LATE_MS"), out int lateMs) && lateMs > 0)
+        {
+            while (Stopwatch.GetElapsedTime(t0).TotalMilliseconds < lateMs)
+            {
+                scenario.Again();
+            }
+
+            var after = new double[scenario.SteadyCalls];
+            for (int i = 0; i < after.Length; i++)
+            {
+                long s = Stopwatch.GetTimestamp();
+                scenario.Again();
+                after[i] = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
+            }
+
+            Array.Sort(after);
+            late = after[after.Length / 2];
+        }
+
         double startToMain = (mainStartUtc - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalMilliseconds;
         var line = new List<string>
         {
@@ -136,6 +162,7 @@ public static class Scenarios
             F("second_jit", (jit2 - jit1).TotalMilliseconds),
             $"second_jit_methods={count2 - count1}",
             F("steady_us", steady.Length == 0 ? double.NaN : steady[steady.Length / 2]),
+            F("late_us", late),
         };
         Console.WriteLine(string.Join(' ', line));
         listener?.Print(windowStart, windowEnd);
