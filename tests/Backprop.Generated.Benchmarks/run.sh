@@ -6,6 +6,8 @@
 #      (1 launch, 3 warm-up + 7 measured iterations of ~100 ms); the generated code is the baseline of every category,
 #   4. --paired: every cell again, the generated code and each peer timed in turns (61 rounds of ~10 ms per peer), for
 #      ratios that the machine's slow phases cannot tilt (BenchmarkDotNet measures one benchmark after another).
+#   5. the time to the first result (tests/Backprop.Generated.FirstCall --table): every first call in fresh processes,
+#      also published ReadyToRun, into firstcall.md (skipped when BenchmarkDotNet arguments are given).
 # Results: BenchmarkDotNet.Artifacts/results/ (one report per class; cells.md: ns, ratios and % of peak per cell;
 # paired.md: the median paired ratios with their 10th-90th percentile spread).
 # Extra arguments go to BenchmarkDotNet, e.g. ./run.sh --filter '*W4*'   or   ./run.sh --job short
@@ -28,4 +30,10 @@ fi
 "${pin[@]}" dotnet "$dll" "$@"
 if [ "$#" -eq 2 ] && [ "$1" = "--filter" ] && [ "$2" = "*" ]; then
   "${pin[@]}" dotnet "$dll" --paired
+  firstcall="$here/../Backprop.Generated.FirstCall"
+  dotnet build "$firstcall" -c Release --nologo -v quiet
+  dotnet publish "$firstcall" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$firstcall/bin/r2r" --nologo -v quiet
+  dotnet "$firstcall/bin/Release/net10.0/Backprop.Generated.FirstCall.dll" --table \
+    --r2r "$firstcall/bin/r2r/Backprop.Generated.FirstCall.dll" | tee BenchmarkDotNet.Artifacts/results/firstcall.md
 fi
