@@ -23,7 +23,7 @@ namespace Backprop.Generated.Compute;
 /// The register width is the narrowest accelerated one that is not mostly empty: <see cref="Vector512{T}"/> for more
 /// than 32 bytes of units, <see cref="Vector256{T}"/> for more than 16, else <see cref="Vector128{T}"/>; without SIMD,
 /// scalar code. Each register's sum runs as two chains (even and odd rows of W) when the layer takes at most four
-/// registers, so the latency of the sum is half the rows' FMA latencies. g is applied once per register.
+/// registers, so the latency of the sum is half the rows' FMA latencies. g is applied once per register, in a loop.
 /// </para>
 /// <para>
 /// A partly filled last register reads past the layer's last unit: past the end of each row of W (into the next row,
@@ -87,7 +87,12 @@ public static class RegisterLanes
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    /// <summary>
+    /// The kernel for one register width. Compiled fully optimised on its first call (no slow tier-0 copy while a
+    /// real-time caller waits for tiering), so it is kept small to compile: only the live one of the two sums is
+    /// imported, and g is written once, in a loop over the registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void Forward<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T y)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -95,24 +100,52 @@ public static class RegisterLanes
         where TLayer : IDenseLayer
         where TActivation : IActivation
     {
+        int registers = (TLayer.Units + TOps.Count - 1) / TOps.Count;
+        if (registers <= 4)
+        {
+            SumUpToFour<TOps, TV, T, TLayer>(ref p, ref x, ref y, registers);
+        }
+        else
+        {
+            SumUpToEight<TOps, TV, T, TLayer>(ref p, ref x, ref y, registers);
+        }
+
+        // A = g(Z) in place, once per register (softmax across the units): one loop, not one inlined copy of g per
+        // register, since g's polynomial is most of the code; the iterations are independent and still overlap.
+        if (TActivation.IsSoftmax)
+        {
+            Dense.SoftmaxExample(ref y, TLayer.Units);
+        }
+        else if (typeof(TActivation) != typeof(Activations.Identity))
+        {
+            for (int r = 0; r < registers * TOps.Count; r += TOps.Count)
+            {
+                ref T cell = ref Unsafe.Add(ref y, r);
+                TOps.Store(TActivation.Apply<TOps, TV, T>(TOps.Load(ref cell)), ref cell);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Z = b + sum_j x_j W[j, :] into y, for 1 to 4 registers: the even rows into e0..e3 (starting from b), the odd rows
+    /// into o0..o3, so each register's sum is two chains of half the rows. The tests on <paramref name="registers"/> are
+    /// constants to the JIT: only the registers the layer needs exist.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumUpToFour<TOps, TV, T, TLayer>(ref T p, ref T x, ref T y, int registers)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+    {
         int n = TLayer.Units;
         int c = TOps.Count;
-        int registers = (n + c - 1) / c;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-
-        // Z = b + sum_j x_j W[j, :]: the even rows into e0..e7 (starting from b), the odd rows into o0..o7 when the
-        // layer takes at most four registers (two chains per register); with more, both rows go into one chain.
-        // The tests on `registers` are constants to the JIT: only the registers the layer needs exist.
-        bool twoChains = registers <= 4;
         TV e0 = TOps.Load(ref b);
         TV e1 = registers > 1 ? TOps.Load(ref Unsafe.Add(ref b, c)) : TOps.Zero;
         TV e2 = registers > 2 ? TOps.Load(ref Unsafe.Add(ref b, 2 * c)) : TOps.Zero;
         TV e3 = registers > 3 ? TOps.Load(ref Unsafe.Add(ref b, 3 * c)) : TOps.Zero;
-        TV e4 = registers > 4 ? TOps.Load(ref Unsafe.Add(ref b, 4 * c)) : TOps.Zero;
-        TV e5 = registers > 5 ? TOps.Load(ref Unsafe.Add(ref b, 5 * c)) : TOps.Zero;
-        TV e6 = registers > 6 ? TOps.Load(ref Unsafe.Add(ref b, 6 * c)) : TOps.Zero;
-        TV e7 = registers > 7 ? TOps.Load(ref Unsafe.Add(ref b, 7 * c)) : TOps.Zero;
         TV o0 = TOps.Zero, o1 = TOps.Zero, o2 = TOps.Zero, o3 = TOps.Zero;
 
         int j = 0;
@@ -122,49 +155,24 @@ public static class RegisterLanes
             TV x1 = TOps.Broadcast(Unsafe.Add(ref x, j + 1));
             ref T r0 = ref Unsafe.Add(ref w, j * n);
             ref T r1 = ref Unsafe.Add(ref r0, n);
-            if (twoChains)
+            e0 = TOps.MultiplyAdd(x0, TOps.Load(ref r0), e0);
+            o0 = TOps.MultiplyAdd(x1, TOps.Load(ref r1), o0);
+            if (registers > 1)
             {
-                e0 = TOps.MultiplyAdd(x0, TOps.Load(ref r0), e0);
-                o0 = TOps.MultiplyAdd(x1, TOps.Load(ref r1), o0);
-                if (registers > 1)
-                {
-                    e1 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, c)), e1);
-                    o1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, c)), o1);
-                }
-
-                if (registers > 2)
-                {
-                    e2 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 2 * c)), e2);
-                    o2 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 2 * c)), o2);
-                }
-
-                if (registers > 3)
-                {
-                    e3 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 3 * c)), e3);
-                    o3 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 3 * c)), o3);
-                }
+                e1 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, c)), e1);
+                o1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, c)), o1);
             }
-            else
+
+            if (registers > 2)
             {
-                e0 = TOps.MultiplyAdd(x1, TOps.Load(ref r1), TOps.MultiplyAdd(x0, TOps.Load(ref r0), e0));
-                e1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, c)), e1));
-                e2 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 2 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 2 * c)), e2));
-                e3 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 3 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 3 * c)), e3));
-                e4 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 4 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 4 * c)), e4));
-                if (registers > 5)
-                {
-                    e5 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 5 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 5 * c)), e5));
-                }
+                e2 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 2 * c)), e2);
+                o2 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 2 * c)), o2);
+            }
 
-                if (registers > 6)
-                {
-                    e6 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 6 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 6 * c)), e6));
-                }
-
-                if (registers > 7)
-                {
-                    e7 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 7 * c)), TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 7 * c)), e7));
-                }
+            if (registers > 3)
+            {
+                e3 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, 3 * c)), e3);
+                o3 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, 3 * c)), o3);
             }
         }
 
@@ -177,71 +185,82 @@ public static class RegisterLanes
             e1 = registers > 1 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, c)), e1) : e1;
             e2 = registers > 2 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 2 * c)), e2) : e2;
             e3 = registers > 3 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 3 * c)), e3) : e3;
-            e4 = registers > 4 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 4 * c)), e4) : e4;
+        }
+
+        TOps.Store(TOps.Add(e0, o0), ref y);
+        if (registers > 1)
+        {
+            TOps.Store(TOps.Add(e1, o1), ref Unsafe.Add(ref y, c));
+        }
+
+        if (registers > 2)
+        {
+            TOps.Store(TOps.Add(e2, o2), ref Unsafe.Add(ref y, 2 * c));
+        }
+
+        if (registers > 3)
+        {
+            TOps.Store(TOps.Add(e3, o3), ref Unsafe.Add(ref y, 3 * c));
+        }
+    }
+
+    /// <summary>
+    /// Z = b + sum_j x_j W[j, :] into y, for 5 to 8 registers (up to 32 floats in 128-bit registers): one chain per
+    /// register, since two would need 16 accumulators, all of x64's vector registers without AVX-512.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumUpToEight<TOps, TV, T, TLayer>(ref T p, ref T x, ref T y, int registers)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+    {
+        int n = TLayer.Units;
+        int c = TOps.Count;
+        ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+        TV e0 = TOps.Load(ref b);
+        TV e1 = TOps.Load(ref Unsafe.Add(ref b, c));
+        TV e2 = TOps.Load(ref Unsafe.Add(ref b, 2 * c));
+        TV e3 = TOps.Load(ref Unsafe.Add(ref b, 3 * c));
+        TV e4 = TOps.Load(ref Unsafe.Add(ref b, 4 * c));
+        TV e5 = registers > 5 ? TOps.Load(ref Unsafe.Add(ref b, 5 * c)) : TOps.Zero;
+        TV e6 = registers > 6 ? TOps.Load(ref Unsafe.Add(ref b, 6 * c)) : TOps.Zero;
+        TV e7 = registers > 7 ? TOps.Load(ref Unsafe.Add(ref b, 7 * c)) : TOps.Zero;
+        for (int j = 0; j < TLayer.Inputs; j++)
+        {
+            TV xj = TOps.Broadcast(Unsafe.Add(ref x, j));
+            ref T r = ref Unsafe.Add(ref w, j * n);
+            e0 = TOps.MultiplyAdd(xj, TOps.Load(ref r), e0);
+            e1 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, c)), e1);
+            e2 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 2 * c)), e2);
+            e3 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 3 * c)), e3);
+            e4 = TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 4 * c)), e4);
             e5 = registers > 5 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 5 * c)), e5) : e5;
             e6 = registers > 6 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 6 * c)), e6) : e6;
             e7 = registers > 7 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, 7 * c)), e7) : e7;
         }
 
-        if (twoChains)
-        {
-            e0 = TOps.Add(e0, o0);
-            e1 = TOps.Add(e1, o1);
-            e2 = TOps.Add(e2, o2);
-            e3 = TOps.Add(e3, o3);
-        }
-
-        // A = g(Z), once per register (softmax across the units, after the store).
-        bool elementwise = !TActivation.IsSoftmax;
-        Store<TOps, TV, T, TActivation>(e0, ref y, elementwise);
-        if (registers > 1)
-        {
-            Store<TOps, TV, T, TActivation>(e1, ref Unsafe.Add(ref y, c), elementwise);
-        }
-
-        if (registers > 2)
-        {
-            Store<TOps, TV, T, TActivation>(e2, ref Unsafe.Add(ref y, 2 * c), elementwise);
-        }
-
-        if (registers > 3)
-        {
-            Store<TOps, TV, T, TActivation>(e3, ref Unsafe.Add(ref y, 3 * c), elementwise);
-        }
-
-        if (registers > 4)
-        {
-            Store<TOps, TV, T, TActivation>(e4, ref Unsafe.Add(ref y, 4 * c), elementwise);
-        }
-
+        TOps.Store(e0, ref y);
+        TOps.Store(e1, ref Unsafe.Add(ref y, c));
+        TOps.Store(e2, ref Unsafe.Add(ref y, 2 * c));
+        TOps.Store(e3, ref Unsafe.Add(ref y, 3 * c));
+        TOps.Store(e4, ref Unsafe.Add(ref y, 4 * c));
         if (registers > 5)
         {
-            Store<TOps, TV, T, TActivation>(e5, ref Unsafe.Add(ref y, 5 * c), elementwise);
+            TOps.Store(e5, ref Unsafe.Add(ref y, 5 * c));
         }
 
         if (registers > 6)
         {
-            Store<TOps, TV, T, TActivation>(e6, ref Unsafe.Add(ref y, 6 * c), elementwise);
+            TOps.Store(e6, ref Unsafe.Add(ref y, 6 * c));
         }
 
         if (registers > 7)
         {
-            Store<TOps, TV, T, TActivation>(e7, ref Unsafe.Add(ref y, 7 * c), elementwise);
-        }
-
-        if (TActivation.IsSoftmax)
-        {
-            Dense.SoftmaxExample(ref y, n);
+            TOps.Store(e7, ref Unsafe.Add(ref y, 7 * c));
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TOps, TV, T, TActivation>(TV z, ref T destination, bool elementwise)
-        where TOps : ILanes<TV, T>
-        where TV : struct
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TActivation : IActivation =>
-        TOps.Store(elementwise ? TActivation.Apply<TOps, TV, T>(z) : z, ref destination);
 
     /// <summary>The same sums one unit at a time, for a runtime without SIMD (or told not to use it).</summary>
     internal static void ForwardScalar<T, TLayer, TActivation>(ref T p, ref T x, ref T y)
