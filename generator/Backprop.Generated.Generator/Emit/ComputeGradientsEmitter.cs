@@ -8,9 +8,10 @@ namespace Backprop.Generated.Generator.Emit;
 /// <c>Parameters</c>, computed block by block of <c>BlockRows</c> examples held in SIMD lanes. Per block: the forward
 /// pass keeping Z[l] and A[l]; dZ[L] from the loss; then for l = L..1 the batched products dW[l] += A[l-1]^T dZ[l],
 /// db[l] += column sums of dZ[l] and dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]), each a register-blocked runtime kernel
-/// specialised for the layer's shape. The sums are scaled by 1/m once, at the end.
+/// specialised for the layer's shape. The sums are scaled by 1/m once, at the end. With dropout, also the
+/// <c>DropoutRandom</c> stream the masks are drawn from.
 /// </summary>
-internal static class BackwardEmitter
+internal static class ComputeGradientsEmitter
 {
     public static void Emit(SourceWriter w, EmitContext c)
     {

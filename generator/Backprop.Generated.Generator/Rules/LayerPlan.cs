@@ -1,4 +1,6 @@
-namespace Backprop.Generated.Generator.Model;
+using Backprop.Generated.Generator.Model;
+
+namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>How the emitter writes one layer.</summary>
 internal enum LayerStrategy

@@ -1,4 +1,4 @@
-namespace Backprop.Generated.Generator.Model;
+namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>
 /// The size limits of a generated network and the unrolling budget. Documented in
