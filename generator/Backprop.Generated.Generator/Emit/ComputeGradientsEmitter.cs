@@ -1,4 +1,5 @@
 using System.Linq;
+using Backprop.Generated.Compute;
 using Backprop.Generated.Generator.Model;
 
 namespace Backprop.Generated.Generator.Emit;
@@ -254,7 +255,7 @@ internal static class ComputeGradientsEmitter
             LaneUnits = units;
 
             // dZ of one layer as rows: BlockRows rows of the widest layer's gradient stride.
-            RowsLength = BlockRows * Enumerable.Range(1, c.L).Max(l => GradientStride(c.Sizes[l]));
+            RowsLength = DenseRules.BlockRows * Enumerable.Range(1, c.L).Max(l => DenseRules.GradientStride(c.Sizes[l]));
 
             SumsOffset = new int[c.L + 1];
             int sums = 0;
@@ -282,12 +283,6 @@ internal static class ComputeGradientsEmitter
         public int SumsLength { get; }
 
         /// <summary>dW[l] with padded rows, then db[l] padded: (n_{l-1} + 1) x GradientStride(n_l).</summary>
-        public int SumsLengthOf(int l) => (_c.Sizes[l - 1] + 1) * GradientStride(_c.Sizes[l]);
-
-        /// <summary>Mirrors the runtime's Dense.BlockRows.</summary>
-        private const int BlockRows = 64;
-
-        /// <summary>Mirrors the runtime's Dense.GradientStride: n rounded up to 16, plus 16.</summary>
-        private static int GradientStride(int units) => ((units + 15) & ~15) + 16;
+        public int SumsLengthOf(int l) => (_c.Sizes[l - 1] + 1) * DenseRules.GradientStride(_c.Sizes[l]);
     }
 }

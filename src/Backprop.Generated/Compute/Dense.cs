@@ -50,24 +50,17 @@ public interface IDenseLayer
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Dense
 {
-    /// <summary>The examples in one block of the batch kernels (a multiple of 2 x 16 lanes, the widest tile).</summary>
-    public const int BlockRows = 64;
+    /// <inheritdoc cref="DenseRules.BlockRows"/>
+    public const int BlockRows = DenseRules.BlockRows;
 
-    /// <summary>
-    /// The distance, in values, between two rows (units) of a matrix in lanes: <see cref="BlockRows"/> plus 16, so
-    /// consecutive rows start 5 cache lines apart and a tile's rows spread over every set of the L1 cache instead of
-    /// the 16 of a 256-byte stride.
-    /// </summary>
-    public const int LaneStride = BlockRows + 16;
+    /// <inheritdoc cref="DenseRules.LaneStride"/>
+    public const int LaneStride = DenseRules.LaneStride;
 
-    /// <summary>
-    /// The row stride of a row-major dZ block and of the padded gradient sums of a layer of n units:
-    /// <see cref="Padded"/>(n) + 16, an odd number of cache lines for the widths used here, again to spread rows over the L1 sets.
-    /// </summary>
-    public static int GradientStride(int units) => Padded(units) + 16;
+    /// <inheritdoc cref="DenseRules.GradientStride"/>
+    public static int GradientStride(int units) => DenseRules.GradientStride(units);
 
-    /// <summary>n rounded up to a multiple of 16, the row stride of a row-major dZ block and of the padded gradient sums.</summary>
-    public static int Padded(int units) => (units + 15) & ~15;
+    /// <inheritdoc cref="DenseRules.Padded"/>
+    public static int Padded(int units) => DenseRules.Padded(units);
 
     // ------------------------------------------------------------------ one example
 
@@ -242,14 +235,10 @@ public static partial class Dense
     }
 
     /// <summary>
-    /// Whether <see cref="ForwardExample{TLayer, TActivation, T}"/> sums 16 registers of units per pass over W's rows:
-    /// only when W[l] is larger than a 32 KB L1 cache, so its rows stream from L2 or beyond. On x64 without AVX-512
-    /// (16 vector registers) the 16-register loop keeps an accumulator on the stack; with W in L1 that chain through
-    /// memory made it slower than passes of 8 (16 x 256 floats: 108.5 -> 153-170 ns), while from 128 x 128 (64 KB) on it is
-    /// faster (889-1,125 -> 686-716 ns; 784 x 128: 5,316-5,397 -> 4,200-4,314 ns; figures in docs/performance.md). The
-    /// generator's strategy text mirrors this rule.
+    /// Whether <see cref="ForwardExample{TLayer, TActivation, T}"/> sums 16 registers of units per pass over W's rows
+    /// (<see cref="DenseRules.SixteenRegisterPasses"/>, shared with the generator's strategy text).
     /// </summary>
-    internal static bool SixteenRegisterPasses<T>(int inputs, int units) => (long)inputs * units * Unsafe.SizeOf<T>() > 32768;
+    internal static bool SixteenRegisterPasses<T>(int inputs, int units) => DenseRules.SixteenRegisterPasses(inputs, units, Unsafe.SizeOf<T>());
 
     /// <summary>
     /// Z of <paramref name="units"/> units from unit <paramref name="k"/> in <paramref name="registers"/> (1 to 4)
@@ -469,23 +458,12 @@ public static partial class Dense
         }
     }
 
-    /// <summary>
-    /// The most inputs summed in one block: the block's rows of W[l] take at most 16 KB (half of a 32 KB L1 cache), so
-    /// they stay in L1 beside the lane tile's A[l-1] slice while each tile of examples reads them again; between 8 and
-    /// 64. Wider layers are summed block by block, parking the partial sums in the output. (W4's 784 x 128 layer: blocks
-    /// of at most 32 rows; with blocks of 61, 31 KB of W per block, the layer took about 3% longer, best of 150 rounds.)
-    /// </summary>
+    /// <summary>The most inputs summed in one block of a batch kernel (<see cref="DenseRules.InputBlock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int InputBlock<T>(int units) => Math.Clamp(16384 / (Unsafe.SizeOf<T>() * units), 8, 64);
+    internal static int InputBlock<T>(int units) => DenseRules.InputBlock(units, Unsafe.SizeOf<T>());
 
-    /// <summary>
-    /// How many of <paramref name="count"/> units (or inputs, or rows of dW) the batch kernels cover with tiles of 6; the
-    /// rest go in tiles of 4, then 2 or 1. When 2 would be left after a tile of 6, the last 8 go as two tiles of 4 (8
-    /// accumulators each) instead of 6 and then 2 (or 1 and 1), whose few chains would wait on the multiply-add latency:
-    /// W3's 64-to-8 output layer (m = 64) took 792-804 ns as 6 + 2 and 681-684 ns as 4 + 4 (best of 150 rounds of 200
-    /// calls, three processes each, old and new build alternated on one core).
-    /// </summary>
-    internal static int SixTiles(int count) => (count % 6 == 2 && count >= 8 ? count - 8 : count) / 6 * 6;
+    /// <inheritdoc cref="DenseRules.SixTiles"/>
+    internal static int SixTiles(int count) => DenseRules.SixTiles(count);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ForwardBlock<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T z, bool keepZ, ref T a, int rows)
