@@ -47,22 +47,20 @@ public static partial class Dense
         ref T zp = ref MemoryMarshal.GetReference(zPrevious);
         ref T ap = ref MemoryMarshal.GetReference(aPrevious);
         ref T dp = ref MemoryMarshal.GetReference(dzPrevious);
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
-        {
-            BackwardBlock<Lanes512<T>, Vector512<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
-        }
-        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
-        {
-            BackwardBlock<Lanes256<T>, Vector256<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
-        }
-        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
-        {
-            BackwardBlock<Lanes128<T>, Vector128<T>, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
-        }
-        else
-        {
-            BackwardBlock<Scalar<T>, T, T, TLayer, TPreviousActivation>(ref p, ref d, ref zp, ref ap, ref mask, dropped, ref dp, rows);
-        }
+        Dispatch<BackwardBlockKernel<TLayer, TPreviousActivation, T>, T>(ref p, ref d, ref zp, ref ap, ref mask, ref dp, rows, 0, dropped);
+    }
+
+    /// <summary><see cref="BackwardBlock{TOps, TV, T, TLayer, TPreviousActivation}"/> at the width <see cref="Dispatch"/> picks.</summary>
+    private readonly struct BackwardBlockKernel<TLayer, TPreviousActivation, T> : ILaneKernel<T>
+        where TLayer : IDenseLayer
+        where TPreviousActivation : IActivation
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run<TOps, TV>(ref T p, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, ref T dzPrevious, int rows, int unused7, bool dropped)
+            where TOps : ILanes<TV, T>
+            where TV : struct =>
+            BackwardBlock<TOps, TV, T, TLayer, TPreviousActivation>(ref p, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -31,22 +31,20 @@ public static partial class Dense
         ref T zr = ref MemoryMarshal.GetReference(z);
         ref T a = ref MemoryMarshal.GetReference(output);
         bool keepZ = !z.IsEmpty;
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
-        {
-            ForwardBlock<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
-        }
-        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
-        {
-            ForwardBlock<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
-        }
-        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
-        {
-            ForwardBlock<Lanes128<T>, Vector128<T>, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
-        }
-        else
-        {
-            ForwardBlock<Scalar<T>, T, T, TLayer, TActivation>(ref p, ref x, ref zr, keepZ, ref a, rows);
-        }
+        Dispatch<ForwardBlockKernel<TLayer, TActivation, T>, T>(ref p, ref x, ref zr, ref a, ref None<T>(), ref None<T>(), rows, 0, keepZ);
+    }
+
+    /// <summary><see cref="ForwardBlock{TOps, TV, T, TLayer, TActivation}"/> at the width <see cref="Dispatch"/> picks.</summary>
+    private readonly struct ForwardBlockKernel<TLayer, TActivation, T> : ILaneKernel<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run<TOps, TV>(ref T p, ref T x, ref T z, ref T a, ref T unused4, ref T unused5, int rows, int unused7, bool keepZ)
+            where TOps : ILanes<TV, T>
+            where TV : struct =>
+            ForwardBlock<TOps, TV, T, TLayer, TActivation>(ref p, ref x, ref z, keepZ, ref a, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

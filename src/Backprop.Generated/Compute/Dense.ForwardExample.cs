@@ -29,22 +29,20 @@ public static partial class Dense
         ref T p = ref MemoryMarshal.GetReference(parameters);
         ref T x = ref MemoryMarshal.GetReference(input);
         ref T y = ref MemoryMarshal.GetReference(output);
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
-        {
-            ForwardExample<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
-        }
-        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
-        {
-            ForwardExample<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
-        }
-        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
-        {
-            ForwardExample<Lanes128<T>, Vector128<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
-        }
-        else
-        {
-            ForwardExample<Scalar<T>, T, T, TLayer, TActivation>(ref p, ref x, ref y);
-        }
+        Dispatch<ForwardExampleKernel<TLayer, TActivation, T>, T>(ref p, ref x, ref y, ref None<T>(), ref None<T>(), ref None<T>(), 0, 0, false);
+    }
+
+    /// <summary><see cref="ForwardExample{TOps, TV, T, TLayer, TActivation}"/> at the width <see cref="Dispatch"/> picks.</summary>
+    private readonly struct ForwardExampleKernel<TLayer, TActivation, T> : ILaneKernel<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run<TOps, TV>(ref T p, ref T x, ref T y, ref T unused3, ref T unused4, ref T unused5, int unused6, int unused7, bool unused8)
+            where TOps : ILanes<TV, T>
+            where TV : struct =>
+            ForwardExample<TOps, TV, T, TLayer, TActivation>(ref p, ref x, ref y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -27,22 +27,19 @@ public static partial class Dense
         ref T d = ref MemoryMarshal.GetReference(dz);
         ref T dr = ref MemoryMarshal.GetReference(dzRows);
         ref T s = ref MemoryMarshal.GetReference(sums);
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
-        {
-            AccumulateGradients<Lanes512<T>, Vector512<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
-        }
-        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
-        {
-            AccumulateGradients<Lanes256<T>, Vector256<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
-        }
-        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
-        {
-            AccumulateGradients<Lanes128<T>, Vector128<T>, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
-        }
-        else
-        {
-            AccumulateGradients<Scalar<T>, T, T, TLayer>(ref ap, ref d, ref dr, ref s, rows, first);
-        }
+        Dispatch<AccumulateGradientsKernel<TLayer, T>, T>(ref ap, ref d, ref dr, ref s, ref None<T>(), ref None<T>(), rows, 0, first);
+    }
+
+    /// <summary><see cref="AccumulateGradients{TOps, TV, T, TLayer}"/> at the width <see cref="Dispatch"/> picks.</summary>
+    private readonly struct AccumulateGradientsKernel<TLayer, T> : ILaneKernel<T>
+        where TLayer : IDenseLayer
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run<TOps, TV>(ref T aPrevious, ref T dz, ref T dzRows, ref T sums, ref T unused4, ref T unused5, int rows, int unused7, bool first)
+            where TOps : ILanes<TV, T>
+            where TV : struct =>
+            AccumulateGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref dzRows, ref sums, rows, first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

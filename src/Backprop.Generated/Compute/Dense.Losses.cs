@@ -19,7 +19,7 @@ public static partial class Dense
     public static T MeanSquaredErrorDelta<TActivation, T>(int units, ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> y, Span<T> dz, Span<T> lossLanes, int rows)
         where TActivation : IActivation
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Dispatch<LossKernel<MeanSquaredError<TActivation>, T>, T>(units, z, a, y, dz, lossLanes, rows);
+        LossDelta<MeanSquaredError<TActivation>, T>(units, z, a, y, dz, lossLanes, rows);
 
     /// <summary>
     /// Binary cross-entropy from the logits, L_i = sum_k [max(Z_k, 0) - Y_k Z_k + log(1 + e^-|Z_k|)], and dZ[L] = A - Y
@@ -27,7 +27,7 @@ public static partial class Dense
     /// </summary>
     public static T BinaryCrossEntropyDelta<T>(int units, ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> y, Span<T> dz, Span<T> lossLanes, int rows)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Dispatch<LossKernel<BinaryCrossEntropy, T>, T>(units, z, a, y, dz, lossLanes, rows);
+        LossDelta<BinaryCrossEntropy, T>(units, z, a, y, dz, lossLanes, rows);
 
     /// <summary>
     /// Cross-entropy with a softmax output, L_i = sum_k Y_k (logsumexp(Z) - Z_k) (never the log of a rounded
@@ -35,15 +35,7 @@ public static partial class Dense
     /// </summary>
     public static T CrossEntropyDelta<T>(int units, ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> y, Span<T> dz, Span<T> lossLanes, int rows)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Dispatch<LossKernel<CrossEntropy, T>, T>(units, z, a, y, dz, lossLanes, rows);
-
-    internal interface ILossKernel<T>
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        static abstract void Run<TOps, TV>(int units, ref T z, ref T a, ref T y, ref T dz, ref T loss, int lanes)
-            where TOps : ILanes<TV, T>
-            where TV : struct;
-    }
+        LossDelta<CrossEntropy, T>(units, z, a, y, dz, lossLanes, rows);
 
     internal interface ILoss
     {
@@ -54,12 +46,12 @@ public static partial class Dense
             where T : unmanaged, IFloatingPointIeee754<T>;
     }
 
-    internal readonly struct LossKernel<TLoss, T> : ILossKernel<T>
+    internal readonly struct LossKernel<TLoss, T> : ILaneKernel<T>
         where TLoss : ILoss
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run<TOps, TV>(int units, ref T z, ref T a, ref T y, ref T dz, ref T loss, int lanes)
+        public static void Run<TOps, TV>(ref T z, ref T a, ref T y, ref T dz, ref T loss, ref T unused5, int units, int lanes, bool unused8)
             where TOps : ILanes<TV, T>
             where TV : struct
         {
@@ -71,8 +63,8 @@ public static partial class Dense
         }
     }
 
-    private static T Dispatch<TKernel, T>(int units, ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> y, Span<T> dz, Span<T> lossLanes, int rows)
-        where TKernel : ILossKernel<T>
+    private static T LossDelta<TLoss, T>(int units, ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> y, Span<T> dz, Span<T> lossLanes, int rows)
+        where TLoss : ILoss
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T zr = ref MemoryMarshal.GetReference(z);
@@ -81,22 +73,7 @@ public static partial class Dense
         ref T dzr = ref MemoryMarshal.GetReference(dz);
         ref T lr = ref MemoryMarshal.GetReference(lossLanes);
         int lanes = (rows + 15) & ~15;
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
-        {
-            TKernel.Run<Lanes512<T>, Vector512<T>>(units, ref zr, ref ar, ref yr, ref dzr, ref lr, lanes);
-        }
-        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
-        {
-            TKernel.Run<Lanes256<T>, Vector256<T>>(units, ref zr, ref ar, ref yr, ref dzr, ref lr, lanes);
-        }
-        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
-        {
-            TKernel.Run<Lanes128<T>, Vector128<T>>(units, ref zr, ref ar, ref yr, ref dzr, ref lr, lanes);
-        }
-        else
-        {
-            TKernel.Run<Scalar<T>, T>(units, ref zr, ref ar, ref yr, ref dzr, ref lr, lanes);
-        }
+        Dispatch<LossKernel<TLoss, T>, T>(ref zr, ref ar, ref yr, ref dzr, ref lr, ref None<T>(), units, lanes, false);
 
         // Only the block's examples count; the lanes past them hold the padding's values.
         T sum = T.Zero;

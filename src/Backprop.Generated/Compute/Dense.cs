@@ -62,6 +62,55 @@ public static partial class Dense
     /// <inheritdoc cref="DenseRules.Padded"/>
     public static int Padded(int units) => DenseRules.Padded(units);
 
+    // ------------------------------------------------------------------ the one register-width dispatcher
+
+    /// <summary>
+    /// One kernel family's core at one register width, named by <c>TOps</c> and <c>TV</c>. The operands are the family's
+    /// own, in one shape for all families: up to six matrices (a reference to the first value of each), two counts and a
+    /// flag; a family leaves the rest unused (<see cref="None{T}"/>, 0, false).
+    /// </summary>
+    internal interface ILaneKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static abstract void Run<TOps, TV>(ref T m0, ref T m1, ref T m2, ref T m3, ref T m4, ref T m5, int n0, int n1, bool flag)
+            where TOps : ILanes<TV, T>
+            where TV : struct;
+    }
+
+    /// <summary>
+    /// Runs <typeparamref name="TKernel"/> with the widest accelerated register (<see cref="Vector512"/>,
+    /// <see cref="Vector256"/>, <see cref="Vector128"/>, else scalar). The checks are JIT-time constants, so each caller
+    /// keeps one specialised copy of the kernel and no branch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dispatch<TKernel, T>(ref T m0, ref T m1, ref T m2, ref T m3, ref T m4, ref T m5, int n0, int n1, bool flag)
+        where TKernel : ILaneKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            TKernel.Run<Lanes512<T>, Vector512<T>>(ref m0, ref m1, ref m2, ref m3, ref m4, ref m5, n0, n1, flag);
+        }
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            TKernel.Run<Lanes256<T>, Vector256<T>>(ref m0, ref m1, ref m2, ref m3, ref m4, ref m5, n0, n1, flag);
+        }
+        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
+        {
+            TKernel.Run<Lanes128<T>, Vector128<T>>(ref m0, ref m1, ref m2, ref m3, ref m4, ref m5, n0, n1, flag);
+        }
+        else
+        {
+            TKernel.Run<Scalar<T>, T>(ref m0, ref m1, ref m2, ref m3, ref m4, ref m5, n0, n1, flag);
+        }
+    }
+
+    /// <summary>The operand a kernel family does not use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T None<T>() => ref Unsafe.NullRef<T>();
+
+    // ------------------------------------------------------------------ the rules of src/Shared/Compute/DenseRules.cs
+
     /// <summary>
     /// Whether <see cref="ForwardExample{TLayer, TActivation, T}"/> sums 16 registers of units per pass over W's rows
     /// (<see cref="DenseRules.SixteenRegisterPasses"/>, shared with the generator's strategy text).
