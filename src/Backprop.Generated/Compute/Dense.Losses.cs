@@ -63,6 +63,11 @@ public static partial class Dense
         }
     }
 
+    /// <summary>
+    /// The loss kernel over the block's lanes, then the sum of the block's L_i. Out of line, as it was before the one
+    /// dispatcher (the JIT then kept it so by itself): the training method stays the size it was.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static T LossDelta<TLoss, T>(int units, ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> y, Span<T> dz, Span<T> lossLanes, int rows)
         where TLoss : ILoss
         where T : unmanaged, IFloatingPointIeee754<T>
