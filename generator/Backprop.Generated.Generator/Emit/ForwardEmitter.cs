@@ -126,13 +126,10 @@ internal static class ForwardEmitter
 
     /// <summary>
     /// The stack buffer of a <see cref="LayerStrategy.RegisterLanes"/> layer: n_l rounded up to a whole 64-byte line, the
-    /// runtime's RegisterLanes.BufferLength rule (whole registers of every width fit).
+    /// rule of DenseRules.RegisterLanesBufferLength, shared with the runtime (whole registers of every width fit).
     /// </summary>
-    public static int RegisterBufferLength(EmitContext c, int l)
-    {
-        int perLine = c.Model.Precision == PrecisionKind.Double ? 8 : 16;
-        return (c.Sizes[l] + perLine - 1) / perLine * perLine;
-    }
+    public static int RegisterBufferLength(EmitContext c, int l) =>
+        global::Backprop.Generated.Compute.DenseRules.RegisterLanesBufferLength(c.Sizes[l], c.Model.Precision == PrecisionKind.Double ? 8 : 4);
 
     private static void EmitLoopLayer(SourceWriter w, EmitContext c, int l)
     {

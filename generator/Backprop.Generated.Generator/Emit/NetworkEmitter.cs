@@ -35,7 +35,7 @@ internal static class NetworkEmitter
         }
 
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]");
-        using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name + " : " + TrainingEmitter.BaseList(context)))
+        using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name + " : " + NetworkInterfaceEmitter.BaseList(context)))
         {
             StorageEmitter.Emit(writer, context);
             writer.Line();
@@ -43,9 +43,11 @@ internal static class NetworkEmitter
             writer.Line();
             ForwardEmitter.Emit(writer, context);
             writer.Line();
-            BackwardEmitter.Emit(writer, context);
+            ComputeGradientsEmitter.Emit(writer, context);
             writer.Line();
-            TrainingEmitter.Emit(writer, context);
+            TrainStepEmitter.Emit(writer, context);
+            writer.Line();
+            NetworkInterfaceEmitter.Emit(writer, context);
             writer.Line();
             InitializationEmitter.Emit(writer, context);
             writer.Line();

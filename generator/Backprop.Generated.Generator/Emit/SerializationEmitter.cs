@@ -34,7 +34,7 @@ internal static class SerializationEmitter
 
         // The same declaration through INetwork<T>, so generic code (e.g. ONNX export) reads it from an instance.
         w.Line("/// <inheritdoc cref=\"Topology\"/>");
-        w.Line($"{Serialization}.NetworkTopology {TrainingEmitter.Interface(c)}.Topology => Topology;");
+        w.Line($"{Serialization}.NetworkTopology {NetworkInterfaceEmitter.Interface(c)}.Topology => Topology;");
         w.Line();
 
         // theta = values, all or nothing: an exact-length copy instead of a span CopyTo that loads a prefix.

@@ -1,3 +1,4 @@
+using Backprop.Generated.Compute;
 using Backprop.Generated.Generator.Model;
 
 namespace Backprop.Generated.Generator.Emit;
@@ -21,13 +22,13 @@ internal static class Strategies
 
         if (c.Strategy(l) == LayerStrategy.RegisterLanes)
         {
-            // Mirrors the runtime's RegisterLanes.Forward: 512-bit registers above 32 bytes of units, 256-bit above 16, else
-            // 128-bit; each narrower width is the fallback where the wider is not accelerated.
+            // RegisterLanes.Forward's widths (DenseRules.RegisterLanesWidth), each narrower one the fallback where the
+            // wider is not accelerated.
             int bytes = c.Sizes[l] * ElementBytes(c);
             var options = new System.Collections.Generic.List<string>();
             foreach (int width in new[] { 512, 256, 128 })
             {
-                if (width == 128 || bytes > width / 16)
+                if (width <= DenseRules.RegisterLanesWidth(bytes))
                 {
                     int registers = (bytes + (width / 8) - 1) / (width / 8);
                     options.Add($"{Literals.Int(registers)} of {Literals.Int(width)} bits");
@@ -38,14 +39,14 @@ internal static class Strategies
             return $"one example: the {Literals.Int(c.Sizes[l])} units held in registers for the whole sum, {widths}";
         }
 
-        // Mirrors the runtime's Dense.ForwardExample: passes of 16 registers of units when W is larger than 32 KB
-        // (Dense.SixteenRegisterPasses), then of 8, then the rest (under 8 registers, the last possibly partial) in
+        // The passes of the runtime's Dense.ForwardExample: 16 registers of units when W is larger than 32 KB
+        // (DenseRules.SixteenRegisterPasses), then of 8, then the rest (under 8 registers, the last possibly partial) in
         // passes of up to 4 registers. 256-bit registers here.
         int perRegister = 32 / ElementBytes(c);
         int units = c.Sizes[l];
         var passes = new System.Collections.Generic.List<int>();
         int left = units;
-        bool sixteen = (long)c.Sizes[l - 1] * units * ElementBytes(c) > 32768;
+        bool sixteen = DenseRules.SixteenRegisterPasses(c.Sizes[l - 1], units, ElementBytes(c));
         for (; sixteen && left >= 16 * perRegister; left -= 16 * perRegister)
         {
             passes.Add(16);
@@ -79,19 +80,19 @@ internal static class Strategies
 
     /// <summary>
     /// The batch strategy, e.g. "batches: examples in SIMD lanes, 20 tiles of 6 units and 2 of 4 units x 2 registers of
-    /// examples, 25 input blocks of at most 32" (784 x 128, float). Mirrors the runtime's Dense.ForwardBlock: tiles of 6
-    /// units, then one tile of 4, 2 and 1 as the remainder needs (two of 4 for a remainder of 8); inputs in blocks of at
-    /// most 64 so a tile's operands stay in L1.
+    /// examples, 25 input blocks of at most 32" (784 x 128, float). The tiles of the runtime's Dense.ForwardBlock
+    /// (<see cref="DenseRules.SixTiles"/>): tiles of 6 units, then one tile of 4, 2 and 1 as the remainder needs (two of 4
+    /// for a remainder of 8); inputs in blocks of <see cref="DenseRules.InputBlock"/> so a tile's operands stay in L1.
     /// </summary>
     public static string DescribeBatch(EmitContext c, int l)
     {
         int units = c.Sizes[l];
         int inputs = c.Sizes[l - 1];
         var tiles = new System.Collections.Generic.List<string>();
-        // As the runtime: when 2 units are left after a tile of 6, the last 8 are two tiles of 4.
-        bool fours = units % 6 == 2 && units >= 8;
-        int six = (fours ? units - 8 : units) / 6;
+        // When 2 units are left after a tile of 6, the last 8 are two tiles of 4.
+        int six = DenseRules.SixTiles(units) / 6;
         int rest = units - (6 * six);
+        bool fours = rest == 8;
         if (six > 0)
         {
             tiles.Add($"{Literals.Int(six)} tile{(six == 1 ? string.Empty : "s")} of 6 units");
@@ -112,16 +113,13 @@ internal static class Strategies
             }
         }
 
-        int inputBlock = InputBlock(units, ElementBytes(c));
+        int inputBlock = DenseRules.InputBlock(units, ElementBytes(c));
         int blocks = (inputs + inputBlock - 1) / inputBlock;
         string loop = blocks == 1
             ? $"a {Literals.Int(inputs)}-step inner loop"
             : $"{Literals.Int(blocks)} input blocks of at most {Literals.Int((inputs + blocks - 1) / blocks)}";
         return $"batches: examples in SIMD lanes, {string.Join(" and ", tiles)} x 2 registers of examples, {loop}";
     }
-
-    /// <summary>Mirrors the runtime's Dense.InputBlock: W[l]'s rows of one input block take at most 16 KB; 8 to 64 rows.</summary>
-    private static int InputBlock(int units, int elementBytes) => System.Math.Max(8, System.Math.Min(64, 16384 / (elementBytes * units)));
 
     /// <summary>Bytes per value: 8 for double precision, 4 for float.</summary>
     private static int ElementBytes(EmitContext c) => c.Model.Precision == PrecisionKind.Double ? 8 : 4;

@@ -36,8 +36,8 @@ namespace Backprop.Generated.Compute;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RegisterLanes
 {
-    /// <summary>The most bytes of units a layer may have for this kernel: eight 128-bit registers.</summary>
-    public const int MaxBytes = 128;
+    /// <summary>The most bytes of units a layer may have for this kernel: eight 128-bit registers (<see cref="DenseRules.RegisterLanesMaxBytes"/>).</summary>
+    public const int MaxBytes = DenseRules.RegisterLanesMaxBytes;
 
     /// <summary>
     /// The elements a destination must hold for a layer of <paramref name="units"/> units: the units rounded up to a
@@ -46,11 +46,7 @@ public static class RegisterLanes
     /// <param name="units">n_l, 1 to <see cref="MaxBytes"/> / sizeof(T).</param>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     public static int BufferLength<T>(int units)
-        where T : unmanaged
-    {
-        int perLine = AlignedArray<T>.Alignment / Unsafe.SizeOf<T>();
-        return (units + perLine - 1) / perLine * perLine;
-    }
+        where T : unmanaged => DenseRules.RegisterLanesBufferLength(units, Unsafe.SizeOf<T>());
 
     /// <summary>A[l] = g(x W[l] + b[l]) for one example.</summary>
     /// <param name="parameters">All parameters of the network: the span of an <see cref="AlignedArray{T}"/> (see remarks).</param>
@@ -68,12 +64,12 @@ public static class RegisterLanes
         ref T p = ref MemoryMarshal.GetReference(parameters);
         ref T x = ref MemoryMarshal.GetReference(input);
         ref T y = ref MemoryMarshal.GetReference(output);
-        int bytes = TLayer.Units * Unsafe.SizeOf<T>();
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && bytes > 32)
+        int width = DenseRules.RegisterLanesWidth(TLayer.Units * Unsafe.SizeOf<T>());
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && width == 512)
         {
             Forward<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
         }
-        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && bytes > 16)
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && width >= 256)
         {
             Forward<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
         }

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using Backprop.Generated.Internals;
 using Xunit;
 
 namespace Backprop.Generated.Numerics.Tests.Reliability;
@@ -11,7 +10,7 @@ namespace Backprop.Generated.Numerics.Tests.Reliability;
 /// The value of every loss (not only its gradient) over extreme logits, against 60-digit mpmath values
 /// committed in Reference/loss_values.json (written by Reference/loss_values.py): the cost J that
 /// ComputeGradients returns for one example, through generated code (unrolled and vector loop, float and
-/// double), and the runtime's loss functions directly. The reported case: a 3-3 softmax/cross-entropy
+/// double), and the runtime's loss kernels directly (see RuntimeLoss). The reported case: a 3-3 softmax/cross-entropy
 /// network with logits [1891, 1890, -1047] and class 1 returned 1.3132324; the exact value is 1.31326169.
 /// </summary>
 public class LossValueTests
@@ -52,7 +51,7 @@ public class LossValueTests
     }
 
     [Fact]
-    public void Runtime_loss_functions_return_the_exact_value()
+    public void Runtime_loss_kernels_return_the_exact_value()
     {
         foreach (JsonElement c in Rows)
         {
@@ -63,13 +62,13 @@ public class LossValueTests
             string what = $"{loss}([{string.Join(", ", z)}], [{string.Join(", ", y)}])";
             if (loss == "CrossEntropy")
             {
-                Close(expected, LossFunctions.SoftmaxCrossEntropy(z, y), single: false, what + " double");
-                Close(expected, LossFunctions.SoftmaxCrossEntropy(z.Select(v => (float)v).ToArray(), y.Select(v => (float)v).ToArray()), single: true, what + " float");
+                Close(expected, RuntimeLoss.CrossEntropy(z, y), single: false, what + " double");
+                Close(expected, RuntimeLoss.CrossEntropy(z.Select(v => (float)v).ToArray(), y.Select(v => (float)v).ToArray()), single: true, what + " float");
             }
             else if (loss == "BinaryCrossEntropy")
             {
-                Close(expected, z.Zip(y, LossFunctions.BinaryCrossEntropyWithLogit).Sum(), single: false, what + " double");
-                Close(expected, z.Zip(y, (a, b) => (double)LossFunctions.BinaryCrossEntropyWithLogit((float)a, (float)b)).Sum(), single: true, what + " float");
+                Close(expected, z.Zip(y, RuntimeLoss.BinaryCrossEntropy).Sum(), single: false, what + " double");
+                Close(expected, z.Zip(y, (a, b) => (double)RuntimeLoss.BinaryCrossEntropy((float)a, (float)b)).Sum(), single: true, what + " float");
             }
         }
     }

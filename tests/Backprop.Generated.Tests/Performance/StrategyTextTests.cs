@@ -1,15 +1,13 @@
 using System;
-using System.Reflection;
-using Backprop.Generated.Compute;
 using Backprop.Generated.Tests.Infrastructure;
 using Xunit;
 
 namespace Backprop.Generated.Tests.Performance;
 
 /// <summary>
-/// The strategy the generated comments and XML docs name for a layer must be the one the runtime kernels run. The
-/// generator (netstandard2.0, no reference to the runtime) mirrors Dense.InputBlock, Dense.SixteenRegisterPasses and
-/// Dense.SixTiles; these tests hold each pair together, for float and double layers on both sides of their limits.
+/// The strategy the generated comments and XML docs name for a layer, for float and double layers on both sides of
+/// the kernels' limits. The rules themselves (input blocks, 16-register passes, tiles of 6) are one file,
+/// src/Shared/Compute/DenseRules.cs, compiled into the generator and the runtime alike.
 /// </summary>
 public class StrategyTextTests
 {
@@ -26,9 +24,7 @@ public class StrategyTextTests
     {
         string source = GeneratedSource(inputs, units, element);
 
-        Type t = element == "double" ? typeof(double) : typeof(float);
-        MethodInfo inputBlock = typeof(Dense).GetMethod("InputBlock", BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(t);
-        int block = (int)inputBlock.Invoke(null, new object[] { units })!;
+        int block = Math.Clamp(16384 / ((element == "double" ? 8 : 4) * units), 8, 64);
         int blocks = (inputs + block - 1) / block;
         string expected = blocks == 1
             ? $"a {inputs}-step inner loop"
@@ -66,18 +62,16 @@ public class StrategyTextTests
         string source = GeneratedSource(inputs, units, element);
         Assert.Contains($"one example: units in SIMD lanes, {(element == "double" ? 4 : 8)} per 256-bit register, {expected};", source);
 
-        // The 16-register passes are named exactly when the runtime's rule takes them.
-        int perRegister = element == "double" ? 4 : 8;
-        MethodInfo rule = typeof(Dense).GetMethod("SixteenRegisterPasses", BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(element == "double" ? typeof(double) : typeof(float));
-        bool sixteen = (bool)rule.Invoke(null, new object[] { inputs, units })! && units >= 16 * perRegister;
+        // The 16-register passes are named exactly when W is larger than 32 KB and holds 16 registers of units.
+        int elementBytes = element == "double" ? 8 : 4;
+        bool sixteen = (long)inputs * units * elementBytes > 32768 && units >= 16 * (32 / elementBytes);
         Assert.Equal(sixteen, expected.Contains(" of 16", StringComparison.Ordinal));
     }
 
     /// <summary>
-    /// Layers of up to RegisterLanes.MaxBytes of units keep them in registers for the whole sum; the registers named per
+    /// Layers of up to global::Backprop.Generated.Compute.RegisterLanes.MaxBytes of units keep them in registers for the whole sum; the registers named per
     /// width are RegisterLanes.Forward's choice (512-bit above 32 bytes, 256-bit above 16, else 128-bit), and the stack
-    /// buffer the generated code gives the kernel is RegisterLanes.BufferLength.
+    /// buffer the generated code gives the kernel is global::Backprop.Generated.Compute.RegisterLanes.BufferLength.
     /// </summary>
     [Theory]
     [InlineData(128, 10, "float", "1 of 512 bits, 2 of 256 bits or 3 of 128 bits")]
@@ -90,18 +84,18 @@ public class StrategyTextTests
     {
         string source = GeneratedSource(inputs, units, element);
         int bytes = units * (element == "double" ? 8 : 4);
-        Assert.True(bytes <= RegisterLanes.MaxBytes);
+        Assert.True(bytes <= global::Backprop.Generated.Compute.RegisterLanes.MaxBytes);
         Assert.Contains($"one example: the {units} units held in registers for the whole sum, {expected}", source);
-        int buffer = element == "double" ? RegisterLanes.BufferLength<double>(units) : RegisterLanes.BufferLength<float>(units);
+        int buffer = element == "double" ? global::Backprop.Generated.Compute.RegisterLanes.BufferLength<double>(units) : global::Backprop.Generated.Compute.RegisterLanes.BufferLength<float>(units);
         Assert.Contains($"a1 = stackalloc {element}[{buffer}];", source);
 
         // One unit more than the limit takes the passes of Dense.ForwardExample instead.
-        string wider = GeneratedSource(inputs, (RegisterLanes.MaxBytes / (element == "double" ? 8 : 4)) + 1, element);
+        string wider = GeneratedSource(inputs, (global::Backprop.Generated.Compute.RegisterLanes.MaxBytes / (element == "double" ? 8 : 4)) + 1, element);
         Assert.Contains("one example: units in SIMD lanes", wider);
         Assert.DoesNotContain("held in registers", wider);
     }
 
-    /// <summary>The tiles of units named for a batch layer are the runtime's: Dense.SixTiles tiles of 6, then 4, 2 and 1.</summary>
+    /// <summary>The tiles of units named for a batch layer: tiles of 6, then 4, 2 and 1 (two of 4 for a remainder of 8).</summary>
     [Theory]
     [InlineData(4, 8, "2 tiles of 4 units")]
     [InlineData(784, 128, "20 tiles of 6 units and 2 of 4 units")]
@@ -117,17 +111,6 @@ public class StrategyTextTests
     {
         string source = GeneratedSource(inputs, units, "float");
         Assert.Contains($"batches: examples in SIMD lanes, {expected} x 2 registers of examples", source);
-
-        MethodInfo sixTiles = typeof(Dense).GetMethod("SixTiles", BindingFlags.NonPublic | BindingFlags.Static)!;
-        int sixes = (int)sixTiles.Invoke(null, new object[] { units })! / 6;
-        if (sixes == 0)
-        {
-            Assert.DoesNotContain("of 6 units", expected, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.StartsWith($"{sixes} tile{(sixes == 1 ? string.Empty : "s")} of 6 units", expected, StringComparison.Ordinal);
-        }
     }
 
     /// <summary>The generated source of <c>[Network(inputs, units)]</c> in float or double precision, checked clean.</summary>

@@ -1,4 +1,4 @@
-namespace Backprop.Generated.Generator.Model;
+namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>
 /// The size limits of a generated network and the unrolling budget. Documented in
@@ -54,11 +54,4 @@ internal static class Limits
     /// straight-line scalar code.
     /// </summary>
     public const int MinUnitsForLanes = 4;
-
-    /// <summary>
-    /// The most bytes of units (32 single- or 16 double-precision) for which one example's layer keeps all its units in
-    /// registers (at most eight 128-bit ones) in the runtime's inlined Compute.RegisterLanes kernel; the runtime's
-    /// RegisterLanes.MaxBytes is the same number. Wider layers take the units-in-lanes passes of Dense.ForwardExample.
-    /// </summary>
-    public const int MaxRegisterLanesBytes = 128;
 }

@@ -351,7 +351,7 @@ public sealed partial class NetworkGenerator
         private static DiagnosticInfo UndefinedEnum<TEnum>(int raw, LocationInfo? location)
             where TEnum : struct, Enum
         {
-            // The mirrors are named ActivationKind, LossKind, PrecisionKind; users know the public names.
+            // The generator names the shared enums ActivationKind, LossKind, PrecisionKind; users know the public names.
             string publicName = typeof(TEnum).Name.Replace("Kind", string.Empty);
             return DiagnosticInfo.Create(
                 DiagnosticDescriptors.UndefinedEnumValue,

@@ -15,8 +15,8 @@ public sealed partial class NetworkGenerator
 {
     /// <summary>
     /// Turns one declaration into a <see cref="NetworkModel"/> or located diagnostics. This file reads the
-    /// <c>[Network(n_0, ..., n_L)]</c> form; NetworkGenerator.LayerParser.cs reads the <c>[Layer]</c> form;
-    /// NetworkGenerator.Parser.Validation.cs holds the checks and model building both forms share, so
+    /// <c>[Network(n_0, ..., n_L)]</c> form; NetworkGenerator.Parser.LayerForm.cs reads the <c>[Layer]</c> form;
+    /// NetworkGenerator.Parser.Model.cs holds the checks and model building both forms share, so
     /// equivalent declarations produce equal models. Never throws on user input: anything the compiler
     /// itself rejects (a missing argument, a type mismatch) is left to the compiler's own error and
     /// produces no model.

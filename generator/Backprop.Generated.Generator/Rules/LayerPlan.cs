@@ -1,4 +1,6 @@
-namespace Backprop.Generated.Generator.Model;
+using Backprop.Generated.Generator.Model;
+
+namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>How the emitter writes one layer.</summary>
 internal enum LayerStrategy
@@ -8,7 +10,7 @@ internal enum LayerStrategy
 
     /// <summary>
     /// The runtime's small-layer kernel (Compute.RegisterLanes): all the layer's units in at most eight SIMD
-    /// registers for the whole sum, g once per register (for up to <see cref="Limits.MaxRegisterLanesBytes"/>
+    /// registers for the whole sum, g once per register (for up to <see cref="Backprop.Generated.Compute.DenseRules.RegisterLanesMaxBytes"/>
     /// bytes of units).
     /// </summary>
     RegisterLanes,
@@ -33,7 +35,7 @@ internal static class LayerPlanner
     /// The one-example plan: a layer is unrolled when it has fewer than <see cref="Limits.MinUnitsForLanes"/> units (a
     /// register of its units would be mostly empty) and its multiply-adds fit <see cref="Limits.MaxUnrolledMultiplyAdds"/>
     /// and its cost the per-network budget; every other layer puts its units in SIMD lanes, in registers for the whole
-    /// sum (<see cref="LayerStrategy.RegisterLanes"/>) when they take at most <see cref="Limits.MaxRegisterLanesBytes"/>
+    /// sum (<see cref="LayerStrategy.RegisterLanes"/>) when they take at most <see cref="Backprop.Generated.Compute.DenseRules.RegisterLanesMaxBytes"/>
     /// bytes, else in passes over the rows of W (<see cref="LayerStrategy.UnitLanes"/>).
     /// </summary>
     /// <param name="sizes">n_0, ..., n_L.</param>
@@ -43,7 +45,7 @@ internal static class LayerPlanner
         LayerStrategy[] plan = Plan(sizes, Limits.MaxUnrolledMultiplyAddsPerNetwork, l => sizes[l] < Limits.MinUnitsForLanes && (long)sizes[l - 1] * sizes[l] <= Limits.MaxUnrolledMultiplyAdds);
         for (int l = 1; l < sizes.Length; l++)
         {
-            if (plan[l - 1] == LayerStrategy.UnitLanes && (long)sizes[l] * elementBytes <= Limits.MaxRegisterLanesBytes)
+            if (plan[l - 1] == LayerStrategy.UnitLanes && (long)sizes[l] * elementBytes <= Backprop.Generated.Compute.DenseRules.RegisterLanesMaxBytes)
             {
                 plan[l - 1] = LayerStrategy.RegisterLanes;
             }

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 
-namespace Backprop.Generated.Generator.Model;
+namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>
 /// The hint names (generated file names) of the generator. Roslyn requires them unique ignoring case, and a

@@ -1,4 +1,5 @@
 using System.Linq;
+using Backprop.Generated.Compute;
 using Backprop.Generated.Generator.Model;
 
 namespace Backprop.Generated.Generator.Emit;
@@ -8,9 +9,10 @@ namespace Backprop.Generated.Generator.Emit;
 /// <c>Parameters</c>, computed block by block of <c>BlockRows</c> examples held in SIMD lanes. Per block: the forward
 /// pass keeping Z[l] and A[l]; dZ[L] from the loss; then for l = L..1 the batched products dW[l] += A[l-1]^T dZ[l],
 /// db[l] += column sums of dZ[l] and dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]), each a register-blocked runtime kernel
-/// specialised for the layer's shape. The sums are scaled by 1/m once, at the end.
+/// specialised for the layer's shape. The sums are scaled by 1/m once, at the end. With dropout, also the
+/// <c>DropoutRandom</c> stream the masks are drawn from.
 /// </summary>
-internal static class BackwardEmitter
+internal static class ComputeGradientsEmitter
 {
     public static void Emit(SourceWriter w, EmitContext c)
     {
@@ -253,7 +255,7 @@ internal static class BackwardEmitter
             LaneUnits = units;
 
             // dZ of one layer as rows: BlockRows rows of the widest layer's gradient stride.
-            RowsLength = BlockRows * Enumerable.Range(1, c.L).Max(l => GradientStride(c.Sizes[l]));
+            RowsLength = DenseRules.BlockRows * Enumerable.Range(1, c.L).Max(l => DenseRules.GradientStride(c.Sizes[l]));
 
             SumsOffset = new int[c.L + 1];
             int sums = 0;
@@ -281,12 +283,6 @@ internal static class BackwardEmitter
         public int SumsLength { get; }
 
         /// <summary>dW[l] with padded rows, then db[l] padded: (n_{l-1} + 1) x GradientStride(n_l).</summary>
-        public int SumsLengthOf(int l) => (_c.Sizes[l - 1] + 1) * GradientStride(_c.Sizes[l]);
-
-        /// <summary>Mirrors the runtime's Dense.BlockRows.</summary>
-        private const int BlockRows = 64;
-
-        /// <summary>Mirrors the runtime's Dense.GradientStride: n rounded up to 16, plus 16.</summary>
-        private static int GradientStride(int units) => ((units + 15) & ~15) + 16;
+        public int SumsLengthOf(int l) => (_c.Sizes[l - 1] + 1) * DenseRules.GradientStride(_c.Sizes[l]);
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Backprop.Generated.Generator.Model;
+namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>
 /// The names the emitter declares on a network type, so the parser can report a user member that would

@@ -1,10 +1,21 @@
+// One of the declaration enums, compiled into both assemblies as src/Shared/Compute/DenseRules.cs is: the
+// runtime's public Backprop.Generated.Activation, and the generator's internal ActivationKind (BACKPROP_GENERATOR),
+// to which the parser converts the attribute's integer constants. One list of names and values for both.
+#if BACKPROP_GENERATOR
+namespace Backprop.Generated.Generator.Model;
+#else
 namespace Backprop.Generated;
+#endif
 
 /// <summary>
 /// The activation function g applied element-wise (or, for <see cref="Softmax"/>, per row) to a
 /// layer's pre-activation: A[l] = g(Z[l]).
 /// </summary>
+#if BACKPROP_GENERATOR
+internal enum ActivationKind
+#else
 public enum Activation
+#endif
 {
     /// <summary>g(z) = z.</summary>
     Identity = 0,
