@@ -172,7 +172,7 @@ public abstract class CellBenchmarks
     public float Array_TrainStep() => ArrayPeer.TrainStep(XT, TT, Workloads.LearningRate);
 
     private static InvalidOperationException NotBuilt(string backend) =>
-        new($"RTNeural {backend} was not built (rtneural/build.sh; run.sh calls it): no figure for this peer");
+        new($"RTNeural {backend}: not built (rtneural/build.sh; run.sh calls it), or left out as wrong for this workload: no figure for this peer");
 }
 
 public class W1Benchmarks : CellBenchmarks
