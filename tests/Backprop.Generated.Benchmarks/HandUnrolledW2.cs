@@ -333,19 +333,25 @@ public sealed unsafe class HandUnrolledW2 : HandUnrolledMlp
         Transpose8x8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7);
         xv[0] = x0; xv[1] = x1; xv[2] = x2; xv[3] = x3; xv[4] = x4; xv[5] = x5; xv[6] = x6; xv[7] = x7;
 
-        // Layer 1: unit k = b1_k + sum_j x_j W1[j, k], two chains.
-        for (int k = 0; k < 16; k++)
+        // Layer 1: unit k = b1_k + sum_j x_j W1[j, k], two units per pass sharing each x_j load, two chains per unit
+        // (the inputs are read back from _x: eight of them held in registers across the loop would spill).
+        for (int k = 0; k < 16; k += 2)
         {
             float* w = p + OW1 + k;
-            Vector256<float> s0 = Fma256(x0, Vector256.Create(w[0]), Vector256.Create(p[OB1 + k]));
-            Vector256<float> s1 = x1 * Vector256.Create(w[16]);
-            s0 = Fma256(x2, Vector256.Create(w[32]), s0);
-            s1 = Fma256(x3, Vector256.Create(w[48]), s1);
-            s0 = Fma256(x4, Vector256.Create(w[64]), s0);
-            s1 = Fma256(x5, Vector256.Create(w[80]), s1);
-            s0 = Fma256(x6, Vector256.Create(w[96]), s0);
-            s1 = Fma256(x7, Vector256.Create(w[112]), s1);
+            Vector256<float> x = xv[0];
+            Vector256<float> s0 = Fma256(x, Vector256.Create(w[0]), Vector256.Create(p[OB1 + k]));
+            Vector256<float> t0 = Fma256(x, Vector256.Create(w[1]), Vector256.Create(p[OB1 + k + 1]));
+            x = xv[1];
+            Vector256<float> s1 = x * Vector256.Create(w[16]);
+            Vector256<float> t1 = x * Vector256.Create(w[17]);
+            x = xv[2]; s0 = Fma256(x, Vector256.Create(w[32]), s0); t0 = Fma256(x, Vector256.Create(w[33]), t0);
+            x = xv[3]; s1 = Fma256(x, Vector256.Create(w[48]), s1); t1 = Fma256(x, Vector256.Create(w[49]), t1);
+            x = xv[4]; s0 = Fma256(x, Vector256.Create(w[64]), s0); t0 = Fma256(x, Vector256.Create(w[65]), t0);
+            x = xv[5]; s1 = Fma256(x, Vector256.Create(w[80]), s1); t1 = Fma256(x, Vector256.Create(w[81]), t1);
+            x = xv[6]; s0 = Fma256(x, Vector256.Create(w[96]), s0); t0 = Fma256(x, Vector256.Create(w[97]), t0);
+            x = xv[7]; s1 = Fma256(x, Vector256.Create(w[112]), s1); t1 = Fma256(x, Vector256.Create(w[113]), t1);
             a1[k] = Tanh(s0 + s1);
+            a1[k + 1] = Tanh(t0 + t1);
         }
 
         // Layer 2: two units per pass, sharing each a1_j load; two chains per unit.
