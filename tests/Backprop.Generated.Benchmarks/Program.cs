@@ -19,6 +19,8 @@ using Perfolizer.Horology;
 //   --paired [ROUNDS] [WORKLOAD] the generated code and every peer timed in turns, cell by cell (PairedTiming.cs):
 //                                median paired ratios, robust to the machine's slow phases; written to results/paired.md
 //                                (with a WORKLOAD, to results/paired-WORKLOAD.md)
+//   --min [W1|W2]                the small-network peers of issue 19 on W1 and W2, 300 alternating rounds of ~1 ms: min,
+//                                10th percentile and median ns (MinTiming.cs; development: comparing versions of a peer)
 //   --peak                       the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -91,6 +93,12 @@ if (args.Length > 0 && args[0] == "--paired")
     Directory.CreateDirectory(Path.GetDirectoryName(pairedPath)!);
     File.WriteAllText(pairedPath, $"{probeText}\n\n{paired}");
     Console.WriteLine($"written to {pairedPath}");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--min")
+{
+    MinTiming.Run(args.Length > 1 ? args[1] : string.Empty);
     return 0;
 }
 
