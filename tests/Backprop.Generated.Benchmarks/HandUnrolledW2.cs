@@ -7,35 +7,34 @@ using System.Runtime.Intrinsics.X86;
 /// W2 (8-16-16-4, tanh/tanh/identity, MSE) by hand. See <see cref="HandUnrolledMlp"/>. The 484 parameters sit in one
 /// 64-byte aligned block in the generated classes' layout, so every row of W1 and W2 is two whole vectors and every
 /// row of W3 one Vector128: W1 at 0 (8 x 16), b1 at 128, W2 at 144 (16 x 16), b2 at 400, W3 at 416 (16 x 4), b3 at 480.
-/// The training step keeps 8 per-lane partial sums of every parameter's gradient at the same offsets (times 8).
+/// The training step keeps each block's activations and deltas in lanes and forms the gradient from them afterwards.
 /// </summary>
 public sealed unsafe class HandUnrolledW2 : HandUnrolledMlp
 {
     private const int Count = 484;
     private const int OW1 = 0, OB1 = 128, OW2 = 144, OB2 = 400, OW3 = 416, OB3 = 480;
 
+    // A block of 8 rows in the training step keeps, in lanes: X (8 vectors), A1 (16), A2 (16), dZ1 (16), dZ2 (16),
+    // dZ3 (4) and 4 zero vectors (so dZ3 reads as 8 columns); up to Chunk blocks are kept at once.
+    private const int BX = 0, BA1 = 8, BA2 = 24, BD1 = 40, BD2 = 56, BD3 = 72, Stride = 80, Chunk = 8;
+
     private readonly float* _p;      // parameters
     private readonly float* _s;      // one example's hidden activations: a1 at 0, a2 at 16
-    private readonly Vector256<float>* _g;   // per-lane gradient sums, parameter q at _g[q] (488: a whole last group)
-    private readonly Vector256<float>* _x;   // a block's inputs, one vector per feature (8)
-    private readonly Vector256<float>* _a1;  // a block's layer-1 activations (16)
-    private readonly Vector256<float>* _a2;  // layer 2 (16)
-    private readonly Vector256<float>* _dz;  // dZ2 (16), then dZ1 (16)
+    private readonly float* _gsum;   // the gradient's sums over the step's rows, parameter q at _gsum[q] (488 floats)
+    private readonly Vector256<float>* _blocks;  // Chunk blocks of Stride vectors: X, A1, A2, dZ1, dZ2, dZ3, zeros
     private readonly float* _pad;    // a tail block: 64 inputs, then 32 targets or outputs
     private readonly float[] _storage;
 
     public HandUnrolledW2(ReadOnlySpan<float> parameters)
     {
-        const int floats = Count + 32 + (8 * (488 + 8 + 16 + 16 + 32)) + 96;
+        const int floats = 1216 + (8 * Stride * Chunk);
         float* block = Aligned(floats + 64, out _storage);
         _p = block;
         _s = block + 512;
-        _g = (Vector256<float>*)(block + 576);
-        _x = _g + 488;
-        _a1 = _x + 8;
-        _a2 = _a1 + 16;
-        _dz = _a2 + 16;
-        _pad = (float*)(_dz + 32);
+        _gsum = block + 576;
+        _pad = block + 1088;
+        _blocks = (Vector256<float>*)(block + 1216);
+        new Span<float>(block, floats).Clear();
         parameters[..Count].CopyTo(new Span<float>(_p, Count));
     }
 
@@ -147,7 +146,7 @@ public sealed unsafe class HandUnrolledW2 : HandUnrolledMlp
                     xs = Pad(xs, valid, null);
                 }
 
-                ForwardBlock(xs, out Vector256<float> z0, out Vector256<float> z1, out Vector256<float> z2, out Vector256<float> z3);
+                ForwardBlock(xs, _blocks, out Vector256<float> z0, out Vector256<float> z1, out Vector256<float> z2, out Vector256<float> z3);
 
                 // Lanes back to rows: example e's 4 outputs are the low half of row e of the transpose.
                 Vector256<float> r4 = z0, r5 = z1, r6 = z2, r7 = z3;
@@ -169,6 +168,12 @@ public sealed unsafe class HandUnrolledW2 : HandUnrolledMlp
         }
     }
 
+    /// <summary>
+    /// In chunks of up to 8 blocks of 8 rows: first every block's forward pass and deltas (dZ3 = A3 - Y masked to the
+    /// valid rows, dZ2 = (dZ3 W3^T) * (1 - A2^2), dZ1 = (dZ2 W2^T) * (1 - A1^2)), kept in lanes; then each gradient entry
+    /// sum_rows a_j dz_k as 8 register accumulators (8 columns k) over the chunk's blocks, reduced by an hadd tree into
+    /// the sums; last the SGD update W -= (lr/m) sums. No partial sum goes through memory per block.
+    /// </summary>
     public override float TrainStep(float[] inputs, float[] targets, float learningRate)
     {
         int m = inputs.Length / 8;
@@ -177,164 +182,221 @@ public sealed unsafe class HandUnrolledW2 : HandUnrolledMlp
             throw new ArgumentException("targets too short", nameof(targets));
         }
 
-        float* p = _p;
-        Vector256<float>* g = _g, xv = _x, a1 = _a1, a2 = _a2, dz2 = _dz, dz1 = _dz + 16;
+        float* p = _p, gsum = _gsum;
+        new Span<float>(gsum, 488).Clear();
         Vector256<float> one = Vector256<float>.One;
         Vector256<float> cost = default;
         fixed (float* px = inputs, pt = targets)
         {
-            for (int i = 0; i < m; i += 8)
+            for (int chunk = 0; chunk < m; chunk += 8 * Chunk)
             {
-                int valid = Math.Min(8, m - i);
-                float* xs = px + (i * 8), ts = pt + (i * 4);
-                Vector256<float> mask = Vector256<float>.AllBitsSet;
-                if (valid < 8)
+                int blocks = Math.Min(Chunk, (m - chunk + 7) / 8);
+                for (int b = 0; b < blocks; b++)
                 {
-                    xs = Pad(xs, valid, ts);
-                    ts = _pad + 64;
-                    mask = LaneMask(valid);
-                }
+                    int i = chunk + (8 * b);
+                    int valid = Math.Min(8, m - i);
+                    float* xs = px + (i * 8), ts = pt + (i * 4);
+                    Vector256<float> mask = Vector256<float>.AllBitsSet;
+                    if (valid < 8)
+                    {
+                        xs = Pad(xs, valid, ts);
+                        ts = _pad + 64;
+                        mask = LaneMask(valid);
+                    }
 
-                ForwardBlock(xs, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2, out Vector256<float> y3);
+                    Vector256<float>* slot = _blocks + (b * Stride);
+                    ForwardBlock(xs, slot, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2, out Vector256<float> y3);
 
-                // Targets into lanes: row e's 4 values in the low half of row e, then the same transpose.
-                Vector256<float> t0 = Vector128.Load(ts).ToVector256Unsafe(), t1 = Vector128.Load(ts + 4).ToVector256Unsafe();
-                Vector256<float> t2 = Vector128.Load(ts + 8).ToVector256Unsafe(), t3 = Vector128.Load(ts + 12).ToVector256Unsafe();
-                Vector256<float> t4 = Vector128.Load(ts + 16).ToVector256Unsafe(), t5 = Vector128.Load(ts + 20).ToVector256Unsafe();
-                Vector256<float> t6 = Vector128.Load(ts + 24).ToVector256Unsafe(), t7 = Vector128.Load(ts + 28).ToVector256Unsafe();
-                Transpose8x8(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7);
+                    // Targets into lanes: row e's 4 values in the low half of row e, then the same transpose.
+                    Vector256<float> t0 = Vector128.Load(ts).ToVector256Unsafe(), t1 = Vector128.Load(ts + 4).ToVector256Unsafe();
+                    Vector256<float> t2 = Vector128.Load(ts + 8).ToVector256Unsafe(), t3 = Vector128.Load(ts + 12).ToVector256Unsafe();
+                    Vector256<float> t4 = Vector128.Load(ts + 16).ToVector256Unsafe(), t5 = Vector128.Load(ts + 20).ToVector256Unsafe();
+                    Vector256<float> t6 = Vector128.Load(ts + 24).ToVector256Unsafe(), t7 = Vector128.Load(ts + 28).ToVector256Unsafe();
+                    Transpose8x8(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7);
 
-                // Output layer (identity, MSE): dZ3 = A3 - Y, masked to the valid rows.
-                Vector256<float> d0 = (y0 - t0) & mask, d1 = (y1 - t1) & mask, d2 = (y2 - t2) & mask, d3 = (y3 - t3) & mask;
-                cost = Fma256(d0, d0, Fma256(d1, d1, Fma256(d2, d2, Fma256(d3, d3, cost))));
-                g[OB3] += d0;
-                g[OB3 + 1] += d1;
-                g[OB3 + 2] += d2;
-                g[OB3 + 3] += d3;
+                    // Output layer (identity, MSE): dZ3 = A3 - Y, masked to the valid rows.
+                    Vector256<float> d0 = (y0 - t0) & mask, d1 = (y1 - t1) & mask, d2 = (y2 - t2) & mask, d3 = (y3 - t3) & mask;
+                    cost = Fma256(d0, d0, Fma256(d1, d1, Fma256(d2, d2, Fma256(d3, d3, cost))));
+                    Vector256<float>* dz3 = slot + BD3;
+                    dz3[0] = d0;
+                    dz3[1] = d1;
+                    dz3[2] = d2;
+                    dz3[3] = d3;
 
-                // dW3 += A2^T dZ3; dZ2 = (dZ3 W3^T) * (1 - A2^2).
-                for (int j = 0; j < 16; j++)
-                {
-                    Vector256<float> a = a2[j];
-                    Vector256<float>* gw = g + OW3 + (j * 4);
-                    gw[0] = Fma256(a, d0, gw[0]);
-                    gw[1] = Fma256(a, d1, gw[1]);
-                    gw[2] = Fma256(a, d2, gw[2]);
-                    gw[3] = Fma256(a, d3, gw[3]);
-                    float* w = p + OW3 + (j * 4);
-                    Vector256<float> da = Fma256(d0, Vector256.Create(w[0]), d1 * Vector256.Create(w[1]))
-                        + Fma256(d2, Vector256.Create(w[2]), d3 * Vector256.Create(w[3]));
-                    Vector256<float> dz = da * (one - (a * a));
-                    dz2[j] = dz;
-                    g[OB2 + j] += dz;
-                }
-
-                // dW2 += A1^T dZ2, in two halves of 8 columns held in registers.
-                for (int half = 0; half < 16; half += 8)
-                {
-                    Vector256<float> e0 = dz2[half], e1 = dz2[half + 1], e2 = dz2[half + 2], e3 = dz2[half + 3];
-                    Vector256<float> e4 = dz2[half + 4], e5 = dz2[half + 5], e6 = dz2[half + 6], e7 = dz2[half + 7];
+                    // dZ2 = (dZ3 W3^T) * (1 - A2^2).
+                    Vector256<float>* a2 = slot + BA2, dz2 = slot + BD2;
                     for (int j = 0; j < 16; j++)
                     {
+                        float* w = p + OW3 + (j * 4);
+                        Vector256<float> da = Fma256(d0, Vector256.Create(w[0]), d1 * Vector256.Create(w[1]))
+                            + Fma256(d2, Vector256.Create(w[2]), d3 * Vector256.Create(w[3]));
+                        Vector256<float> a = a2[j];
+                        dz2[j] = da * (one - (a * a));
+                    }
+
+                    // dZ1 = (dZ2 W2^T) * (1 - A1^2), two units per pass sharing each dZ2 load.
+                    Vector256<float>* a1 = slot + BA1, dz1 = slot + BD1;
+                    for (int j = 0; j < 16; j += 2)
+                    {
+                        float* w = p + OW2 + (j * 16);
+                        Vector256<float> e = dz2[0];
+                        Vector256<float> s0 = e * Vector256.Create(w[0]);
+                        Vector256<float> u0 = e * Vector256.Create(w[16]);
+                        e = dz2[1];
+                        Vector256<float> s1 = e * Vector256.Create(w[1]);
+                        Vector256<float> u1 = e * Vector256.Create(w[17]);
+                        e = dz2[2]; s0 = Fma256(e, Vector256.Create(w[2]), s0); u0 = Fma256(e, Vector256.Create(w[18]), u0);
+                        e = dz2[3]; s1 = Fma256(e, Vector256.Create(w[3]), s1); u1 = Fma256(e, Vector256.Create(w[19]), u1);
+                        e = dz2[4]; s0 = Fma256(e, Vector256.Create(w[4]), s0); u0 = Fma256(e, Vector256.Create(w[20]), u0);
+                        e = dz2[5]; s1 = Fma256(e, Vector256.Create(w[5]), s1); u1 = Fma256(e, Vector256.Create(w[21]), u1);
+                        e = dz2[6]; s0 = Fma256(e, Vector256.Create(w[6]), s0); u0 = Fma256(e, Vector256.Create(w[22]), u0);
+                        e = dz2[7]; s1 = Fma256(e, Vector256.Create(w[7]), s1); u1 = Fma256(e, Vector256.Create(w[23]), u1);
+                        e = dz2[8]; s0 = Fma256(e, Vector256.Create(w[8]), s0); u0 = Fma256(e, Vector256.Create(w[24]), u0);
+                        e = dz2[9]; s1 = Fma256(e, Vector256.Create(w[9]), s1); u1 = Fma256(e, Vector256.Create(w[25]), u1);
+                        e = dz2[10]; s0 = Fma256(e, Vector256.Create(w[10]), s0); u0 = Fma256(e, Vector256.Create(w[26]), u0);
+                        e = dz2[11]; s1 = Fma256(e, Vector256.Create(w[11]), s1); u1 = Fma256(e, Vector256.Create(w[27]), u1);
+                        e = dz2[12]; s0 = Fma256(e, Vector256.Create(w[12]), s0); u0 = Fma256(e, Vector256.Create(w[28]), u0);
+                        e = dz2[13]; s1 = Fma256(e, Vector256.Create(w[13]), s1); u1 = Fma256(e, Vector256.Create(w[29]), u1);
+                        e = dz2[14]; s0 = Fma256(e, Vector256.Create(w[14]), s0); u0 = Fma256(e, Vector256.Create(w[30]), u0);
+                        e = dz2[15]; s1 = Fma256(e, Vector256.Create(w[15]), s1); u1 = Fma256(e, Vector256.Create(w[31]), u1);
                         Vector256<float> a = a1[j];
-                        Vector256<float>* gw = g + OW2 + (j * 16) + half;
-                        gw[0] = Fma256(a, e0, gw[0]);
-                        gw[1] = Fma256(a, e1, gw[1]);
-                        gw[2] = Fma256(a, e2, gw[2]);
-                        gw[3] = Fma256(a, e3, gw[3]);
-                        gw[4] = Fma256(a, e4, gw[4]);
-                        gw[5] = Fma256(a, e5, gw[5]);
-                        gw[6] = Fma256(a, e6, gw[6]);
-                        gw[7] = Fma256(a, e7, gw[7]);
+                        dz1[j] = (s0 + s1) * (one - (a * a));
+                        a = a1[j + 1];
+                        dz1[j + 1] = (u0 + u1) * (one - (a * a));
                     }
                 }
 
-                // dZ1 = (dZ2 W2^T) * (1 - A1^2).
+                // The chunk's gradient sums: dW1 = X^T dZ1, dW2 = A1^T dZ2, dW3 = A2^T dZ3 and the bias sums.
+                Vector256<float>* first = _blocks;
+                for (int j = 0; j < 8; j++)
+                {
+                    Outer8(first + BX + j, first + BD1, blocks, gsum + OW1 + (j * 16));
+                    Outer8(first + BX + j, first + BD1 + 8, blocks, gsum + OW1 + (j * 16) + 8);
+                }
+
                 for (int j = 0; j < 16; j++)
                 {
-                    float* w = p + OW2 + (j * 16);
-                    Vector256<float> s0 = dz2[0] * Vector256.Create(w[0]);
-                    Vector256<float> s1 = dz2[1] * Vector256.Create(w[1]);
-                    s0 = Fma256(dz2[2], Vector256.Create(w[2]), s0);
-                    s1 = Fma256(dz2[3], Vector256.Create(w[3]), s1);
-                    s0 = Fma256(dz2[4], Vector256.Create(w[4]), s0);
-                    s1 = Fma256(dz2[5], Vector256.Create(w[5]), s1);
-                    s0 = Fma256(dz2[6], Vector256.Create(w[6]), s0);
-                    s1 = Fma256(dz2[7], Vector256.Create(w[7]), s1);
-                    s0 = Fma256(dz2[8], Vector256.Create(w[8]), s0);
-                    s1 = Fma256(dz2[9], Vector256.Create(w[9]), s1);
-                    s0 = Fma256(dz2[10], Vector256.Create(w[10]), s0);
-                    s1 = Fma256(dz2[11], Vector256.Create(w[11]), s1);
-                    s0 = Fma256(dz2[12], Vector256.Create(w[12]), s0);
-                    s1 = Fma256(dz2[13], Vector256.Create(w[13]), s1);
-                    s0 = Fma256(dz2[14], Vector256.Create(w[14]), s0);
-                    s1 = Fma256(dz2[15], Vector256.Create(w[15]), s1);
-                    Vector256<float> a = a1[j];
-                    Vector256<float> dz = (s0 + s1) * (one - (a * a));
-                    dz1[j] = dz;
-                    g[OB1 + j] += dz;
+                    Outer8(first + BA1 + j, first + BD2, blocks, gsum + OW2 + (j * 16));
+                    Outer8(first + BA1 + j, first + BD2 + 8, blocks, gsum + OW2 + (j * 16) + 8);
                 }
 
-                // dW1 += X^T dZ1, the 8 inputs held in registers.
-                Vector256<float> v0 = xv[0], v1 = xv[1], v2 = xv[2], v3 = xv[3], v4 = xv[4], v5 = xv[5], v6 = xv[6], v7 = xv[7];
-                for (int k = 0; k < 16; k++)
+                for (int j = 0; j < 16; j += 2)
                 {
-                    Vector256<float> dz = dz1[k];
-                    Vector256<float>* gw = g + OW1 + k;
-                    gw[0] = Fma256(v0, dz, gw[0]);
-                    gw[16] = Fma256(v1, dz, gw[16]);
-                    gw[32] = Fma256(v2, dz, gw[32]);
-                    gw[48] = Fma256(v3, dz, gw[48]);
-                    gw[64] = Fma256(v4, dz, gw[64]);
-                    gw[80] = Fma256(v5, dz, gw[80]);
-                    gw[96] = Fma256(v6, dz, gw[96]);
-                    gw[112] = Fma256(v7, dz, gw[112]);
+                    Outer4x2(first + BA2 + j, first + BD3, blocks, gsum + OW3 + (j * 4));
                 }
+
+                Sum8(first + BD1, blocks, gsum + OB1);
+                Sum8(first + BD1 + 8, blocks, gsum + OB1 + 8);
+                Sum8(first + BD2, blocks, gsum + OB2);
+                Sum8(first + BD2 + 8, blocks, gsum + OB2 + 8);
+                Sum8(first + BD3, blocks, gsum + OB3);  // dZ3's 4 columns and the 4 zero vectors after them
             }
         }
 
-        // W -= (lr/m) dW: the 8 lane sums of 8 parameters at a time (hadd tree), then the partial sums cleared.
+        // W -= (lr/m) sums.
         Vector256<float> step = Vector256.Create(learningRate / m);
-        for (int q = 0; q < 488; q += 8)
+        for (int q = 0; q < 480; q += 8)
         {
-            Vector256<float>* gq = g + q;
-            Vector256<float> u0 = Avx.HorizontalAdd(Avx.HorizontalAdd(gq[0], gq[1]), Avx.HorizontalAdd(gq[2], gq[3]));
-            Vector256<float> u1 = Avx.HorizontalAdd(Avx.HorizontalAdd(gq[4], gq[5]), Avx.HorizontalAdd(gq[6], gq[7]));
-            Vector256<float> sums = Avx.Permute2x128(u0, u1, 0x20) + Avx.Permute2x128(u0, u1, 0x31);
-            for (int r = 0; r < 8; r++)
-            {
-                gq[r] = default;
-            }
-
-            if (q + 8 <= Count)
-            {
-                Vector256.Store(Fma.MultiplyAddNegated(step, sums, Vector256.Load(p + q)), p + q);
-            }
-            else
-            {
-                Vector128.Store(Fma.MultiplyAddNegated(step.GetLower(), sums.GetLower(), Vector128.Load(p + q)), p + q);
-            }
+            Vector256.Store(Fma.MultiplyAddNegated(step, Vector256.Load(gsum + q), Vector256.Load(p + q)), p + q);
         }
 
+        Vector128.Store(Fma.MultiplyAddNegated(step.GetLower(), Vector128.Load(gsum + 480), Vector128.Load(p + 480)), p + 480);
         return 0.5f * Vector256.Sum(cost) / m;
     }
 
+    /// <summary>sums[i] += sum over the blocks and lanes of a[b] d[b, i], i &lt; 8: 8 register accumulators, one hadd tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outer8(Vector256<float>* a, Vector256<float>* d, int blocks, float* sums)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int b = 0; b < blocks; b++)
+        {
+            Vector256<float> v = a[b * Stride];
+            Vector256<float>* e = d + (b * Stride);
+            c0 = Fma256(v, e[0], c0);
+            c1 = Fma256(v, e[1], c1);
+            c2 = Fma256(v, e[2], c2);
+            c3 = Fma256(v, e[3], c3);
+            c4 = Fma256(v, e[4], c4);
+            c5 = Fma256(v, e[5], c5);
+            c6 = Fma256(v, e[6], c6);
+            c7 = Fma256(v, e[7], c7);
+        }
+
+        Vector256.Store(Vector256.Load(sums) + Reduce8(c0, c1, c2, c3, c4, c5, c6, c7), sums);
+    }
+
+    /// <summary>dW3's rows j and j + 1 (4 columns each, adjacent in the layout) as one group of 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outer4x2(Vector256<float>* a, Vector256<float>* d, int blocks, float* sums)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int b = 0; b < blocks; b++)
+        {
+            Vector256<float> v = a[b * Stride], u = a[(b * Stride) + 1];
+            Vector256<float>* e = d + (b * Stride);
+            Vector256<float> e0 = e[0], e1 = e[1], e2 = e[2], e3 = e[3];
+            c0 = Fma256(v, e0, c0);
+            c1 = Fma256(v, e1, c1);
+            c2 = Fma256(v, e2, c2);
+            c3 = Fma256(v, e3, c3);
+            c4 = Fma256(u, e0, c4);
+            c5 = Fma256(u, e1, c5);
+            c6 = Fma256(u, e2, c6);
+            c7 = Fma256(u, e3, c7);
+        }
+
+        Vector256.Store(Vector256.Load(sums) + Reduce8(c0, c1, c2, c3, c4, c5, c6, c7), sums);
+    }
+
+    /// <summary>sums[i] += sum over the blocks and lanes of d[b, i], i &lt; 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sum8(Vector256<float>* d, int blocks, float* sums)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int b = 0; b < blocks; b++)
+        {
+            Vector256<float>* e = d + (b * Stride);
+            c0 += e[0];
+            c1 += e[1];
+            c2 += e[2];
+            c3 += e[3];
+            c4 += e[4];
+            c5 += e[5];
+            c6 += e[6];
+            c7 += e[7];
+        }
+
+        Vector256.Store(Vector256.Load(sums) + Reduce8(c0, c1, c2, c3, c4, c5, c6, c7), sums);
+    }
+
+    /// <summary>The 8 lane sums of c0..c7 as one vector (lane i = sum of c_i): an hadd tree and one cross-half add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Reduce8(
+        Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3,
+        Vector256<float> c4, Vector256<float> c5, Vector256<float> c6, Vector256<float> c7)
+    {
+        Vector256<float> u0 = Avx.HorizontalAdd(Avx.HorizontalAdd(c0, c1), Avx.HorizontalAdd(c2, c3));
+        Vector256<float> u1 = Avx.HorizontalAdd(Avx.HorizontalAdd(c4, c5), Avx.HorizontalAdd(c6, c7));
+        return Avx.Permute2x128(u0, u1, 0x20) + Avx.Permute2x128(u0, u1, 0x31);
+    }
+
     /// <summary>
-    /// One block of 8 rows at <paramref name="xs"/> (8 x 8, row-major): the inputs into lanes (kept in _x), A1 and A2
-    /// (kept in _a1, _a2) and the 4 outputs, one vector each.
+    /// One block of 8 rows at <paramref name="xs"/> (8 x 8, row-major): the inputs into lanes, A1 and A2 (kept in the
+    /// block's <paramref name="slot"/>) and the 4 outputs, one vector each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardBlock(float* xs, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2, out Vector256<float> y3)
+    private void ForwardBlock(float* xs, Vector256<float>* slot, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2, out Vector256<float> y3)
     {
         float* p = _p;
-        Vector256<float>* xv = _x, a1 = _a1, a2 = _a2;
+        Vector256<float>* xv = slot + BX, a1 = slot + BA1, a2 = slot + BA2;
         Vector256<float> x0 = Vector256.Load(xs), x1 = Vector256.Load(xs + 8), x2 = Vector256.Load(xs + 16), x3 = Vector256.Load(xs + 24);
         Vector256<float> x4 = Vector256.Load(xs + 32), x5 = Vector256.Load(xs + 40), x6 = Vector256.Load(xs + 48), x7 = Vector256.Load(xs + 56);
         Transpose8x8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7);
         xv[0] = x0; xv[1] = x1; xv[2] = x2; xv[3] = x3; xv[4] = x4; xv[5] = x5; xv[6] = x6; xv[7] = x7;
 
         // Layer 1: unit k = b1_k + sum_j x_j W1[j, k], two units per pass sharing each x_j load, two chains per unit
-        // (the inputs are read back from _x: eight of them held in registers across the loop would spill).
+        // (the inputs are read back from the slot: eight of them held in registers across the loop would spill).
         for (int k = 0; k < 16; k += 2)
         {
             float* w = p + OW1 + k;
