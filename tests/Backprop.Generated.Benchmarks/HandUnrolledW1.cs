@@ -57,7 +57,30 @@ public sealed unsafe class HandUnrolledW1 : HandUnrolledMlp
         Vector256<float> v0 = Vector256.Create(_v0), v1 = Vector256.Create(_v1), c = Vector256.Create(_c);
         fixed (float* px = inputs, py = outputs)
         {
-            for (int i = 0; i < m; i += 8)
+            // Two blocks per pass, their statements interleaved, so the two dependency chains (FMA -> e^x -> division ->
+            // FMA -> e^x -> division) overlap instead of one block's latency after the other's.
+            int i = 0;
+            for (; i + 16 <= m; i += 16)
+            {
+                Deinterleave3(px + (i * 3), out Vector256<float> p0, out Vector256<float> p1, out Vector256<float> p2);
+                Deinterleave3(px + (i * 3) + 24, out Vector256<float> q0, out Vector256<float> q1, out Vector256<float> q2);
+                Vector256<float> pz0 = Fma256(p2, w20, Fma256(p1, w10, Fma256(p0, w00, b0)));
+                Vector256<float> qz0 = Fma256(q2, w20, Fma256(q1, w10, Fma256(q0, w00, b0)));
+                Vector256<float> pz1 = Fma256(p2, w21, Fma256(p1, w11, Fma256(p0, w01, b1)));
+                Vector256<float> qz1 = Fma256(q2, w21, Fma256(q1, w11, Fma256(q0, w01, b1)));
+                Vector256<float> pe0 = Exp(-pz0), qe0 = Exp(-qz0), pe1 = Exp(-pz1), qe1 = Exp(-qz1);
+                Vector256<float> pa0 = Vector256<float>.One / (Vector256<float>.One + pe0);
+                Vector256<float> qa0 = Vector256<float>.One / (Vector256<float>.One + qe0);
+                Vector256<float> pa1 = Vector256<float>.One / (Vector256<float>.One + pe1);
+                Vector256<float> qa1 = Vector256<float>.One / (Vector256<float>.One + qe1);
+                Vector256<float> pz = Fma256(pa1, v1, Fma256(pa0, v0, c));
+                Vector256<float> qz = Fma256(qa1, v1, Fma256(qa0, v0, c));
+                Vector256<float> pe = Exp(-pz), qe = Exp(-qz);
+                Vector256.Store(Vector256<float>.One / (Vector256<float>.One + pe), py + i);
+                Vector256.Store(Vector256<float>.One / (Vector256<float>.One + qe), py + i + 8);
+            }
+
+            for (; i < m; i += 8)
             {
                 int valid = Math.Min(8, m - i);
                 float* xs = px + (i * 3);
