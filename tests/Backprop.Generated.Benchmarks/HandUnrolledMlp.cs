@@ -126,6 +126,17 @@ public abstract unsafe class HandUnrolledMlp
         return p * bits.AsSingle();
     }
 
+    /// <summary>The 8 lane sums of c0..c7 as one vector (lane i = sum of c_i): an hadd tree and one cross-half add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static Vector256<float> Reduce8(
+        Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3,
+        Vector256<float> c4, Vector256<float> c5, Vector256<float> c6, Vector256<float> c7)
+    {
+        Vector256<float> u0 = Avx.HorizontalAdd(Avx.HorizontalAdd(c0, c1), Avx.HorizontalAdd(c2, c3));
+        Vector256<float> u1 = Avx.HorizontalAdd(Avx.HorizontalAdd(c4, c5), Avx.HorizontalAdd(c6, c7));
+        return Avx.Permute2x128(u0, u1, 0x20) + Avx.Permute2x128(u0, u1, 0x31);
+    }
+
     /// <summary>Transposes the 8 x 8 block r0..r7 (row e, column j) in registers: afterwards r_j holds column j.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static void Transpose8x8(

@@ -166,19 +166,22 @@ public sealed unsafe class HandUnrolledW1 : HandUnrolledMlp
             }
         }
 
+        // The lane sums of 8 + 3 accumulators (and the cost) by two hadd trees, then the update.
+        Vector256<float> sw = Reduce8(g00, g01, g10, g11, g20, g21, gb0, gb1) * Vector256.Create(learningRate / m);
+        Vector256<float> sv = Reduce8(gv0, gv1, gc, cost, default, default, default, default);
         float step = learningRate / m;
-        _w00 -= step * Vector256.Sum(g00);
-        _w01 -= step * Vector256.Sum(g01);
-        _w10 -= step * Vector256.Sum(g10);
-        _w11 -= step * Vector256.Sum(g11);
-        _w20 -= step * Vector256.Sum(g20);
-        _w21 -= step * Vector256.Sum(g21);
-        _b0 -= step * Vector256.Sum(gb0);
-        _b1 -= step * Vector256.Sum(gb1);
-        _v0 -= step * Vector256.Sum(gv0);
-        _v1 -= step * Vector256.Sum(gv1);
-        _c -= step * Vector256.Sum(gc);
-        return 0.5f * Vector256.Sum(cost) / m;
+        _w00 -= sw.GetElement(0);
+        _w01 -= sw.GetElement(1);
+        _w10 -= sw.GetElement(2);
+        _w11 -= sw.GetElement(3);
+        _w20 -= sw.GetElement(4);
+        _w21 -= sw.GetElement(5);
+        _b0 -= sw.GetElement(6);
+        _b1 -= sw.GetElement(7);
+        _v0 -= step * sv.GetElement(0);
+        _v1 -= step * sv.GetElement(1);
+        _c -= step * sv.GetElement(2);
+        return 0.5f * sv.GetElement(3) / m;
     }
 
     /// <summary>The last <paramref name="valid"/> rows, zero-padded to a block of 8, in the pad buffer.</summary>

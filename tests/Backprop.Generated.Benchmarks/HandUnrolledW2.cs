@@ -370,17 +370,6 @@ public sealed unsafe class HandUnrolledW2 : HandUnrolledMlp
         Vector256.Store(Vector256.Load(sums) + Reduce8(c0, c1, c2, c3, c4, c5, c6, c7), sums);
     }
 
-    /// <summary>The 8 lane sums of c0..c7 as one vector (lane i = sum of c_i): an hadd tree and one cross-half add.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Reduce8(
-        Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3,
-        Vector256<float> c4, Vector256<float> c5, Vector256<float> c6, Vector256<float> c7)
-    {
-        Vector256<float> u0 = Avx.HorizontalAdd(Avx.HorizontalAdd(c0, c1), Avx.HorizontalAdd(c2, c3));
-        Vector256<float> u1 = Avx.HorizontalAdd(Avx.HorizontalAdd(c4, c5), Avx.HorizontalAdd(c6, c7));
-        return Avx.Permute2x128(u0, u1, 0x20) + Avx.Permute2x128(u0, u1, 0x31);
-    }
-
     /// <summary>
     /// One block of 8 rows at <paramref name="xs"/> (8 x 8, row-major): the inputs into lanes, A1 and A2 (kept in the
     /// block's <paramref name="slot"/>) and the 4 outputs, one vector each.
