@@ -10,13 +10,15 @@ using System.Runtime.Intrinsics.X86;
 /// block in the generated classes' layout, whose rows are whole vectors), every multiply written out, FMA throughout.
 /// <list type="bullet">
 /// <item><c>Forward</c> (one example): W1's hidden pair in one Vector128 with FMA, its output unit scalar with
-/// <see cref="MathF.FusedMultiplyAdd"/> and sigmoid = 1 / (1 + <see cref="MathF.Exp"/>(-z)); W2 with a layer's 16 units in two <see cref="Vector256{T}"/>
-/// registers, each input broadcast and multiplied into both (two accumulator chains per register so the FMA latency
-/// overlaps), tanh evaluated once per register.</item>
+/// <see cref="MathF.FusedMultiplyAdd"/> and sigmoid = 1 / (1 + <see cref="MathF.Exp"/>(-z)); W2 with a layer's 16
+/// units in two <see cref="Vector256{T}"/> registers, each input broadcast and multiplied into both (two or four
+/// accumulator chains per register so the FMA latency overlaps), tanh evaluated once per register.</item>
 /// <item><c>ForwardBatch</c> and <c>TrainStep</c>: 8 examples per <see cref="Vector256{T}"/> (lane i = row i of the
 /// block), the rows moved into lanes with in-register transposes (a 3-way deinterleave for W1, an 8 x 8 transpose for
-/// W2); every unit z_k = b_k + sum_j a_j W[j, k] written out on 8 examples at once; the backward pass the same way, with
-/// per-lane partial sums of dW and db added once per step (dW = (1/m) A^T dZ); plain SGD.</item>
+/// W2); every unit z_k = b_k + sum_j a_j W[j, k] written out on 8 examples at once (W1's batch two blocks at a time,
+/// interleaved); the backward pass the same way; dW = (1/m) A^T dZ and db as sums over the rows: for W1 per-lane
+/// partial sums in registers, for W2 each block's activations and deltas kept in lanes and every gradient entry formed
+/// afterwards in register accumulators over the blocks; lane sums by hadd trees; plain SGD.</item>
 /// <item>Vector activations with an inlined polynomial e^x (Cephes expf, about 2 ulp): sigmoid = 1 / (1 + e^-z), tanh =
 /// 1 - 2 / (e^2z + 1) (MathF.Tanh per unit would be 32 calls for W2's Forward).</item>
 /// </list>
