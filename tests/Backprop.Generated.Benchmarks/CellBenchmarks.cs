@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Backprop.Generated;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -27,6 +28,11 @@ public abstract class CellBenchmarks
     protected TiledMlp TiledPeer = null!;
     protected TensorPrimitivesMlp PrimitivesPeer = null!;
     protected OnnxRuntimePeer OnnxPeer = null!;
+    protected HandUnrolledMlp? HandPeer;
+    protected RTNeuralPeer? EigenPeer, XsimdPeer;
+
+    /// <summary>The hand-unrolled peer (W1 and W2 on x64 with AVX2 and FMA).</summary>
+    protected HandUnrolledMlp Hand => HandPeer ?? throw new PlatformNotSupportedException("the hand-unrolled peer needs AVX2 and FMA");
     protected float[] X1 = null!, Y1 = null!, XB = null!, YB = null!, XT = null!, TT = null!;
     protected readonly Sgd Sgd = new(Workloads.LearningRate);
 
@@ -43,6 +49,9 @@ public abstract class CellBenchmarks
         TiledPeer = new TiledMlp(Workload, theta, Workloads.Batch);
         PrimitivesPeer = new TensorPrimitivesMlp(Workload, theta, Workloads.Batch);
         OnnxPeer = new OnnxRuntimePeer(Workload, theta, Workloads.Batch);
+        HandPeer = HandUnrolledMlp.Create(Workload, theta);
+        EigenPeer = RTNeuralPeer.Create("Eigen", Workload, theta);
+        XsimdPeer = RTNeuralPeer.Create("xsimd", Workload, theta);
         (XB, _) = Workloads.Data(Workload, Workloads.Batch, seed: 1);
         (XT, TT) = Workloads.Data(Workload, Workloads.Batch, seed: 2);
         X1 = XB.AsSpan(0, Workload.Sizes[0]).ToArray();
@@ -50,21 +59,62 @@ public abstract class CellBenchmarks
         YB = new float[Workloads.Batch * Workload.Sizes[^1]];
         X1.CopyTo(OnnxPeer.SingleInput, 0);
         XB.CopyTo(OnnxPeer.BatchInput, 0);
+        EigenPeer?.Forward(X1, Y1);
+        XsimdPeer?.Forward(X1, Y1);
     }
 
     [GlobalCleanup]
     public void Cleanup() => OnnxPeer.Dispose();
 
-    /// <summary>Every benchmark of this class as (category: peer, action), for <see cref="QuickTiming"/>.</summary>
-    public (string Name, Action Action)[] Cells() => new (string, Action)[]
+    /// <summary>
+    /// Every benchmark of this class as (category: peer, action, timer), for <see cref="QuickTiming"/> and
+    /// <see cref="PairedTiming"/>; the timer, where not null, times n calls itself and returns ns per call (RTNeural's
+    /// loop in C++). The hand-unrolled peer exists for W1 and W2 only, RTNeural only where its library was built.
+    /// </summary>
+    public (string Name, Action Action, Func<long, double>? Timer)[] Cells()
     {
-        ($"{Forward}: Generated", GeneratedForward), ($"{Forward}: Tiled", Tiled_Forward), ($"{Forward}: TensorPrimitives", Primitives_Forward),
-        ($"{Forward}: OnnxRuntime", Onnx_Forward), ($"{Forward}: ArrayMlp", Array_Forward),
-        ($"{ForwardBatch}: Generated", GeneratedForwardBatch), ($"{ForwardBatch}: Tiled", Tiled_ForwardBatch), ($"{ForwardBatch}: TensorPrimitives", Primitives_ForwardBatch),
-        ($"{ForwardBatch}: OnnxRuntime", Onnx_ForwardBatch), ($"{ForwardBatch}: ArrayMlp", Array_ForwardBatch),
-        ($"{TrainStep}: Generated", () => GeneratedTrainStep()), ($"{TrainStep}: Tiled", () => Tiled_TrainStep()),
-        ($"{TrainStep}: TensorPrimitives", () => Primitives_TrainStep()), ($"{TrainStep}: ArrayMlp", () => Array_TrainStep()),
-    };
+        var cells = new List<(string Name, Action Action, Func<long, double>? Timer)>
+        {
+            ($"{Forward}: Generated", GeneratedForward, null), ($"{Forward}: Tiled", Tiled_Forward, null),
+            ($"{Forward}: TensorPrimitives", Primitives_Forward, null), ($"{Forward}: OnnxRuntime", Onnx_Forward, null),
+            ($"{Forward}: ArrayMlp", Array_Forward, null),
+        };
+        if (HandPeer is not null)
+        {
+            cells.Add(($"{Forward}: Hand-unrolled", () => HandPeer.Forward(X1, Y1), null));
+        }
+
+        foreach (RTNeuralPeer? rt in new[] { EigenPeer, XsimdPeer })
+        {
+            if (rt is not null)
+            {
+                cells.Add(($"{Forward}: {rt.Name}", () => rt.Forward(X1, Y1), rt.TimeForward));
+            }
+        }
+
+        cells.AddRange(new (string, Action, Func<long, double>?)[]
+        {
+            ($"{ForwardBatch}: Generated", GeneratedForwardBatch, null), ($"{ForwardBatch}: Tiled", Tiled_ForwardBatch, null),
+            ($"{ForwardBatch}: TensorPrimitives", Primitives_ForwardBatch, null), ($"{ForwardBatch}: OnnxRuntime", Onnx_ForwardBatch, null),
+            ($"{ForwardBatch}: ArrayMlp", Array_ForwardBatch, null),
+        });
+        if (HandPeer is not null)
+        {
+            cells.Add(($"{ForwardBatch}: Hand-unrolled", () => HandPeer.ForwardBatch(XB, YB), null));
+        }
+
+        cells.AddRange(new (string, Action, Func<long, double>?)[]
+        {
+            ($"{TrainStep}: Generated", () => GeneratedTrainStep(), null), ($"{TrainStep}: Tiled", () => Tiled_TrainStep(), null),
+            ($"{TrainStep}: TensorPrimitives", () => Primitives_TrainStep(), null), ($"{TrainStep}: ArrayMlp", () => Array_TrainStep(), null),
+        });
+        if (HandPeer is not null)
+        {
+            cells.Add(($"{TrainStep}: Hand-unrolled", () => HandPeer.TrainStep(XT, TT, Workloads.LearningRate), null));
+        }
+
+        return cells.ToArray();
+    }
 
     protected abstract void GeneratedForward();
 
@@ -87,6 +137,14 @@ public abstract class CellBenchmarks
     [Benchmark(Description = "ArrayMlp")]
     [BenchmarkCategory(Forward)]
     public void Array_Forward() => ArrayPeer.Forward(X1, Y1);
+
+    [Benchmark(Description = "RTNeural Eigen")]
+    [BenchmarkCategory(Forward)]
+    public void RTNeuralEigen_Forward() => (EigenPeer ?? throw NotBuilt("Eigen")).Forward(X1, Y1);
+
+    [Benchmark(Description = "RTNeural xsimd")]
+    [BenchmarkCategory(Forward)]
+    public void RTNeuralXsimd_Forward() => (XsimdPeer ?? throw NotBuilt("xsimd")).Forward(X1, Y1);
 
     [Benchmark(Description = "Tiled (hand-written)")]
     [BenchmarkCategory(ForwardBatch)]
@@ -115,6 +173,9 @@ public abstract class CellBenchmarks
     [Benchmark(Description = "ArrayMlp")]
     [BenchmarkCategory(TrainStep)]
     public float Array_TrainStep() => ArrayPeer.TrainStep(XT, TT, Workloads.LearningRate);
+
+    private static InvalidOperationException NotBuilt(string backend) =>
+        new($"RTNeural {backend}: not built (rtneural/build.sh; run.sh calls it), or left out as wrong for this workload: no figure for this peer");
 }
 
 public class W1Benchmarks : CellBenchmarks
@@ -142,6 +203,18 @@ public class W1Benchmarks : CellBenchmarks
     [Benchmark(Baseline = true, Description = "Generated")]
     [BenchmarkCategory(TrainStep)]
     public float Generated_TrainStep() => _net.TrainStep(XT, TT, Sgd);
+
+    [Benchmark(Description = "Hand-unrolled")]
+    [BenchmarkCategory(Forward)]
+    public void Hand_Forward() => Hand.Forward(X1, Y1);
+
+    [Benchmark(Description = "Hand-unrolled")]
+    [BenchmarkCategory(ForwardBatch)]
+    public void Hand_ForwardBatch() => Hand.ForwardBatch(XB, YB);
+
+    [Benchmark(Description = "Hand-unrolled")]
+    [BenchmarkCategory(TrainStep)]
+    public float Hand_TrainStep() => Hand.TrainStep(XT, TT, Workloads.LearningRate);
 }
 
 public class W2Benchmarks : CellBenchmarks
@@ -169,6 +242,18 @@ public class W2Benchmarks : CellBenchmarks
     [Benchmark(Baseline = true, Description = "Generated")]
     [BenchmarkCategory(TrainStep)]
     public float Generated_TrainStep() => _net.TrainStep(XT, TT, Sgd);
+
+    [Benchmark(Description = "Hand-unrolled")]
+    [BenchmarkCategory(Forward)]
+    public void Hand_Forward() => Hand.Forward(X1, Y1);
+
+    [Benchmark(Description = "Hand-unrolled")]
+    [BenchmarkCategory(ForwardBatch)]
+    public void Hand_ForwardBatch() => Hand.ForwardBatch(XB, YB);
+
+    [Benchmark(Description = "Hand-unrolled")]
+    [BenchmarkCategory(TrainStep)]
+    public float Hand_TrainStep() => Hand.TrainStep(XT, TT, Workloads.LearningRate);
 }
 
 public class W3Benchmarks : CellBenchmarks

@@ -18,6 +18,12 @@ public static class PairedTiming
 {
     private const double BatchMilliseconds = 10;
 
+    /// <summary>The peers' columns, in order (the names <see cref="CellBenchmarks.Cells"/> gives them).</summary>
+    private static readonly string[] PeerColumns =
+    {
+        "Hand-unrolled", "RTNeural Eigen", "RTNeural xsimd", "Tiled", "TensorPrimitives", "OnnxRuntime", "ArrayMlp",
+    };
+
     /// <summary>The workloads' names, in the order of the table (a WORKLOAD argument selects those it begins).</summary>
     public static readonly string[] WorkloadNames =
     {
@@ -33,18 +39,21 @@ public static class PairedTiming
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Paired timing: {rounds} rounds per cell, each peer about {BatchMilliseconds} ms per round, order rotated; ratio = generated / peer within a round (below 1: the generated code is faster), median [10th-90th percentile].");
         table.AppendLine();
-        table.AppendLine("| workload | cell | Generated ns | % of peak | Tiled (hand-written) | TensorPrimitives | OnnxRuntime | ArrayMlp |");
-        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        table.AppendLine("Best peer: the peer with the lowest median ns; generated / best is the paired ratio to it. % of peak = FLOPs (2 x multiply-adds) / ns / the FMA peak above.");
+        table.AppendLine("Hand-unrolled: W1 and W2 only; RTNeural (Eigen, xsimd backends; one example only, timed in a loop inside the C++ library): where rtneural/build.sh built it.");
+        table.AppendLine();
+        table.AppendLine("| workload | cell | Generated ns | % of peak | best peer | generated / best | best % of peak | " + string.Join(" | ", PeerColumns) + " |");
+        table.AppendLine("|---|---|---:|---:|---|---:|---:|" + string.Concat(PeerColumns.Select(_ => "---:|")));
 
         if (Selected(Workloads.Digits.Name))
         {
             var digits = new DigitsEpochBenchmarks();
             digits.Setup();
             long digitsFlops = 2 * DigitsEpochBenchmarks.MultiplyAdds(1347);
-            Row(table, Workloads.Digits.Name, "epoch (1,347 rows, batch 32)", digitsFlops, peakGflops, rounds, new (string, Action)[]
+            Row(table, Workloads.Digits.Name, "epoch (1,347 rows, batch 32)", digitsFlops, peakGflops, rounds, new (string, Action, Func<long, double>?)[]
             {
-                ("Generated", () => digits.Generated()), ("Tiled", () => digits.Tiled()),
-                ("TensorPrimitives", () => digits.Primitives()), ("ArrayMlp", () => digits.Array()),
+                ("Generated", () => digits.Generated(), null), ("Tiled", () => digits.Tiled(), null),
+                ("TensorPrimitives", () => digits.Primitives(), null), ("ArrayMlp", () => digits.Array(), null),
             });
         }
 
@@ -64,7 +73,7 @@ public static class PairedTiming
                     CellBenchmarks.ForwardBatch => bench.Workload.ForwardMultiplyAdds * Workloads.Batch,
                     _ => bench.Workload.TrainingMultiplyAdds * Workloads.Batch,
                 };
-                var peers = cell.Select(c => (Peer: c.Name[(c.Name.IndexOf(':') + 2)..], c.Action)).ToArray();
+                var peers = cell.Select(c => (Peer: c.Name[(c.Name.IndexOf(':') + 2)..], c.Action, c.Timer)).ToArray();
                 Row(table, bench.Workload.Name, cell.Key, 2 * multiplyAdds, peakGflops, rounds, peers);
             }
 
@@ -74,7 +83,7 @@ public static class PairedTiming
         return table.ToString();
     }
 
-    private static void Row(StringBuilder table, string workload, string cell, long flops, double peakGflops, int rounds, (string Peer, Action Action)[] peers)
+    private static void Row(StringBuilder table, string workload, string cell, long flops, double peakGflops, int rounds, (string Peer, Action Action, Func<long, double>? Timer)[] peers)
     {
         // Warm up and size each peer's batch of calls to about BatchMilliseconds.
         long[] calls = new long[peers.Length];
@@ -86,7 +95,7 @@ public static class PairedTiming
             }
 
             long n = 1;
-            while (Time(peers[p].Action, n) * n < BatchMilliseconds * 1e6 / 4)
+            while (Time(peers[p], n) * n < BatchMilliseconds * 1e6 / 4)
             {
                 n *= 2;
             }
@@ -100,11 +109,13 @@ public static class PairedTiming
             for (int q = 0; q < peers.Length; q++)
             {
                 int p = (q + round) % peers.Length;
-                ns[p][round] = Time(peers[p].Action, calls[p]);
+                ns[p][round] = Time(peers[p], calls[p]);
             }
         }
 
         int g = Array.FindIndex(peers, p => p.Peer == "Generated");
+        double[] Ratios(int p) => Enumerable.Range(0, rounds).Select(r => ns[g][r] / ns[p][r]).OrderBy(v => v).ToArray();
+        string Percent(double nanoseconds) => string.Create(CultureInfo.InvariantCulture, $"{flops / nanoseconds / peakGflops * 100:0.0##}%");
         string Cell(string name)
         {
             int p = Array.FindIndex(peers, x => x.Peer == name);
@@ -113,17 +124,23 @@ public static class PairedTiming
                 return "-";
             }
 
-            double[] ratios = Enumerable.Range(0, rounds).Select(r => ns[g][r] / ns[p][r]).OrderBy(v => v).ToArray();
-            return string.Create(CultureInfo.InvariantCulture, $"{Median(ns[p]):N0} ns / {Percentile(ratios, 0.5):F2} [{Percentile(ratios, 0.1):F2}-{Percentile(ratios, 0.9):F2}]");
+            double[] ratios = Ratios(p);
+            return string.Create(CultureInfo.InvariantCulture, $"{Ns(Median(ns[p]))} ns / {Percentile(ratios, 0.5):F2} [{Percentile(ratios, 0.1):F2}-{Percentile(ratios, 0.9):F2}]");
         }
 
         double generated = Median(ns[g]);
-        string percent = cell == CellBenchmarks.Forward && flops < 100_000 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"{flops / generated / peakGflops * 100:F1}%");
+        int best = Enumerable.Range(0, peers.Length).Where(p => p != g).MinBy(p => Median(ns[p]));
+        double[] bestRatios = Ratios(best);
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"| {workload} | {cell} | {generated:N0} | {percent} | {Cell("Tiled")} | {Cell("TensorPrimitives")} | {Cell("OnnxRuntime")} | {Cell("ArrayMlp")} |");
+            $"| {workload} | {cell} | {Ns(generated)} | {Percent(generated)} | {peers[best].Peer} | {Percentile(bestRatios, 0.5):F2} [{Percentile(bestRatios, 0.1):F2}-{Percentile(bestRatios, 0.9):F2}] | {Percent(Median(ns[best]))} | {string.Join(" | ", PeerColumns.Select(Cell))} |");
         table.AppendLine(line);
         Console.WriteLine(line);
     }
+
+    private static string Ns(double ns) => ns >= 100 ? ns.ToString("N0", CultureInfo.InvariantCulture) : ns.ToString("F1", CultureInfo.InvariantCulture);
+
+    private static double Time((string Peer, Action Action, Func<long, double>? Timer) peer, long calls) =>
+        peer.Timer is null ? Time(peer.Action, calls) : peer.Timer(calls);
 
     private static double Time(Action action, long calls)
     {

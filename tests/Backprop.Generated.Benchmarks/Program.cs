@@ -19,10 +19,19 @@ using Perfolizer.Horology;
 //   --paired [ROUNDS] [WORKLOAD] the generated code and every peer timed in turns, cell by cell (PairedTiming.cs):
 //                                median paired ratios, robust to the machine's slow phases; written to results/paired.md
 //                                (with a WORKLOAD, to results/paired-WORKLOAD.md)
+//   --min [W1|W2]                the small-network peers of issue 19 on W1 and W2, 300 alternating rounds of ~1 ms: min,
+//                                10th percentile and median ns (MinTiming.cs; development: comparing versions of a peer)
 //   --peak                       the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
 //   anything else                BenchmarkDotNet arguments, e.g. --filter '*W3*'; without --job a short custom job is used
+// BenchmarkDotNet runs each benchmark in a process of its own, from another directory: it finds RTNeural's libraries
+// through the variable (inherited), set here to this assembly's rtneural/ unless run.sh or the user set it.
+if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("RTNEURAL_PEER_DIR")))
+{
+    Environment.SetEnvironmentVariable("RTNEURAL_PEER_DIR", RTNeuralPeer.Directory);
+}
+
 if (args.Length > 0 && args[0] == "--verify")
 {
     return Verify.Run();
@@ -84,6 +93,12 @@ if (args.Length > 0 && args[0] == "--paired")
     Directory.CreateDirectory(Path.GetDirectoryName(pairedPath)!);
     File.WriteAllText(pairedPath, $"{probeText}\n\n{paired}");
     Console.WriteLine($"written to {pairedPath}");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--min")
+{
+    MinTiming.Run(args.Length > 1 ? args[1] : string.Empty);
     return 0;
 }
 
@@ -163,7 +178,10 @@ static int DigitsFit(int epochs)
 /// <summary>The cells as one Markdown table: ns per peer, generated / peer ratio, and % of the FMA peak.</summary>
 internal static class CellTable
 {
-    private static readonly string[] PeerOrder = { "Generated", "Tiled (hand-written)", "TensorPrimitives", "OnnxRuntime", "ArrayMlp" };
+    private static readonly string[] PeerOrder =
+    {
+        "Generated", "Hand-unrolled", "RTNeural Eigen", "RTNeural xsimd", "Tiled (hand-written)", "TensorPrimitives", "OnnxRuntime", "ArrayMlp",
+    };
 
     public static string Markdown(IEnumerable<Summary> summaries, double peakGflops)
     {
@@ -190,9 +208,10 @@ internal static class CellTable
         var text = new System.Text.StringBuilder();
         text.AppendLine("Each peer: median ns / ratio generated ÷ peer (above 1: the generated code is slower) / % of the FMA peak.");
         text.AppendLine($"FLOPs = 2 x multiply-adds of the cell; % of peak = FLOPs / time / {peakGflops:F1} GFLOP/s.");
+        text.AppendLine("Best peer: the fastest other peer of the cell, and generated ÷ best. Hand-unrolled: W1 and W2 only; RTNeural: one example only, where rtneural/build.sh built it.");
         text.AppendLine();
-        text.AppendLine("| workload | cell | FLOPs | " + string.Join(" | ", PeerOrder) + " | allocated (generated) |");
-        text.AppendLine("|---|---|---:|" + string.Concat(PeerOrder.Select(_ => "---:|")) + "---:|");
+        text.AppendLine("| workload | cell | FLOPs | best peer | generated ÷ best | " + string.Join(" | ", PeerOrder) + " | allocated (generated) |");
+        text.AppendLine("|---|---|---:|---|---:|" + string.Concat(PeerOrder.Select(_ => "---:|")) + "---:|");
         foreach (var row in rows)
         {
             double generated = row.Peers.TryGetValue("Generated", out var g) ? g.Ns : double.NaN;
@@ -208,8 +227,11 @@ internal static class CellTable
                 return string.Create(CultureInfo.InvariantCulture, $"{Ns(p.Ns)} / {ratio} / {percent:F1}%");
             });
             string allocated = g.Bytes < 0 ? "?" : $"{g.Bytes} B";
+            var others = row.Peers.Where(p => p.Key != "Generated").ToArray();
+            string best = others.Length == 0 ? "- | -" : string.Create(CultureInfo.InvariantCulture,
+                $"{others.MinBy(p => p.Value.Ns).Key} | {generated / others.Min(p => p.Value.Ns):F2}");
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {row.Workload} | {row.Cell} | {row.Flops:N0} | {string.Join(" | ", cells)} | {allocated} |"));
+                $"| {row.Workload} | {row.Cell} | {row.Flops:N0} | {best} | {string.Join(" | ", cells)} | {allocated} |"));
         }
 
         return text.ToString();

@@ -18,7 +18,7 @@ public static class QuickTiming
             }
 
             bench.Setup();
-            foreach ((string name, Action action) in bench.Cells())
+            foreach ((string name, Action action, _) in bench.Cells())
             {
                 Console.WriteLine($"{bench.Workload.Name,-16} {name,-45} {Time(action),14:N1} ns");
             }

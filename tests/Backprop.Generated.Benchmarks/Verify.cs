@@ -35,6 +35,11 @@ public static class Verify
         var tiled = new TiledMlp(workload, theta, Workloads.Batch);
         var primitives = new TensorPrimitivesMlp(workload, theta, Workloads.Batch);
         using var onnx = new OnnxRuntimePeer(workload, theta, Workloads.Batch);
+        HandUnrolledMlp? hand = HandUnrolledMlp.Create(workload, theta);
+        RTNeuralPeer[] rtneural = RTNeuralPeer.Backends
+            .Select(backend => RTNeuralPeer.Create(backend, workload, theta, check: false))
+            .OfType<RTNeuralPeer>()
+            .ToArray();
         int n0 = workload.Sizes[0], nL = workload.Sizes[^1], m = Workloads.Batch;
         (float[] x, float[] y) = Workloads.Data(workload, m, seed: 2);
         bool ok = true;
@@ -55,6 +60,31 @@ public static class Verify
         onnx.RunSingle();
         ok &= Report("Forward", "OnnxRuntime", onnx.SingleOutput, reference, OutputTolerance);
         ok &= Report("Forward", "Onnx vs Generated", onnx.SingleOutput, generatedOutput, OutputTolerance);
+        if (hand is not null)
+        {
+            hand.Forward(x1, output);
+            ok &= Report("Forward", "Hand-unrolled", output, reference, OutputTolerance);
+        }
+
+        foreach (RTNeuralPeer peer in rtneural)
+        {
+            // Every example of the batch, one at a time (RTNeural has one-example inference only).
+            float[] all = new float[m * nL];
+            for (int i = 0; i < m; i++)
+            {
+                peer.Forward(x.AsSpan(i * n0, n0).ToArray(), output);
+                output.CopyTo(all, i * nL);
+            }
+
+            float[] allReference = new float[m * nL];
+            array.ForwardBatch(x, allReference);
+            // A third-party library's wrong answer is reported, not counted as a failure: the timing modes leave that
+            // peer out of the cell (RTNeuralPeer.Create checks it the same way).
+            if (!Report("Forward x64 rows", peer.Name, all, allReference, OutputTolerance))
+            {
+                Console.WriteLine($"  {"",-18} {peer.Name,-17} wrong: left out of {workload.Name}'s timing (not a failure of this project)");
+            }
+        }
 
         float[] batchReference = new float[m * nL];
         array.ForwardBatch(x, batchReference);
@@ -71,6 +101,16 @@ public static class Verify
         onnx.RunBatch();
         ok &= Report("ForwardBatch", "OnnxRuntime", onnx.BatchOutput, batchReference, OutputTolerance);
         ok &= Report("ForwardBatch", "Onnx vs Generated", onnx.BatchOutput, generatedBatch, OutputTolerance);
+        if (hand is not null)
+        {
+            hand.ForwardBatch(x, batch);
+            ok &= Report("ForwardBatch", "Hand-unrolled", batch, batchReference, OutputTolerance);
+
+            // A batch of 61 rows: a partial block of 5.
+            float[] partial = new float[(m - 3) * nL];
+            hand.ForwardBatch(x.AsSpan(0, (m - 3) * n0).ToArray(), partial);
+            ok &= Report("ForwardBatch m=61", "Hand-unrolled", partial, batchReference.AsSpan(0, (m - 3) * nL).ToArray(), OutputTolerance);
+        }
 
         // Two steps: the full batch of 64, then 61 rows (a partial block of 4 and of 8 rows), each step's change compared.
         float lr = 0.1f;
@@ -91,6 +131,12 @@ public static class Verify
             primitives.CopyParametersTo(before);
             cost = primitives.TrainStep(xs, ys, lr);
             ok &= ReportStep("TensorPrimitives", Step(before, t => primitives.CopyParametersTo(t)), stepReference, cost, costReference);
+            if (hand is not null)
+            {
+                hand.CopyParametersTo(before);
+                cost = hand.TrainStep(xs, ys, lr);
+                ok &= ReportStep("Hand-unrolled", Step(before, t => hand.CopyParametersTo(t)), stepReference, cost, costReference);
+            }
         }
 
         return ok;
