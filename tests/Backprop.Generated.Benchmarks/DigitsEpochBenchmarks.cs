@@ -158,8 +158,8 @@ public class DigitsEpochBenchmarks
 
     /// <summary>
     /// <c>--digits-overhead [ROUNDS]</c>: the TrainStep loop and the one-epoch <c>Fit(shuffle: false)</c> timed in turns
-    /// (each turn 20 epochs after a warm-up), median ms per epoch of each, the median of the paired ratios, and the
-    /// bytes the Fit turns allocated per epoch.
+    /// (each turn 20 epochs after a warm-up), median and best ms per epoch of each, the median of the paired ratios,
+    /// and the bytes the Fit turns allocated per epoch.
     /// </summary>
     public static void RunOverhead(int rounds)
     {
@@ -205,8 +205,9 @@ public class DigitsEpochBenchmarks
             return s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
         }
 
+        // The medians, and the fastest turns (least disturbed by other processes on a shared core).
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"digits epoch ({b.Rows} rows, batch {Batch}), {rounds} rounds of {Epochs} epochs each: TrainStep loop {Median(steps):F3} ms, Fit(shuffle: false) {Median(fits):F3} ms, paired ratio {Median(ratios):F3}, Fit allocated {fitBytes / (double)(rounds * Epochs):F0} bytes per one-epoch call"));
+            $"digits epoch ({b.Rows} rows, batch {Batch}), {rounds} rounds of {Epochs} epochs each: TrainStep loop {Median(steps):F3} ms (best {steps.Min():F3}), Fit(shuffle: false) {Median(fits):F3} ms (best {fits.Min():F3}), paired ratio {Median(ratios):F3} (best-to-best {fits.Min() / steps.Min():F3}), Fit allocated {fitBytes / (double)(rounds * Epochs):F0} bytes per one-epoch call"));
     }
 
     private int Rows => _x.Length / 64;
