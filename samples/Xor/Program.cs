@@ -22,6 +22,9 @@ double[] history = net.Fit(
 stopwatch.Stop();
 
 Console.WriteLine($"trained {history.Length} epochs in {stopwatch.Elapsed.TotalMilliseconds:F1} ms");
+#if DEBUG
+Console.WriteLine("(a Debug build: the generated code runs unoptimised, many times slower; time it with -c Release)");
+#endif
 Console.WriteLine();
 Console.WriteLine(" a  b | a xor b | network");
 Span<float> y = stackalloc float[Xor.OutputSize];

@@ -67,6 +67,8 @@ public class DigitsEpochBenchmarks
 
     private readonly DigitsNet _net = new();
     private readonly Sgd _sgd = new(LearningRate);
+    private readonly DigitsNet _fitNet = new();
+    private readonly Sgd _fitSgd = new(LearningRate);
     private ArrayMlp _array = null!;
     private TiledMlp _tiled = null!;
     private TensorPrimitivesMlp _primitives = null!;
@@ -80,6 +82,7 @@ public class DigitsEpochBenchmarks
     {
         (_x, _y, _, _) = DigitsData.Load();
         _net.InitializeParameters(Workloads.Seed);
+        _fitNet.InitializeParameters(Workloads.Seed);
         float[] theta = _net.Parameters.ToArray();
         _array = new ArrayMlp(Workloads.Digits, theta);
         _tiled = new TiledMlp(Workloads.Digits, theta, Batch);
@@ -101,6 +104,13 @@ public class DigitsEpochBenchmarks
 
         return cost;
     }
+
+    /// <summary>
+    /// The same epoch through <c>Trainer.Fit(shuffle: false)</c> on its own network (issue 19 item 7: Fit should cost
+    /// little more than the steps it runs).
+    /// </summary>
+    [Benchmark(Description = "Fit (shuffle: false)")]
+    public double Fit() => _fitNet.Fit<float>(_x, _y, _fitSgd, epochs: 1, Batch, shuffle: false)[0];
 
     [Benchmark(Description = "Tiled (hand-written)")]
     public float Tiled()
@@ -144,6 +154,60 @@ public class DigitsEpochBenchmarks
         }
 
         return cost;
+    }
+
+    /// <summary>
+    /// <c>--digits-overhead [ROUNDS]</c>: the TrainStep loop and the one-epoch <c>Fit(shuffle: false)</c> timed in turns
+    /// (each turn 20 epochs after a warm-up), median and best ms per epoch of each, the median of the paired ratios,
+    /// and the bytes the Fit turns allocated per epoch.
+    /// </summary>
+    public static void RunOverhead(int rounds)
+    {
+        var b = new DigitsEpochBenchmarks();
+        b.Setup();
+        const int Epochs = 20;
+        for (int i = 0; i < 50; i++)
+        {
+            b.Generated();
+            b.Fit();
+        }
+
+        var steps = new double[rounds];
+        var fits = new double[rounds];
+        var ratios = new double[rounds];
+        long fitBytes = 0;
+        for (int r = 0; r < rounds; r++)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (int e = 0; e < Epochs; e++)
+            {
+                b.Generated();
+            }
+
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            long a0 = GC.GetAllocatedBytesForCurrentThread();
+            for (int e = 0; e < Epochs; e++)
+            {
+                b.Fit();
+            }
+
+            fitBytes += GC.GetAllocatedBytesForCurrentThread() - a0;
+            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+            double ms = 1e3 / System.Diagnostics.Stopwatch.Frequency / Epochs;
+            steps[r] = (t1 - t0) * ms;
+            fits[r] = (t2 - t1) * ms;
+            ratios[r] = fits[r] / steps[r];
+        }
+
+        static double Median(double[] v)
+        {
+            double[] s = v.Order().ToArray();
+            return s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
+        }
+
+        // The medians, and the fastest turns (least disturbed by other processes on a shared core).
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"digits epoch ({b.Rows} rows, batch {Batch}), {rounds} rounds of {Epochs} epochs each: TrainStep loop {Median(steps):F3} ms (best {steps.Min():F3}), Fit(shuffle: false) {Median(fits):F3} ms (best {fits.Min():F3}), paired ratio {Median(ratios):F3} (best-to-best {fits.Min() / steps.Min():F3}), Fit allocated {fitBytes / (double)(rounds * Epochs):F0} bytes per one-epoch call"));
     }
 
     private int Rows => _x.Length / 64;

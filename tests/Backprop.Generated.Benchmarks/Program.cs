@@ -24,6 +24,7 @@ using Perfolizer.Horology;
 //   --peak                       the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
+//   --digits-overhead [ROUNDS]   the digits TrainStep loop and a one-epoch Fit(shuffle: false) timed in turns (issue 19 item 7)
 //   anything else                BenchmarkDotNet arguments, e.g. --filter '*W3*'; without --job a short custom job is used
 // BenchmarkDotNet runs each benchmark in a process of its own, from another directory: it finds RTNeural's libraries
 // through the variable (inherited), set here to this assembly's rtneural/ unless run.sh or the user set it.
@@ -105,6 +106,12 @@ if (args.Length > 0 && args[0] == "--min")
 if (args.Length > 0 && args[0] == "--peak")
 {
     PrintPeak(PeakProbe.Measure());
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--digits-overhead")
+{
+    DigitsEpochBenchmarks.RunOverhead(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 31);
     return 0;
 }
 

@@ -13,9 +13,11 @@ public static class Trainer
     /// <c>TrainStep</c> per mini-batch of <paramref name="batchSize"/> rows (the last batch of an epoch may be
     /// smaller). The rows are shuffled at the start of every epoch by a <see cref="SplitMix64"/> stream seeded
     /// with <paramref name="seed"/>, so a run is reproducible. Each step is a <see cref="TrainingStep{T}"/> with
-    /// <paramref name="options"/> (L2 penalty, gradient clipping); before each epoch the options' schedule sets the
+    /// <paramref name="options"/> (L2 penalty, gradient clipping), or the network's own <c>TrainStep</c> when the options
+    /// add neither (the same update); before each epoch the options' schedule sets the
     /// optimizer's learning rate (with epoch x n examples seen), and after it the schedule observes the epoch's loss.
-    /// After the batch buffers, the gradient buffer and the row order (allocated once per call), no step allocates.
+    /// After the returned history and, where needed, the batch buffers (when shuffling), the row order (when shuffling)
+    /// and a gradient buffer (with L2 or clipping), all allocated once per call, nothing allocates.
     /// </summary>
     /// <typeparam name="T">float or double, the network's precision.</typeparam>
     /// <param name="network">The network; its parameters are updated in place.</param>
@@ -229,12 +231,14 @@ public static class Trainer
 
         bool accuracy = targets.IsLabels || options?.ComputeAccuracy == true;
         int capacity = Math.Min(batchSize, n);
-        var batchInputs = new T[capacity * inputSize];
-        var batchTargets = new T[capacity * outputSize];
-        var order = new int[n];
-        for (int i = 0; i < n; i++)
+
+        // Batch buffers only where a batch is not a slice of the caller's rows: shuffled rows, or labels to expand.
+        T[]? batchInputs = shuffle ? new T[capacity * inputSize] : null;
+        T[]? batchTargets = shuffle || targets.IsLabels ? new T[capacity * outputSize] : null;
+        int[]? order = shuffle ? new int[n] : null;
+        for (int i = 0; i < (order?.Length ?? 0); i++)
         {
-            order[i] = i;
+            order![i] = i;
         }
 
         // Validation: one-hot rows (from labels), a gradient buffer for ComputeGradients' J, and outputs for accuracy.
@@ -243,7 +247,13 @@ public static class Trainer
         T[]? outputs = accuracy ? new T[capacity * outputSize] : null;
         T[]? bestParameters = earlyStopping?.RestoreBestParameters == true ? new T[network.ParameterCount] : null;
 
-        var step = new TrainingStep<T>(network, optimizer, options);
+        // Without L2 and clipping a TrainingStep adds nothing to the network's own TrainStep (the same gradients, the
+        // same finiteness check, the same optimizer.Step), so Fit calls TrainStep itself: its gradient buffer is
+        // aligned, its finiteness check is fused into the gradient kernels rather than a second pass, and no norm is
+        // computed. With L2 or clipping each step is a TrainingStep (without the norm unless clipping reads it).
+        TrainingStep<T>? step = options is null || (options.L2 == 0 && double.IsPositiveInfinity(options.MaxGradientNorm))
+            ? null
+            : new TrainingStep<T>(network, optimizer, options);
         LearningRateSchedule? schedule = options?.Schedule;
         var history = new double[epochs];
         SplitMix64 random = Initialization.CreateStream(seed);
@@ -261,7 +271,7 @@ public static class Trainer
                 for (int i = n - 1; i > 0; i--)
                 {
                     int j = random.NextInt(i + 1);
-                    (order[i], order[j]) = (order[j], order[i]);
+                    (order![i], order[j]) = (order[j], order[i]);
                 }
             }
 
@@ -276,7 +286,7 @@ public static class Trainer
                 {
                     for (int r = 0; r < m; r++)
                     {
-                        int row = order[start + r];
+                        int row = order![start + r];
                         inputs.Slice(row * inputSize, inputSize).CopyTo(batchInputs.AsSpan(r * inputSize, inputSize));
                         targets.CopyRow(row, outputSize, batchTargets.AsSpan(r * outputSize, outputSize));
                     }
@@ -302,7 +312,8 @@ public static class Trainer
                     }
                 }
 
-                total += step.Run(x, y).Cost * m;
+                double cost = step is null ? Scalar.ToDouble(network.TrainStep(x, y, optimizer)) : step.RunWithoutNorm(x, y).Cost;
+                total += cost * m;
             }
 
             history[epoch] = total / n;

@@ -84,18 +84,27 @@ public sealed class TrainingStep<T>
     /// <returns>The cost before the update (penalty included), the penalty, the gradient norm before clipping, whether it was clipped, and lr.</returns>
     /// <exception cref="ArgumentException">A span has the wrong length, or the batch is empty.</exception>
     /// <exception cref="TrainingDivergedException">The cost or a gradient is not finite; the parameters are unchanged.</exception>
-    public StepResult Run(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
+    public StepResult Run(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets) => Step(inputs, targets, measureNorm: true);
+
+    /// <summary>
+    /// The step of <see cref="Run(ReadOnlySpan{T}, ReadOnlySpan{T})"/> for <c>Fit</c>, which reads only the cost:
+    /// without clipping the gradient norm (a scalar pass over every gradient) is not computed and
+    /// <see cref="StepResult.GradientNorm"/> is NaN. The parameters change exactly as <c>Run</c> changes them.
+    /// </summary>
+    internal StepResult RunWithoutNorm(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets) => Step(inputs, targets, measureNorm: false);
+
+    private StepResult Step(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, bool measureNorm)
     {
         int m = ShapeGuard.Rows(inputs.Length, Network.InputSize, nameof(inputs));
         TrainingGuard.NotEmpty(m, nameof(inputs));
         T cost = Network.ComputeGradients(inputs, targets, _gradients);
         Span<T> parameters = Network.Parameters;
         return typeof(T) == typeof(float)
-            ? Finish(Scalar.ToDouble(cost), m, MemoryMarshal.Cast<T, float>(parameters), MemoryMarshal.Cast<T, float>(_gradients.AsSpan()))
-            : Finish(Scalar.ToDouble(cost), m, MemoryMarshal.Cast<T, double>(parameters), MemoryMarshal.Cast<T, double>(_gradients.AsSpan()));
+            ? Finish(Scalar.ToDouble(cost), m, MemoryMarshal.Cast<T, float>(parameters), MemoryMarshal.Cast<T, float>(_gradients.AsSpan()), measureNorm)
+            : Finish(Scalar.ToDouble(cost), m, MemoryMarshal.Cast<T, double>(parameters), MemoryMarshal.Cast<T, double>(_gradients.AsSpan()), measureNorm);
     }
 
-    private StepResult Finish(double cost, int m, Span<float> parameters, Span<float> gradients)
+    private StepResult Finish(double cost, int m, Span<float> parameters, Span<float> gradients, bool measureNorm)
     {
         // L2 (scikit-learn's alpha): cost += alpha/(2m) sum ||W||^2, dW += alpha/m W; biases untouched.
         double alpha = Options.L2;
@@ -122,16 +131,25 @@ public sealed class TrainingStep<T>
         TrainingGuard.EnsureFinite((float)total, gradients);
 
         // Global norm ||g|| = sqrt(sum g^2), accumulated in double; clip_grad_norm_: g *= min(1, max / (||g|| + 1e-6)).
-        double sum = 0;
-        for (int q = 0; q < gradients.Length; q++)
+        // Without clipping nothing reads it but the caller of Run: RunWithoutNorm skips this pass.
+        bool clipping = !double.IsPositiveInfinity(Options.MaxGradientNorm);
+        double norm = double.NaN;
+        bool clipped = false;
+        double coefficient = 1;
+        if (measureNorm || clipping)
         {
-            double g = gradients[q];
-            sum += g * g;
+            double sum = 0;
+            for (int q = 0; q < gradients.Length; q++)
+            {
+                double g = gradients[q];
+                sum += g * g;
+            }
+
+            norm = Math.Sqrt(sum);
+            coefficient = Options.MaxGradientNorm / (norm + 1e-6);
+            clipped = coefficient < 1;
         }
 
-        double norm = Math.Sqrt(sum);
-        double coefficient = Options.MaxGradientNorm / (norm + 1e-6);
-        bool clipped = coefficient < 1;
         if (clipped)
         {
             float c = (float)coefficient;
@@ -146,7 +164,7 @@ public sealed class TrainingStep<T>
         return new StepResult(total, penalty, norm, clipped, lr);
     }
 
-    private StepResult Finish(double cost, int m, Span<double> parameters, Span<double> gradients)
+    private StepResult Finish(double cost, int m, Span<double> parameters, Span<double> gradients, bool measureNorm)
     {
         // L2 (scikit-learn's alpha): cost += alpha/(2m) sum ||W||^2, dW += alpha/m W; biases untouched.
         double alpha = Options.L2;
@@ -173,15 +191,24 @@ public sealed class TrainingStep<T>
         TrainingGuard.EnsureFinite(total, gradients);
 
         // Global norm ||g|| = sqrt(sum g^2); clip_grad_norm_: g *= min(1, max / (||g|| + 1e-6)).
-        double sum = 0;
-        for (int q = 0; q < gradients.Length; q++)
+        // Without clipping nothing reads it but the caller of Run: RunWithoutNorm skips this pass.
+        bool clipping = !double.IsPositiveInfinity(Options.MaxGradientNorm);
+        double norm = double.NaN;
+        bool clipped = false;
+        double coefficient = 1;
+        if (measureNorm || clipping)
         {
-            sum += gradients[q] * gradients[q];
+            double sum = 0;
+            for (int q = 0; q < gradients.Length; q++)
+            {
+                sum += gradients[q] * gradients[q];
+            }
+
+            norm = Math.Sqrt(sum);
+            coefficient = Options.MaxGradientNorm / (norm + 1e-6);
+            clipped = coefficient < 1;
         }
 
-        double norm = Math.Sqrt(sum);
-        double coefficient = Options.MaxGradientNorm / (norm + 1e-6);
-        bool clipped = coefficient < 1;
         if (clipped)
         {
             for (int q = 0; q < gradients.Length; q++)
