@@ -15,11 +15,11 @@ namespace Backprop.Generated.Generator.Analyzers;
 /// <c>ForAttributeWithMetadataName</c> hands the generator, so both always agree on what is valid.
 /// </summary>
 /// <remarks>
-/// The generator itself reports nothing. Its cached models hold locations only as plain values, which
-/// would have to be mapped back onto the current compilation's syntax trees at reporting time, a step that
-/// reruns on every edit. An analyzer reports real source locations directly: <c>#pragma warning disable</c>
-/// applies, the IDE squiggles the offending argument and offers the code fixes, and the generator's
-/// pipeline stays fully cached.
+/// The generator itself reports none of these (only the baked-weights diagnostics BPG050-BPG056, which need the
+/// weights file it reads). Its cached models hold locations only as plain values, which would have to be mapped
+/// back onto the current compilation's syntax trees at reporting time, a step that reruns on every edit. An
+/// analyzer reports real source locations directly: <c>#pragma warning disable</c> applies, the IDE squiggles the
+/// offending argument and offers the code fixes, and the generator's pipeline stays fully cached.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeclarationAnalyzer : DiagnosticAnalyzer

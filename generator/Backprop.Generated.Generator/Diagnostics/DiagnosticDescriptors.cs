@@ -9,6 +9,11 @@ namespace Backprop.Generated.Generator.Diagnostics;
 /// Every diagnostic that Backprop.Generated reports. IDs are stable: never reuse or renumber one.
 /// Each has a page at docs/diagnostics/BPGxxx.md showing the wrong code and the fix.
 /// </summary>
+/// <remarks>
+/// Who reports them: <see cref="Analyzers.DeclarationAnalyzer"/> the declarations' (BPG001-BPG023, BPG040-BPG042), from
+/// the generator's own parser; <see cref="Analyzers.ShapeAnalyzer"/> the call sites' (BPG024-BPG031); the generator
+/// itself only the baked weights' (BPG050-BPG056), since only it reads the weights file.
+/// </remarks>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Backprop.Generated";
@@ -28,6 +33,8 @@ internal static class DiagnosticDescriptors
 
     /// <summary><paramref name="docsUrl"/> + <see cref="HelpPath"/>, or null (no link) when <paramref name="docsUrl"/> is empty.</summary>
     internal static string? HelpLink(string docsUrl, string id) => docsUrl.Length == 0 ? null : docsUrl + HelpPath(id);
+
+    // BPG001-BPG015: a declaration's type, sizes, activations, loss and precision (reported by DeclarationAnalyzer).
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Error(
         "BPG001",
@@ -114,7 +121,7 @@ internal static class DiagnosticDescriptors
         description: "softmax(z) = e^z / e^z = 1 for a single unit, for every input and every parameter, so its gradient is 0.",
         helpLinkUri: HelpLink(DocsUrl, "BPG015"));
 
-    // BPG020-BPG023: the [Layer] form of a declaration (reported by the generator).
+    // BPG016-BPG017: dropout rates (reported by DeclarationAnalyzer).
 
     public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error(
         "BPG016",
@@ -125,6 +132,8 @@ internal static class DiagnosticDescriptors
         "BPG017",
         "Dropout cannot apply to the output layer",
         "Dropout = {0} would apply to layer {1}, the output layer, but the loss needs every output; set Dropout on hidden layers only");
+
+    // BPG020-BPG023: the [Layer] form of a declaration (reported by DeclarationAnalyzer).
 
     public static readonly DiagnosticDescriptor LayerChainMismatch = Error(
         "BPG020",
@@ -146,7 +155,7 @@ internal static class DiagnosticDescriptors
         "Loss and Precision are set on one [Layer] only",
         "{0} is set on layer {1} and again on layer {2}, but it applies to the whole network; set it on one [Layer] only");
 
-    // BPG024-BPG029: call sites of the generated APIs (reported by ShapeAnalyzer).
+    // BPG024-BPG031: call sites of the generated APIs (reported by ShapeAnalyzer).
 
     public static readonly DiagnosticDescriptor ExampleLengthMismatch = Error(
         "BPG024",
@@ -188,7 +197,7 @@ internal static class DiagnosticDescriptors
         "No typed composition between these networks",
         "The Output of {0} cannot be passed to {1}.Forward although both hold {2}: {3}; copy the values through a span instead: var input = new {1}.Input(); ((System.ReadOnlySpan<{4}>)output).CopyTo(input);");
 
-    // BPG040-BPG042: generated member names that collide with the user's (reported by the generator).
+    // BPG040-BPG042: generated member names that collide with the user's (reported by DeclarationAnalyzer).
 
     public static readonly DiagnosticDescriptor MemberCollidesWithGenerated = Error(
         "BPG040",

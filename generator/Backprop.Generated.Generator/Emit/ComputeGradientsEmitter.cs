@@ -85,6 +85,12 @@ internal static class ComputeGradientsEmitter
 
             w.Line($"global::System.Span<{t}> dzRows = scratch.Slice({Literals.Int(layout.LaneUnits)} * LaneStride, {Literals.Int(layout.RowsLength)});");
             w.Line($"global::System.Span<{t}> sums = scratch.Slice(({Literals.Int(layout.LaneUnits)} * LaneStride) + {Literals.Int(layout.RowsLength)});");
+            w.Line("// The gradient sums of each layer l: dW[l] with rows padded to GradientStride(n_l) values, then db[l]");
+            for (int l = 1; l <= c.L; l++)
+            {
+                w.Line($"global::System.Span<{t}> {SumsName(l)} = sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))});");
+            }
+
             w.Line($"{t} cost = {c.Zero};");
             w.Line();
             using (w.Block("for (int row = 0; row < m; row += BlockRows)"))
@@ -127,7 +133,7 @@ internal static class ComputeGradientsEmitter
                 {
                     w.Line();
                     w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows; the first block stores it); db{l} += column sums of dZ{l}");
-                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))}), rows, first);");
+                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, {SumsName(l)}, rows, first);");
                     if (l > 1)
                     {
                         ActivationKind g = c.Activation(l - 1);
@@ -155,6 +161,9 @@ internal static class ComputeGradientsEmitter
             w.Line("return cost * scale;");
         }
     }
+
+    /// <summary>The training scratch's span of layer l's gradient sums, e.g. <c>sums2</c>.</summary>
+    private static string SumsName(int l) => $"sums{l}";
 
     /// <summary>p of layer l as written in the declaration, or null when the layer does not drop units.</summary>
     public static string? DropoutRate(EmitContext c, int l) =>
