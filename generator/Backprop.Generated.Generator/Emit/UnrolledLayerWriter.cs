@@ -71,6 +71,13 @@ internal static class UnrolledLayerWriter
                 w.Line($"{target(k)} = e{l}_{k} / sum{l};");
             }
         }
+        else if (nOut is 2 or 3 && c.Model.Precision == PrecisionKind.Single && g is ActivationKind.Sigmoid or ActivationKind.Tanh)
+        {
+            // Two or three units: one evaluation of g on a 128-bit register instead of one per unit.
+            string zs = string.Join(", ", Enumerable.Range(0, nOut).Select(k => $"z{l}_{k}"));
+            string outs = string.Join(", ", Enumerable.Range(0, nOut).Select(k => $"out {target(k)}"));
+            w.Line($"{EmitContext.Compute}.UnrolledActivations.{g}({zs}, {outs});");
+        }
         else
         {
             for (int k = 0; k < nOut; k++)

@@ -59,8 +59,10 @@ public readonly struct AlignedArray<T>
     /// <summary>The elements, the first on a 64-byte boundary (empty for the default value).</summary>
     public Span<T> Span
     {
+        // The constructor validated _start and _length against the array once; re-checking them on every access put a
+        // compare and two more loads in front of a small network's first multiply-add (W1's Forward: 4 of its 25 ns).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => new(_array, _start, _length);
+        get => _array is null ? default : MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array), _start), _length);
     }
 
     /// <summary>The elements as a span.</summary>

@@ -69,6 +69,13 @@ public interface ILanes<TVector, T>
     static abstract TVector ScaleByPowerOfTwo(TVector n);
 
     /// <summary>
+    /// 2^(n + <paramref name="offset"/>) per lane, where <paramref name="rounded"/> is the single-precision sum
+    /// 1.5 * 2^23 + n that the rounding step of exp leaves (its low significand bits hold the integer n), for
+    /// n + offset in [-126, 127]: two integer operations on the bits, no conversion. Single precision only.
+    /// </summary>
+    static abstract TVector PowerOfTwoOfRounded(TVector rounded, int offset);
+
+    /// <summary>
     /// For a positive normal single-precision x per lane: the significand m in [1, 2), with the exponent e (as a value
     /// of T) in <paramref name="exponent"/>, so that x = m 2^e. Only the single-precision implementations are used.
     /// </summary>

@@ -14,8 +14,9 @@ namespace Backprop.Generated.Compute;
 /// exp: Cody-Waite range reduction x = n ln 2 + r with |r| &lt;= ln(2)/2, then Cephes' degree-7 polynomial for e^r
 /// (expf.c, S. L. Moshier), then 2^n applied as two exact power-of-two factors so that results down to the subnormal
 /// range and up to overflow are right; x above 88.8 gives +infinity and below -104 gives 0.
-/// tanh: Cephes' odd polynomial (tanhf.c) for |z| &lt; 0.625, else 1 - 2 / (e^(2|z|) + 1) with the sign of z.
+/// tanh: Cephes' odd polynomial (tanhf.c) for |z| &lt; 0.625, else (1 - e) / (1 + e) with e = e^(-2|z|) and the sign of z.
 /// sigmoid: 1 / (1 + e^-|z|), and e^-|z| times that for z &lt; 0, so neither side overflows or cancels.
+/// Both take e^-|z| from <see cref="ExpNonPositive{TOps, TV}"/>, the same polynomial with less latency.
 /// e^x - 1: 2t / (1 - t) with t = tanh(x / 2) up to x = 0.5 (accurate near 0, where e^x - 1 cancels), e^x - 1 above.
 /// </para>
 /// <para>
@@ -69,6 +70,45 @@ public static class LaneMath
         return PropagateNaN<TOps, TV>(x, result);
     }
 
+    /// <summary>
+    /// e^x per lane for the x &lt;= 0 of sigmoid and tanh (e^-|z|, e^-2|z|), whose results lie in [0, 1]: the same
+    /// reduction and polynomial as <see cref="Exp{TOps, TV}"/>, evaluated with less latency, for these are the
+    /// activations that a one-example layer waits on. The polynomial runs in Estrin's form (its three pairs are
+    /// independent, so the chain after r is three multiply-adds instead of six), and 2^n is one factor: the polynomial's
+    /// coefficients carry 2^-64 (exact, as a power of two) and the factor is 2^(n + 64), normal for every n down to
+    /// -150 and built from the bits of the rounding step's sum (no conversion to integers), so results down into the subnormal range are one correctly rounded product (SiLU, z sigmoid(z), needs
+    /// sigmoid's subnormal values for z down to -92). Below -104 the result is 0, as for <see cref="Exp{TOps, TV}"/>;
+    /// NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV ExpNonPositive<TOps, TV>(TV x)
+        where TOps : ILanes<TV, float>
+        where TV : struct
+    {
+        // n = round(x / ln 2); r = x - n ln 2 in two steps (Cody-Waite). Below -104, n and r are wrong, and discarded.
+        TV shift = TOps.Broadcast(RoundingShift);
+        TV rounded = TOps.MultiplyAdd(x, TOps.Broadcast(Log2E), shift);
+        TV n = TOps.Subtract(rounded, shift);
+        TV r = TOps.MultiplyAdd(n, TOps.Broadcast(-Ln2High), x);
+        r = TOps.MultiplyAdd(n, TOps.Broadcast(-Ln2Low), r);
+
+        // 2^-64 e^r = 2^-64 (1 + r + r^2 P(r)), P(r) = c2 + c3 r + ... + c7 r^5 (Cephes expf), evaluated as
+        // (c2 + c3 r) + r^2 (c4 + c5 r) + r^4 (c6 + c7 r) with every coefficient times 2^-64.
+        const float Scale = 5.42101086e-20f; // 2^-64
+        TV r2 = TOps.Multiply(r, r);
+        TV p01 = TOps.MultiplyAdd(TOps.Broadcast(1.6666665459E-1f * Scale), r, TOps.Broadcast(5.0000001201E-1f * Scale));
+        TV p23 = TOps.MultiplyAdd(TOps.Broadcast(8.3334519073E-3f * Scale), r, TOps.Broadcast(4.1665795894E-2f * Scale));
+        TV p45 = TOps.MultiplyAdd(TOps.Broadcast(1.9875691500E-4f * Scale), r, TOps.Broadcast(1.3981999507E-3f * Scale));
+        TV r4 = TOps.Multiply(r2, r2);
+        TV p = TOps.MultiplyAdd(p45, r4, TOps.MultiplyAdd(p23, r2, p01));
+        TV scaled = TOps.MultiplyAdd(p, r2, TOps.MultiplyAdd(r, TOps.Broadcast(Scale), TOps.Broadcast(Scale)));
+        TV e = TOps.Multiply(scaled, TOps.PowerOfTwoOfRounded(rounded, 64));
+
+        // A NaN compares false and stays.
+        TV lowest = TOps.Broadcast(-104f);
+        return TOps.SelectGreater(lowest, x, TOps.Zero, e);
+    }
+
     /// <summary>1 / (1 + e^-z) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Sigmoid<TOps, TV>(TV z)
@@ -76,7 +116,7 @@ public static class LaneMath
         where TV : struct
     {
         TV one = TOps.Broadcast(1f);
-        TV e = Exp<TOps, TV>(TOps.Subtract(TOps.Zero, TOps.Abs(z)));
+        TV e = ExpNonPositive<TOps, TV>(TOps.Subtract(TOps.Zero, TOps.Abs(z)));
         TV s = TOps.Divide(one, TOps.Add(one, e));
 
         // z >= 0: 1 / (1 + e^-z); z < 0: e^z / (1 + e^z). A NaN z makes e, and so both forms, NaN.
@@ -90,12 +130,11 @@ public static class LaneMath
         where TV : struct
     {
         TV one = TOps.Broadcast(1f);
-        TV two = TOps.Broadcast(2f);
         TV a = TOps.Abs(z);
 
-        // |z| >= 0.625: 1 - 2 / (e^(2|z|) + 1), then the sign of z.
-        TV e = Exp<TOps, TV>(TOps.Add(a, a));
-        TV large = TOps.Subtract(one, TOps.Divide(two, TOps.Add(e, one)));
+        // |z| >= 0.625: (1 - e) / (1 + e) with e = e^(-2|z|) in (0, 0.29], then the sign of z.
+        TV e = ExpNonPositive<TOps, TV>(TOps.Multiply(a, TOps.Broadcast(-2f)));
+        TV large = TOps.Divide(TOps.Subtract(one, e), TOps.Add(one, e));
         large = TOps.SelectGreater(TOps.Zero, z, TOps.Subtract(TOps.Zero, large), large);
 
         // |z| < 0.625: z + z^3 P(z^2) (Cephes tanhf).

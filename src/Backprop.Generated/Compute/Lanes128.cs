@@ -111,6 +111,11 @@ public readonly struct Lanes128<T> : ILanes<Vector128<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> PowerOfTwoOfRounded(Vector128<T> rounded, int offset) =>
+        Vector128.ShiftLeft(rounded.AsInt32() + Vector128.Create(127 + offset - 0x4B400000), 23).As<int, T>();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> SplitExponent(Vector128<T> x, out Vector128<T> exponent)
     {
         Vector128<int> bits = x.AsInt32();

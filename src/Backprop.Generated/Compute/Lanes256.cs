@@ -100,6 +100,11 @@ public readonly struct Lanes256<T> : ILanes<Vector256<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> PowerOfTwoOfRounded(Vector256<T> rounded, int offset) =>
+        Vector256.ShiftLeft(rounded.AsInt32() + Vector256.Create(127 + offset - 0x4B400000), 23).As<int, T>();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> SplitExponent(Vector256<T> x, out Vector256<T> exponent)
     {
         Vector256<int> bits = x.AsInt32();

@@ -100,6 +100,11 @@ public readonly struct Lanes512<T> : ILanes<Vector512<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> PowerOfTwoOfRounded(Vector512<T> rounded, int offset) =>
+        Vector512.ShiftLeft(rounded.AsInt32() + Vector512.Create(127 + offset - 0x4B400000), 23).As<int, T>();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> SplitExponent(Vector512<T> x, out Vector512<T> exponent)
     {
         Vector512<int> bits = x.AsInt32();

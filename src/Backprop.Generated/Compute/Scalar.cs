@@ -82,6 +82,11 @@ public readonly struct Scalar<T> : ILanes<T, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T PowerOfTwoOfRounded(T rounded, int offset) =>
+        T.CreateTruncating(BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(float.CreateTruncating(rounded)) + 127 + offset - 0x4B400000) << 23));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T SplitExponent(T x, out T exponent)
     {
         int bits = BitConverter.SingleToInt32Bits(float.CreateTruncating(x));

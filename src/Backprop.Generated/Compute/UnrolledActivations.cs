@@ -2,15 +2,16 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Generated.Compute;
 
 /// <summary>
 /// Single-precision sigmoid and tanh for the straight-line code of tiny layers (fewer than four units), where one
-/// example's few activations are a chain of dependent calls and their latency, not their throughput, sets the time.
-/// Both take e^x from <see cref="MathF.Exp"/> (the platform's C library, a short table-driven evaluation) and apply it
-/// with one division and no range branches beyond tanh's small-argument polynomial. The vector kernels keep
-/// <see cref="LaneMath"/>'s polynomials, which are faster per element when a register holds many units.
+/// example's few activations are a chain of dependent steps and their latency, not their throughput, sets the time.
+/// A layer of two or three units evaluates <see cref="LaneMath"/>'s polynomial once on a 128-bit register; a single
+/// unit takes e^x from <see cref="MathF.Exp"/> (the platform's C library, a short table-driven evaluation) with one
+/// division and no range branches beyond tanh's small-argument polynomial.
 /// </summary>
 /// <remarks>
 /// Accuracy, checked by the numerical tests against double precision: relative error below 1e-6 wherever the result
@@ -28,6 +29,59 @@ public static class UnrolledActivations
     /// <returns>sigmoid(z) in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
+
+    /// <summary>sigmoid of the two units of a tiny layer at once (see <see cref="Sigmoid(float, float, float, out float, out float, out float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sigmoid(float z0, float z1, out float a0, out float a1) => Sigmoid(z0, z1, 0f, out a0, out a1, out _);
+
+    /// <summary>
+    /// sigmoid of the three units of a tiny layer at once, in one 128-bit register: one evaluation of
+    /// <see cref="LaneMath.Sigmoid{TOps, TV}"/> (short latency, no call), or one <see cref="Sigmoid(float)"/> per unit
+    /// without SIMD.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sigmoid(float z0, float z1, float z2, out float a0, out float a1, out float a2)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> a = LaneMath.Sigmoid<Lanes128<float>, Vector128<float>>(Vector128.Create(z0, z1, z2, 0f));
+            a0 = a.GetElement(0);
+            a1 = a.GetElement(1);
+            a2 = a.GetElement(2);
+        }
+        else
+        {
+            a0 = Sigmoid(z0);
+            a1 = Sigmoid(z1);
+            a2 = Sigmoid(z2);
+        }
+    }
+
+    /// <summary>tanh of the two units of a tiny layer at once (see <see cref="Tanh(float, float, float, out float, out float, out float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tanh(float z0, float z1, out float a0, out float a1) => Tanh(z0, z1, 0f, out a0, out a1, out _);
+
+    /// <summary>
+    /// tanh of the three units of a tiny layer at once, in one 128-bit register: one evaluation of
+    /// <see cref="LaneMath.Tanh{TOps, TV}"/>, or one <see cref="Tanh(float)"/> per unit without SIMD.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tanh(float z0, float z1, float z2, out float a0, out float a1, out float a2)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> a = LaneMath.Tanh<Lanes128<float>, Vector128<float>>(Vector128.Create(z0, z1, z2, 0f));
+            a0 = a.GetElement(0);
+            a1 = a.GetElement(1);
+            a2 = a.GetElement(2);
+        }
+        else
+        {
+            a0 = Tanh(z0);
+            a1 = Tanh(z1);
+            a2 = Tanh(z2);
+        }
+    }
 
     /// <summary>tanh(z).</summary>
     /// <param name="z">The pre-activation.</param>
