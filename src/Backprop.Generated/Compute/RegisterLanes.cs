@@ -22,8 +22,9 @@ namespace Backprop.Generated.Compute;
 /// <para>
 /// The register width is the narrowest accelerated one that is not mostly empty: <see cref="Vector512{T}"/> for more
 /// than 32 bytes of units, <see cref="Vector256{T}"/> for more than 16, else <see cref="Vector128{T}"/>; without SIMD,
-/// scalar code. Each register's sum runs as two chains (even and odd rows of W) when the layer takes at most four
-/// registers, so the latency of the sum is half the rows' FMA latencies. g is applied once per register, in a loop.
+/// scalar code. Each register's sum runs as four chains (rows j mod 4) when the layer takes one or two registers and
+/// as two (even and odd rows) for three or four, so the latency of the sum is a quarter or a half of the rows' FMA
+/// latencies. g is applied once per register, in a loop.
 /// </para>
 /// <para>
 /// A partly filled last register reads past the layer's last unit: past the end of each row of W (into the next row,
@@ -97,7 +98,11 @@ public static class RegisterLanes
         where TActivation : IActivation
     {
         int registers = (TLayer.Units + TOps.Count - 1) / TOps.Count;
-        if (registers <= 4)
+        if (registers <= 2)
+        {
+            SumUpToTwo<TOps, TV, T, TLayer>(ref p, ref x, ref y, registers);
+        }
+        else if (registers <= 4)
         {
             SumUpToFour<TOps, TV, T, TLayer>(ref p, ref x, ref y, registers);
         }
@@ -123,7 +128,66 @@ public static class RegisterLanes
     }
 
     /// <summary>
-    /// Z = b + sum_j x_j W[j, :] into y, for 1 to 4 registers: the even rows into e0..e3 (starting from b), the odd rows
+    /// Z = b + sum_j x_j W[j, :] into y, for 1 or 2 registers: rows j = 0, 1, 2, 3 (mod 4) in four chains per register
+    /// (eight accumulators at most), so the sum's latency is a quarter of the rows' FMA latencies; the chains are added
+    /// pairwise at the end. W2's 16-unit layers on 256-bit registers: two registers, 16 rows, four FMAs deep.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumUpToTwo<TOps, TV, T, TLayer>(ref T p, ref T x, ref T y, int registers)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+    {
+        int n = TLayer.Units;
+        int c = TOps.Count;
+        ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+        TV a0 = TOps.Load(ref b), b0 = TOps.Zero, c0 = TOps.Zero, d0 = TOps.Zero;
+        TV a1 = registers > 1 ? TOps.Load(ref Unsafe.Add(ref b, c)) : TOps.Zero, b1 = TOps.Zero, c1 = TOps.Zero, d1 = TOps.Zero;
+
+        int j = 0;
+        for (; j + 3 < TLayer.Inputs; j += 4)
+        {
+            TV x0 = TOps.Broadcast(Unsafe.Add(ref x, j));
+            TV x1 = TOps.Broadcast(Unsafe.Add(ref x, j + 1));
+            TV x2 = TOps.Broadcast(Unsafe.Add(ref x, j + 2));
+            TV x3 = TOps.Broadcast(Unsafe.Add(ref x, j + 3));
+            ref T r0 = ref Unsafe.Add(ref w, j * n);
+            ref T r1 = ref Unsafe.Add(ref r0, n);
+            ref T r2 = ref Unsafe.Add(ref r1, n);
+            ref T r3 = ref Unsafe.Add(ref r2, n);
+            a0 = TOps.MultiplyAdd(x0, TOps.Load(ref r0), a0);
+            b0 = TOps.MultiplyAdd(x1, TOps.Load(ref r1), b0);
+            c0 = TOps.MultiplyAdd(x2, TOps.Load(ref r2), c0);
+            d0 = TOps.MultiplyAdd(x3, TOps.Load(ref r3), d0);
+            if (registers > 1)
+            {
+                a1 = TOps.MultiplyAdd(x0, TOps.Load(ref Unsafe.Add(ref r0, c)), a1);
+                b1 = TOps.MultiplyAdd(x1, TOps.Load(ref Unsafe.Add(ref r1, c)), b1);
+                c1 = TOps.MultiplyAdd(x2, TOps.Load(ref Unsafe.Add(ref r2, c)), c1);
+                d1 = TOps.MultiplyAdd(x3, TOps.Load(ref Unsafe.Add(ref r3, c)), d1);
+            }
+        }
+
+        // The last one to three rows.
+        for (; j < TLayer.Inputs; j++)
+        {
+            TV xj = TOps.Broadcast(Unsafe.Add(ref x, j));
+            ref T r = ref Unsafe.Add(ref w, j * n);
+            a0 = TOps.MultiplyAdd(xj, TOps.Load(ref r), a0);
+            a1 = registers > 1 ? TOps.MultiplyAdd(xj, TOps.Load(ref Unsafe.Add(ref r, c)), a1) : a1;
+        }
+
+        TOps.Store(TOps.Add(TOps.Add(a0, b0), TOps.Add(c0, d0)), ref y);
+        if (registers > 1)
+        {
+            TOps.Store(TOps.Add(TOps.Add(a1, b1), TOps.Add(c1, d1)), ref Unsafe.Add(ref y, c));
+        }
+    }
+
+    /// <summary>
+    /// Z = b + sum_j x_j W[j, :] into y, for 3 or 4 registers (1 or 2 also work): the even rows into e0..e3 (starting from b), the odd rows
     /// into o0..o3, so each register's sum is two chains of half the rows. The tests on <paramref name="registers"/> are
     /// constants to the JIT: only the registers the layer needs exist.
     /// </summary>
