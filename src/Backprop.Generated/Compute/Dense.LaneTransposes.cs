@@ -110,8 +110,43 @@ public static partial class Dense
             }
         }
 
+        // One source row whose values land side by side (a layer of one output, from lanes to rows): a copy.
+        if (rows == 1 && destinationStride == 1)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref s, columns).CopyTo(MemoryMarshal.CreateSpan(ref d, columns));
+            return;
+        }
+
+        // Rows of fewer than 8 values (the inputs of a network of a few features, to lanes): 8 rows at a time, one
+        // 256-bit register per column filled from the 8 rows, instead of a store per value (3 features x 64 rows:
+        // 171 ns value by value, 74 ns so; with AVX2's gather instead of the inserts, 140 ns on Zen 3).
+        int narrowRows = 0;
+        if (Vector256.IsHardwareAccelerated && typeof(T) == typeof(float) && columns < 8)
+        {
+            narrowRows = rows & ~7;
+            ref float sf = ref Unsafe.As<T, float>(ref s);
+            ref float df = ref Unsafe.As<T, float>(ref d);
+            for (int r = 0; r < narrowRows; r += 8)
+            {
+                ref float block = ref Unsafe.Add(ref sf, r * sourceStride);
+                for (int c = 0; c < columns; c++)
+                {
+                    ref float column = ref Unsafe.Add(ref block, c);
+                    Vector256.Create(
+                        column,
+                        Unsafe.Add(ref column, sourceStride),
+                        Unsafe.Add(ref column, 2 * sourceStride),
+                        Unsafe.Add(ref column, 3 * sourceStride),
+                        Unsafe.Add(ref column, 4 * sourceStride),
+                        Unsafe.Add(ref column, 5 * sourceStride),
+                        Unsafe.Add(ref column, 6 * sourceStride),
+                        Unsafe.Add(ref column, 7 * sourceStride)).StoreUnsafe(ref df, (nuint)((c * destinationStride) + r));
+                }
+            }
+        }
+
         // The columns right of the squares, for the square rows; then every column of the rows below them.
-        for (int r = 0; r < rows; r++)
+        for (int r = narrowRows; r < rows; r++)
         {
             ref T row = ref Unsafe.Add(ref s, r * sourceStride);
             for (int c = r < squareRows ? squareColumns : 0; c < columns; c++)
