@@ -161,7 +161,7 @@ public static partial class Dense
     }
 
     /// <summary>dA[l-1] of inputs j..j+5 for lanes i..i+2c: sum over units k of W[j.., k] dZ[l][k, i..], then g' (12 accumulators).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BackwardTile6<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int j)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -211,7 +211,7 @@ public static partial class Dense
     }
 
     /// <summary>The tile epilogue: dZ[l-1] = dA[l-1] * g'(Z[l-1]) (softmax: dA, the Jacobian follows).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void FinishBackward<TOps, TV, T, TActivation>(TV d0, TV d1, ref T z, ref T a, ref T mask, bool dropped, ref T dz, int at)
         where TOps : ILanes<TV, T>
         where TV : struct

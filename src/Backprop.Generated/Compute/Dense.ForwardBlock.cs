@@ -104,7 +104,7 @@ public static partial class Dense
     }
 
     /// <summary>Units k..k+5 of lanes i..i+2c over inputs j0..j0+count: 12 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile6<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -185,7 +185,7 @@ public static partial class Dense
     }
 
     /// <summary>Units k..k+3 of lanes i..i+2c over inputs j0..j0+count: 8 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -250,7 +250,7 @@ public static partial class Dense
     }
 
     /// <summary>Units k..k+1 of lanes i..i+2c over inputs j0..j0+count: 4 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile2<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -299,7 +299,7 @@ public static partial class Dense
     }
 
     /// <summary>Units k..k+0 of lanes i..i+2c over inputs j0..j0+count: 2 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -343,7 +343,7 @@ public static partial class Dense
     /// The tile epilogue: the sums go to the output (after the last input block also to Z, if asked); the activation
     /// follows in <see cref="ActivateRows"/> while the tile is still in L1.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void FinishForward<TOps, TV, T, TActivation>(TV z0, TV z1, ref T z, bool keepZ, ref T a, int at, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -372,7 +372,7 @@ public static partial class Dense
     /// Whether g costs so little (ReLU, leaky ReLU: a compare and a select) that the tile epilogue applies it in
     /// registers; the others are applied by <see cref="ActivateRowsCore"/>, so their polynomials are inlined once.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool IsCheap<TActivation>()
         where TActivation : IActivation =>
         typeof(TActivation) == typeof(Activations.ReLU) || typeof(TActivation) == typeof(Activations.LeakyReLU);
@@ -381,7 +381,7 @@ public static partial class Dense
     /// A = g(Z) in place for the <paramref name="units"/> rows of one tile (2 registers each), after the last input block.
     /// One loop, so g is inlined once however many tiles there are (softmax: left to <see cref="SoftmaxLanes"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ActivateRows<TOps, TV, T, TActivation>(ref T a, int at, int units, bool last)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -419,7 +419,7 @@ public static partial class Dense
     /// e^(z - max) with the rounding error r of d = z - max put back: e^(d + r) = e^d (1 + r) to first order. Without it a
     /// softmax probability far below the largest (z - max = -16, say) would carry a relative error of 16 ulps of 1.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     internal static TV ExpOfDifference<TOps, TV, T>(TV z, TV max)
         where TOps : ILanes<TV, T>
         where TV : struct

@@ -188,7 +188,7 @@ public static partial class Dense
     /// discarded) on every row where that read stays inside W[l]; the last rows, where it would not, are added one
     /// value at a time.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardExampleColumns<TOps, TV, T, TLayer>(ref T w, ref T b, ref T x, ref T y, int k, int registers, int units)
         where TOps : ILanes<TV, T>
         where TV : struct

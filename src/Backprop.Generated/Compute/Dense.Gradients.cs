@@ -143,7 +143,7 @@ public static partial class Dense
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile1x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -178,7 +178,7 @@ public static partial class Dense
     }
 
     /// <summary>dW[j, k] += sum_i A[j, i] dZ[k, i] and db[k] += sum_i dZ[k, i], each a dot product along the lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T sums, int rows, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -203,7 +203,7 @@ public static partial class Dense
     }
 
     /// <summary>sum over the first <paramref name="rows"/> lanes of x * y (the lanes past them hold padding).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static T DotLanes<TOps, TV, T>(ref T x, ref T y, int rows)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -228,7 +228,7 @@ public static partial class Dense
     }
 
     /// <summary>sum of the first <paramref name="rows"/> lanes of x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static T SumLanes<TOps, TV, T>(ref T x, int rows)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -251,7 +251,7 @@ public static partial class Dense
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile6x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -298,7 +298,7 @@ public static partial class Dense
         AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 5 * stride), g50, g51, first);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile4x2<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -337,7 +337,7 @@ public static partial class Dense
         AddTo<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g30, g31, first);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile4x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -366,7 +366,7 @@ public static partial class Dense
         Put<TOps, TV, T>(ref Unsafe.Add(ref target, 3 * stride), g3, first);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile8x1<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int j, int k, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -403,7 +403,7 @@ public static partial class Dense
         Put<TOps, TV, T>(ref Unsafe.Add(ref target, 7 * stride), g7, first);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void AddTo<TOps, TV, T>(ref T target, TV g0, TV g1, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
@@ -414,7 +414,7 @@ public static partial class Dense
     }
 
     /// <summary>target = g for the first block of a batch (so the sums need no clearing first), else target += g.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Put<TOps, TV, T>(ref T target, TV g, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct

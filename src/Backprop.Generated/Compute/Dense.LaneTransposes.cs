@@ -160,7 +160,7 @@ public static partial class Dense
     /// Writes the transpose of the 8 x 8 square at <paramref name="source"/> (rows <paramref name="sourceStride"/> apart)
     /// to <paramref name="destination"/> (rows <paramref name="destinationStride"/> apart): destination row c = source column c.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8x8(ref float source, int sourceStride, ref float destination, int destinationStride)
     {
         Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
@@ -204,7 +204,7 @@ public static partial class Dense
     }
 
     /// <summary>The double-precision square: the transpose of 4 x 4 values, as <see cref="Transpose8x8"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Transpose4x4(ref double source, int sourceStride, ref double destination, int destinationStride)
     {
         Vector256<double> r0 = Vector256.LoadUnsafe(ref source);

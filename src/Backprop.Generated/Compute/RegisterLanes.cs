@@ -266,9 +266,11 @@ public static class RegisterLanes
 
     /// <summary>
     /// Z = b + sum_j x_j W[j, :] into y, for 5 to 8 registers (up to 32 floats in 128-bit registers): one chain per
-    /// register, since two would need 16 accumulators, all of x64's vector registers without AVX-512.
+    /// register, since two would need 16 accumulators, all of x64's vector registers without AVX-512. Not inlined: the
+    /// JIT imports every branch of the kernel's choice of sum before it folds the choice, so an inlined copy here would
+    /// add to the compile time of every layer, while only layers of more than 16 floats in 128-bit registers call it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void SumUpToEight<TOps, TV, T, TLayer>(ref T p, ref T x, ref T y, int registers)
         where TOps : ILanes<TV, T>
         where TV : struct
