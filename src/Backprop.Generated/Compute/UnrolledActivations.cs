@@ -32,54 +32,47 @@ public static class UnrolledActivations
 
     /// <summary>sigmoid of the two units of a tiny layer at once (see <see cref="Sigmoid(float, float, float, out float, out float, out float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sigmoid(float z0, float z1, out float a0, out float a1) => Sigmoid(z0, z1, 0f, out a0, out a1, out _);
+    public static void Sigmoid(float z0, float z1, out float a0, out float a1) =>
+        InOneRegister<Activations.Sigmoid>(z0, z1, 0f, out a0, out a1, out _);
 
     /// <summary>
     /// sigmoid of the three units of a tiny layer at once, in one 128-bit register: one evaluation of
-    /// <see cref="LaneMath.Sigmoid{TOps, TV}"/> (short latency, no call), or one <see cref="Sigmoid(float)"/> per unit
-    /// without SIMD.
+    /// <see cref="LaneMath.Sigmoid{TOps, TV}"/> (short latency, no call); without SIMD the scalar polynomial per unit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sigmoid(float z0, float z1, float z2, out float a0, out float a1, out float a2)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> a = LaneMath.Sigmoid<Lanes128<float>, Vector128<float>>(Vector128.Create(z0, z1, z2, 0f));
-            a0 = a.GetElement(0);
-            a1 = a.GetElement(1);
-            a2 = a.GetElement(2);
-        }
-        else
-        {
-            a0 = Sigmoid(z0);
-            a1 = Sigmoid(z1);
-            a2 = Sigmoid(z2);
-        }
-    }
+    public static void Sigmoid(float z0, float z1, float z2, out float a0, out float a1, out float a2) =>
+        InOneRegister<Activations.Sigmoid>(z0, z1, z2, out a0, out a1, out a2);
 
     /// <summary>tanh of the two units of a tiny layer at once (see <see cref="Tanh(float, float, float, out float, out float, out float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tanh(float z0, float z1, out float a0, out float a1) => Tanh(z0, z1, 0f, out a0, out a1, out _);
+    public static void Tanh(float z0, float z1, out float a0, out float a1) =>
+        InOneRegister<Activations.Tanh>(z0, z1, 0f, out a0, out a1, out _);
 
     /// <summary>
     /// tanh of the three units of a tiny layer at once, in one 128-bit register: one evaluation of
-    /// <see cref="LaneMath.Tanh{TOps, TV}"/>, or one <see cref="Tanh(float)"/> per unit without SIMD.
+    /// <see cref="LaneMath.Tanh{TOps, TV}"/>; without SIMD the scalar polynomial per unit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tanh(float z0, float z1, float z2, out float a0, out float a1, out float a2)
+    public static void Tanh(float z0, float z1, float z2, out float a0, out float a1, out float a2) =>
+        InOneRegister<Activations.Tanh>(z0, z1, z2, out a0, out a1, out a2);
+
+    /// <summary>g of three values in the lanes of one 128-bit register, or one by one where there is no SIMD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InOneRegister<TActivation>(float z0, float z1, float z2, out float a0, out float a1, out float a2)
+        where TActivation : IActivation
     {
         if (Vector128.IsHardwareAccelerated)
         {
-            Vector128<float> a = LaneMath.Tanh<Lanes128<float>, Vector128<float>>(Vector128.Create(z0, z1, z2, 0f));
+            Vector128<float> a = TActivation.Apply<Lanes128<float>, Vector128<float>, float>(Vector128.Create(z0, z1, z2, 0f));
             a0 = a.GetElement(0);
             a1 = a.GetElement(1);
             a2 = a.GetElement(2);
         }
         else
         {
-            a0 = Tanh(z0);
-            a1 = Tanh(z1);
-            a2 = Tanh(z2);
+            a0 = TActivation.Apply<Scalar<float>, float, float>(z0);
+            a1 = TActivation.Apply<Scalar<float>, float, float>(z1);
+            a2 = TActivation.Apply<Scalar<float>, float, float>(z2);
         }
     }
 

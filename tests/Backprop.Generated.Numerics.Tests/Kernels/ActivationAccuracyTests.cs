@@ -209,7 +209,24 @@ public class ActivationAccuracyTests
             -103.97208f, -150f, 1e-20f, -1e-20f, float.MaxValue, float.MinValue,
         }).ToArray();
         var failures = new List<string>();
-        foreach ((string function, Func<float, float> f) in new (string, Func<float, float>)[] { ("sigmoid", UnrolledActivations.Sigmoid), ("tanh", UnrolledActivations.Tanh) })
+        // The one-unit forms, and the three-unit forms (one 128-bit register, or the scalar polynomial without SIMD) on
+        // triples of the same arguments, each lane checked.
+        static float SigmoidInRegister(float z)
+        {
+            UnrolledActivations.Sigmoid(-1f, z, 2f, out _, out float a, out _);
+            return a;
+        }
+
+        static float TanhInRegister(float z)
+        {
+            UnrolledActivations.Tanh(z, 0.5f, out float a, out _);
+            return a;
+        }
+
+        foreach ((string function, Func<float, float> f) in new (string, Func<float, float>)[]
+        {
+            ("sigmoid", UnrolledActivations.Sigmoid), ("tanh", UnrolledActivations.Tanh), ("sigmoid", SigmoidInRegister), ("tanh", TanhInRegister),
+        })
         {
             var maxima = new Maxima();
             foreach (float xi in x)
