@@ -12,14 +12,19 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indent;
 
+    /// <summary>Writes <paramref name="text"/> at the current indentation, broken into lines of at most <see cref="LineWrapping.MaxWidth"/> columns where it can be.</summary>
     public void Line(string text = "")
     {
-        if (text.Length > 0)
+        if (text.Length == 0)
         {
-            _builder.Append(' ', _indent * 4).Append(text);
+            _builder.Append('\n');
+            return;
         }
 
-        _builder.Append('\n');
+        foreach (string line in LineWrapping.Wrap(text, LineWrapping.MaxWidth - (_indent * 4)))
+        {
+            _builder.Append(' ', _indent * 4).Append(line).Append('\n');
+        }
     }
 
     public void Lines(string text)

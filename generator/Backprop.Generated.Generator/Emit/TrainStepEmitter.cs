@@ -43,7 +43,8 @@ internal static class TrainStepEmitter
 
             w.Line($"global::System.Span<{t}> gradients = _gradients.Span;");
             w.Line($"{t} cost = ComputeGradientsCore(inputs, targets, gradients, out bool finite);");
-            w.Line($"{EmitContext.Internals}.TrainingGuard.EnsureFinite(cost, gradients, finite); // throws before any parameter changes");
+            w.Line("// Throws before any parameter changes.");
+            w.Line($"{EmitContext.Internals}.TrainingGuard.EnsureFinite(cost, gradients, finite);");
             w.Line("optimizer.Step(_parameters.Span, gradients); // theta = update(theta, dJ/dtheta)");
             w.Line("return cost;");
         }

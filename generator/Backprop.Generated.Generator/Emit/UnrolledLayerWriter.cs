@@ -12,8 +12,8 @@ internal static class UnrolledLayerWriter
 {
     /// <summary>
     /// Writes <c>T z{l}_{k} = b[l]_k + sum_j A[l-1]_j W[l]_jk</c> for every unit k, indexing the parameter span
-    /// <c>theta</c> with the named offsets (W[l]_jk sits at W{l}Offset + j * n_l + k, b[l]_k at b{l}Offset + k), four
-    /// products to a line. The products are summed in order, j = 0 first: their multiplies are independent, so the
+    /// <c>theta</c> with the named offsets (W[l]_jk sits at W{l}Offset + j * n_l + k, b[l]_k at b{l}Offset + k); a long
+    /// sum is broken before its " + " by the writer (<see cref="LineWrapping"/>). The products are summed in order, j = 0 first: their multiplies are independent, so the
     /// latency is one multiply and then one add per row, as a chain of fused multiply-adds would be.
     /// </summary>
     /// <param name="input">The expression for A[l-1]_j.</param>
@@ -23,21 +23,8 @@ internal static class UnrolledLayerWriter
         int nOut = c.Sizes[l];
         for (int k = 0; k < nOut; k++)
         {
-            string[] terms = Enumerable.Range(0, nIn).Select(j => $"{input(j)} * theta[{Offset($"W{l}Offset", (j * nOut) + k)}]").ToArray();
-            string head = $"{c.T} z{l}_{k} = theta[{Offset($"b{l}Offset", k)}]";
-            const int PerLine = 4;
-            if (terms.Length <= PerLine)
-            {
-                w.Line(head + string.Concat(terms.Select(term => " + " + term)) + ";");
-                continue;
-            }
-
-            w.Line(head);
-            for (int start = 0; start < terms.Length; start += PerLine)
-            {
-                string line = "    + " + string.Join(" + ", terms.Skip(start).Take(PerLine));
-                w.Line(start + PerLine >= terms.Length ? line + ";" : line);
-            }
+            string terms = string.Concat(Enumerable.Range(0, nIn).Select(j => $" + {input(j)} * theta[{Offset($"W{l}Offset", (j * nOut) + k)}]"));
+            w.Line($"{c.T} z{l}_{k} = theta[{Offset($"b{l}Offset", k)}]{terms};");
         }
     }
 

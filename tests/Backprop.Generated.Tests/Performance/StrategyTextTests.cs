@@ -119,6 +119,8 @@ public class StrategyTextTests
         string precision = element == "double" ? ", Precision = Precision.Double" : string.Empty;
         GeneratorRun run = GeneratorHarness.Run($"using Backprop.Generated;\n[Network({inputs}, {units}{precision})]\npublic partial class Net {{ }}\n");
         GeneratorHarness.AssertClean(run);
-        return string.Concat(run.Sources.Values);
+
+        // The generated comments are wrapped at 120 columns: read each comment as one line of text.
+        return System.Text.RegularExpressions.Regex.Replace(string.Concat(run.Sources.Values), @"\n[ ]*///? ", " ");
     }
 }
