@@ -298,28 +298,10 @@ internal static class LineWrapping
     {
         var terms = new List<string>();
         int start = 0;
-        int depth = 0;
-        for (int i = 0; i < text.Length; i++)
+        foreach (int plus in IndicesOf(text, " + ", topLevelOnly: true))
         {
-            char ch = text[i];
-            if (ch == '"' || ch == '\'')
-            {
-                i = SkipLiteral(text, i);
-            }
-            else if (ch == '(' || ch == '[' || ch == '{')
-            {
-                depth++;
-            }
-            else if (ch == ')' || ch == ']' || ch == '}')
-            {
-                depth--;
-            }
-            else if (depth == 0 && string.CompareOrdinal(text, i, " + ", 0, 3) == 0)
-            {
-                terms.Add(text.Substring(start, i - start));
-                start = i + 1;
-                i += 2;
-            }
+            terms.Add(text.Substring(start, plus - start));
+            start = plus + 1;
         }
 
         terms.Add(text.Substring(start));
@@ -349,6 +331,31 @@ internal static class LineWrapping
     /// <summary>The index of <paramref name="token"/> outside brackets and literals, or -1.</summary>
     private static int TopLevel(string text, string token)
     {
+        foreach (int i in IndicesOf(text, token, topLevelOnly: true))
+        {
+            return i;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether a <c>//</c> comment follows the code (outside string and character literals).</summary>
+    private static bool HasTrailingComment(string text)
+    {
+        foreach (int i in IndicesOf(text, "//", topLevelOnly: false))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Where <paramref name="token"/> stands in <paramref name="text"/> outside string and character literals, and, with
+    /// <paramref name="topLevelOnly"/>, outside parentheses, brackets and braces; non-overlapping, left to right.
+    /// </summary>
+    private static IEnumerable<int> IndicesOf(string text, string token, bool topLevelOnly)
+    {
         int depth = 0;
         for (int i = 0; i < text.Length; i++)
         {
@@ -365,30 +372,12 @@ internal static class LineWrapping
             {
                 depth--;
             }
-            else if (depth == 0 && string.CompareOrdinal(text, i, token, 0, token.Length) == 0)
+            else if ((depth == 0 || !topLevelOnly) && string.CompareOrdinal(text, i, token, 0, token.Length) == 0)
             {
-                return i;
+                yield return i;
+                i += token.Length - 1;
             }
         }
-
-        return -1;
-    }
-
-    private static bool HasTrailingComment(string text)
-    {
-        for (int i = 0; i + 1 < text.Length; i++)
-        {
-            if (text[i] == '"' || text[i] == '\'')
-            {
-                i = SkipLiteral(text, i);
-            }
-            else if (text[i] == '/' && text[i + 1] == '/')
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The index of the quote that ends the string or character literal starting at <paramref name="start"/>.</summary>

@@ -236,9 +236,12 @@ public static class Trainer
         T[]? batchInputs = shuffle ? new T[capacity * inputSize] : null;
         T[]? batchTargets = shuffle || targets.IsLabels ? new T[capacity * outputSize] : null;
         int[]? order = shuffle ? new int[n] : null;
-        for (int i = 0; i < (order?.Length ?? 0); i++)
+        if (order is not null)
         {
-            order![i] = i;
+            for (int i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
         }
 
         // Validation: one-hot rows (from labels), a gradient buffer for ComputeGradients' J, and outputs for accuracy.
