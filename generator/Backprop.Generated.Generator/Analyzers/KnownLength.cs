@@ -85,9 +85,6 @@ internal sealed class KnownLength
                 // float[] x = { 1, 2, 3 }; declares an array whose operation is just the initializer.
                 return new Length(initializerOnly.ElementValues.Length);
 
-            case ICollectionExpressionOperation collection:
-                return collection.Elements.Any(e => e is ISpreadOperation) ? null : new Length(collection.Elements.Length);
-
             case IObjectCreationOperation creation:
                 return SpanConstructor(creation, depth);
 
@@ -102,8 +99,10 @@ internal sealed class KnownLength
                 return SingleAssignment(local, depth);
         }
 
-        // stackalloc has no IOperation of its own (it surfaces as OperationKind.None): read the syntax.
-        return Stackalloc(operation.Syntax, operation.SemanticModel);
+        // stackalloc has no IOperation of its own (it surfaces as OperationKind.None), and a collection expression's
+        // ICollectionExpressionOperation is newer than the compiler floor (Roslyn 4.8, where it is OperationKind.None
+        // too): read the syntax.
+        return FromSyntax(operation.Syntax, operation.SemanticModel);
     }
 
     private Length? InlineLength(INamedTypeSymbol type)
@@ -123,10 +122,13 @@ internal sealed class KnownLength
         return new Length(length, outputOf);
     }
 
-    private static Length? Stackalloc(SyntaxNode syntax, SemanticModel? model)
+    private static Length? FromSyntax(SyntaxNode syntax, SemanticModel? model)
     {
         switch (syntax)
         {
+            case CollectionExpressionSyntax collection:
+                // [a, b, c] has as many elements as it lists; a spread (..other) has a length known only at run time.
+                return collection.Elements.Any(e => e is SpreadElementSyntax) ? null : new Length(collection.Elements.Count);
             case StackAllocArrayCreationExpressionSyntax { Initializer: { } initializer }:
                 return new Length(initializer.Expressions.Count);
             case StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax array }
