@@ -42,11 +42,17 @@ internal sealed class KnownLength
     private readonly Func<INamedTypeSymbol, NetworkShape?> _shapeOf;
     private readonly INamedTypeSymbol? _inlineArrayAttribute;
     private readonly CancellationToken _cancellationToken;
+    private readonly LocalWrites _writes;
 
-    public KnownLength(Func<INamedTypeSymbol, NetworkShape?> shapeOf, INamedTypeSymbol? inlineArrayAttribute, CancellationToken cancellationToken)
+    /// <param name="shapeOf">The network shape of a type, or <see langword="null"/> for a type that is not a network.</param>
+    /// <param name="inlineArrayAttribute">System.Runtime.CompilerServices.InlineArrayAttribute, when the compilation has it.</param>
+    /// <param name="writes">The compilation's index of written locals, shared by every call site (built once per body).</param>
+    /// <param name="cancellationToken">The analysis' cancellation.</param>
+    public KnownLength(Func<INamedTypeSymbol, NetworkShape?> shapeOf, INamedTypeSymbol? inlineArrayAttribute, LocalWrites writes, CancellationToken cancellationToken)
     {
         _shapeOf = shapeOf;
         _inlineArrayAttribute = inlineArrayAttribute;
+        _writes = writes;
         _cancellationToken = cancellationToken;
     }
 
@@ -223,43 +229,8 @@ internal sealed class KnownLength
         return Of(model.GetOperation(initializer, _cancellationToken), depth + 1);
     }
 
-    private bool IsWrittenAfterDeclaration(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model)
-    {
-        // The local's scope lies within its enclosing block (or the compilation unit for top-level statements).
-        SyntaxNode scope = (SyntaxNode?)declarator.FirstAncestorOrSelf<BlockSyntax>() ?? declarator.SyntaxTree.GetRoot(_cancellationToken);
-        foreach (IdentifierNameSyntax name in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
-        {
-            if (name.Identifier.ValueText != local.Name || !IsWrite(name))
-            {
-                continue;
-            }
-
-            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, _cancellationToken).Symbol, local))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsWrite(IdentifierNameSyntax name)
-    {
-        SyntaxNode node = name;
-        while (node.Parent is ParenthesizedExpressionSyntax or TupleExpressionSyntax or ArgumentSyntax { Parent: TupleExpressionSyntax })
-        {
-            node = node.Parent;
-        }
-
-        return node.Parent switch
-        {
-            AssignmentExpressionSyntax assignment => assignment.Left == node,
-            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
-            RefExpressionSyntax => true,
-            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.AddressOfExpression } => true,
-            _ => false,
-        };
-    }
+    private bool IsWrittenAfterDeclaration(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model) =>
+        _writes.IsWrittenAfterDeclaration(local, declarator, model, _cancellationToken);
 
     private static bool IsSpan(ITypeSymbol? type) =>
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };

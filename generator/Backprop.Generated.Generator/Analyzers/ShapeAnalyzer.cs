@@ -71,8 +71,11 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             var shapes = new ConcurrentDictionary<INamedTypeSymbol, NetworkShape?>(SymbolEqualityComparer.Default);
             NetworkShape? ShapeOf(INamedTypeSymbol type) => shapes.GetOrAdd(type.OriginalDefinition, t => NetworkShape.TryCreate(t, network, layer));
 
+            // One index of written locals for the whole compilation: each body is walked once however many calls it
+            // holds (issue 20 item 13).
+            var writes = new LocalWrites();
             start.RegisterOperationAction(
-                ctx => AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, ShapeOf, new KnownLength(ShapeOf, inlineArray, ctx.CancellationToken)),
+                ctx => AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, ShapeOf, new KnownLength(ShapeOf, inlineArray, writes, ctx.CancellationToken)),
                 OperationKind.Invocation);
             start.RegisterSyntaxNodeAction(ctx => AnalyzeUnboundForward(ctx, ShapeOf), SyntaxKind.InvocationExpression);
         });
