@@ -1,4 +1,3 @@
-using System;
 using ApprovalTests;
 using ApprovalTests.Namers;
 using ApprovalTests.Reporters;
@@ -19,49 +18,21 @@ public class BackwardSnapshotTests
     [Fact]
     public void Backward_3_2_1_Tanh_Sigmoid()
     {
-        Approvals.Verify(TrainingCode("""
-            using Backprop.Generated;
-
-            [Network(3, 2, 1, Hidden = Activation.Tanh, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]
-            public partial class Student { }
-            """));
+        Approvals.Verify(TrainingCode(SnapshotDeclarations.Backward_3_2_1_Tanh_Sigmoid));
     }
 
     [Fact]
     public void Backward_FourLayers_MixedActivations_CrossEntropy()
     {
-        Approvals.Verify(TrainingCode("""
-            using Backprop.Generated;
-
-            namespace Demo;
-
-            [Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.CrossEntropy)]
-            public partial class Classifier { }
-            """));
+        Approvals.Verify(TrainingCode(SnapshotDeclarations.Backward_FourLayers_MixedActivations_CrossEntropy));
     }
 
     [Fact]
     public void Backward_VectorLoops_64_32_10()
     {
-        Approvals.Verify(TrainingCode("""
-            using Backprop.Generated;
-
-            [Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
-            public partial class Digits { }
-            """));
+        Approvals.Verify(TrainingCode(SnapshotDeclarations.Backward_VectorLoops_64_32_10));
     }
 
     /// <summary>The generated file from the first member the training emitters write to the end.</summary>
-    private static string TrainingCode(string source)
-    {
-        string generated = GeneratorHarness.GenerateSingle(source);
-        int start = generated.IndexOf("    /// <summary>Length of the per-example training scratch", StringComparison.Ordinal);
-        if (start < 0)
-        {
-            start = generated.IndexOf("    /// <summary>\n    /// Computes the cost J", StringComparison.Ordinal);
-        }
-
-        Assert.True(start > 0, "the training members were not found in the generated source");
-        return generated.Substring(start);
-    }
+    private static string TrainingCode(string source) => SnapshotDeclarations.TrainingCode(GeneratorHarness.GenerateSingle(source));
 }

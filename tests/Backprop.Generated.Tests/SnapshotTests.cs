@@ -2,13 +2,16 @@ using System.Globalization;
 using ApprovalTests;
 using ApprovalTests.Namers;
 using ApprovalTests.Reporters;
+using Backprop.Generated.Generator.Analyzers;
 using Backprop.Generated.Tests.Infrastructure;
 using Xunit;
 
 namespace Backprop.Generated.Tests;
 
 /// <summary>
-/// The generated source of representative declarations, compared with approved files in Snapshots/.
+/// The generated source of representative declarations (<see cref="SnapshotDeclarations"/>, which
+/// tests/Backprop.Generated.Roslyn48.Tests runs through Roslyn 4.8 against the same approved files), and the diagnostics
+/// of invalid declarations and call sites, compared with approved files in Snapshots/.
 /// A missing or different approved file fails the test (the QuietReporter never approves anything);
 /// review the .received.txt file and rename it to .approved.txt to accept a change.
 /// </summary>
@@ -19,67 +22,31 @@ public class SnapshotTests
     [Fact]
     public void Network_3_2_1_Tanh_Sigmoid()
     {
-        Approvals.Verify(GeneratorHarness.GenerateSingle("""
-            using Backprop.Generated;
-
-            [Network(3, 2, 1, Hidden = Activation.Tanh, Output = Activation.Sigmoid)]
-            public partial class Student { }
-            """));
+        Approvals.Verify(GeneratorHarness.GenerateSingle(SnapshotDeclarations.Network_3_2_1_Tanh_Sigmoid));
     }
 
     [Fact]
     public void FourLayers_MixedActivations()
     {
-        Approvals.Verify(GeneratorHarness.GenerateSingle("""
-            using Backprop.Generated;
-
-            namespace Demo;
-
-            [Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax })]
-            public partial class Classifier { }
-            """));
+        Approvals.Verify(GeneratorHarness.GenerateSingle(SnapshotDeclarations.FourLayers_MixedActivations));
     }
 
     [Fact]
     public void NestedGenericContainers_InNamespace()
     {
-        Approvals.Verify(GeneratorHarness.GenerateSingle("""
-            using Backprop.Generated;
-
-            namespace Company.Models
-            {
-                public static partial class Outer
-                {
-                    internal partial record class Holder<TKey>
-                    {
-                        [Network(2, 3, 2, Hidden = Activation.LeakyReLU, Output = Activation.Softmax)]
-                        public partial class Net { }
-                    }
-                }
-            }
-            """));
+        Approvals.Verify(GeneratorHarness.GenerateSingle(SnapshotDeclarations.NestedGenericContainers_InNamespace));
     }
 
     [Fact]
     public void Wide_784_128_10()
     {
-        Approvals.Verify(GeneratorHarness.GenerateSingle("""
-            using Backprop.Generated;
-
-            [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax)]
-            public partial class Mnist { }
-            """));
+        Approvals.Verify(GeneratorHarness.GenerateSingle(SnapshotDeclarations.Wide_784_128_10));
     }
 
     [Fact]
     public void Double_UnderCultureWithUnicodeMinusSign()
     {
-        const string source = """
-            using Backprop.Generated;
-
-            [Network(2, 4, 1, Hidden = Activation.Softplus, Output = Activation.Identity, Precision = Precision.Double)]
-            public partial class Regressor { }
-            """;
+        const string source = SnapshotDeclarations.Double_Softplus;
         string invariant;
         string underMinusSign;
         CultureInfo original = CultureInfo.CurrentCulture;
@@ -97,5 +64,12 @@ public class SnapshotTests
 
         Assert.Equal(invariant, underMinusSign);
         Approvals.Verify(underMinusSign);
+    }
+
+    [Fact]
+    public void Diagnostics_of_invalid_declarations_and_call_sites()
+    {
+        GeneratorRun run = GeneratorHarness.Run(SnapshotDeclarations.InvalidDeclarationsAndCallSites, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12, new ShapeAnalyzer());
+        Approvals.Verify(SnapshotDeclarations.DescribeDiagnostics(run.AllDiagnostics));
     }
 }

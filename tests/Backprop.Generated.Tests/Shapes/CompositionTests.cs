@@ -22,31 +22,7 @@ namespace Backprop.Generated.Tests.Shapes;
 [UseApprovalSubdirectory("Snapshots")]
 public class CompositionTests
 {
-    private const string Networks = """
-        using System;
-        using Backprop.Generated;
-
-        namespace Demo;
-
-        [Network(3, 4, 2, Hidden = Activation.Tanh)]
-        public partial class Encoder { }
-
-        [Layer(2, 3, Activation.ReLU)]
-        [Layer(3, 1, Activation.Sigmoid)]
-        internal partial class Decoder { }
-
-        [Network(2, 2, Precision = Precision.Double)]
-        public partial class DoubleNet { }
-
-        public partial class Outer
-        {
-            [Network(1, 3)]
-            public partial class Head { }
-
-            [Network(2, 2)]
-            private partial class Hidden { }
-        }
-        """;
+    private const string Networks = SnapshotDeclarations.CompositionNetworks;
 
     [Fact]
     public void Conversions_exist_exactly_between_networks_whose_shapes_chain()
@@ -166,7 +142,7 @@ public class CompositionTests
         Assert.DoesNotContain("global::B.Output", composition, StringComparison.Ordinal);
     }
 
-    private const string CompositionEmitterHint = "Backprop.Generated{Composition}.g.cs";
+    private const string CompositionEmitterHint = SnapshotDeclarations.CompositionHintName;
 
     private static SyntaxTree Tree(string source, string path) => CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions(), path);
 }
