@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Xunit;
@@ -144,6 +146,40 @@ public class PackageConsumerTests
     }
 
     /// <summary>
+    /// The analyzer folder holds the generator and the code fixes only (no Roslyn assembly rides along), and neither
+    /// references a Microsoft.CodeAnalysis newer than 4.8.0.0, the compiler floor (issue 22 item 1): a compiler older
+    /// than the Roslyn an analyzer references refuses to load it (CS9057), so a .NET 8 SDK or Visual Studio 17.8 would
+    /// get no generated code.
+    /// </summary>
+    private static void AssertAnalyzersNeedNoNewerCompiler(ZipArchive zip)
+    {
+        var floor = new Version(4, 8, 0, 0);
+        ZipArchiveEntry[] analyzers = zip.Entries.Where(e => e.FullName.StartsWith("analyzers/", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(
+            new[] { "analyzers/dotnet/cs/Backprop.Generated.CodeFixes.dll", "analyzers/dotnet/cs/Backprop.Generated.Generator.dll" },
+            analyzers.Select(e => e.FullName).Order(StringComparer.Ordinal).ToArray());
+        foreach (ZipArchiveEntry entry in analyzers)
+        {
+            using var image = new MemoryStream();
+            using (Stream stream = entry.Open())
+            {
+                stream.CopyTo(image);
+            }
+
+            image.Position = 0;
+            using var pe = new PEReader(image);
+            MetadataReader metadata = pe.GetMetadataReader();
+            var roslyn = metadata.AssemblyReferences
+                .Select(h => metadata.GetAssemblyReference(h))
+                .Select(r => (Name: metadata.GetString(r.Name), r.Version))
+                .Where(r => r.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
+                .ToArray();
+            Assert.Contains(roslyn, r => r.Name == "Microsoft.CodeAnalysis");
+            Assert.All(roslyn, r => Assert.True(r.Version <= floor, $"{entry.FullName} references {r.Name} {r.Version}, newer than the floor {floor}"));
+        }
+    }
+
+    /// <summary>
     /// The package carries the runtime, the generator and code fixes, the licence, every diagnostic's page (the help
     /// links are omitted while no public repository exists, so the pages must ship), and a README whose links all
     /// work where nuget.org shows it, which resolves no relative link.
@@ -155,6 +191,7 @@ public class PackageConsumerTests
         Assert.Contains("lib/net8.0/Backprop.Generated.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.Generator.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.CodeFixes.dll", entries);
+        AssertAnalyzersNeedNoNewerCompiler(zip);
         Assert.Contains("LICENSE", entries);
         foreach (string page in Directory.GetFiles(Path.Combine(root, "docs", "diagnostics"), "*.md"))
         {
