@@ -1,3 +1,4 @@
+using System.Linq;
 using Backprop.Generated.Generator.Emit;
 using Backprop.Generated.Generator.Helpers;
 using Backprop.Generated.Generator.Model;
@@ -56,9 +57,16 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
         // step reruns when another network changes; the per-network outputs above stay cached.
         // The networks of referenced assemblies (either declaration form): this project's networks can be fed
         // from them and feed them. The scan reruns with the compilation, but its equatable result keeps the
-        // composition step cached while the references do not change.
+        // composition step cached while the references do not change. Two networks of other assemblies never get a
+        // conversion here, so a project with no network of its own that another network's code can name (no endpoint)
+        // skips the scan (issue 20 item 13: it ran on every compilation of such a project).
+        IncrementalValueProvider<bool> hasOwnEndpoint = networks
+            .Collect()
+            .Combine(layered.Collect())
+            .Select(static (pair, _) => pair.Left.Any(r => r.Endpoint is not null) || pair.Right.Any(r => r.Endpoint is not null));
         IncrementalValueProvider<EquatableArray<CompositionEndpoint>> referenced = context.CompilationProvider
-            .Select(static (compilation, ct) => ReferencedNetworks.Scan(compilation, ct))
+            .Combine(hasOwnEndpoint)
+            .Select(static (pair, ct) => pair.Right ? ReferencedNetworks.Scan(pair.Left, ct) : EquatableArray<CompositionEndpoint>.Empty)
             .WithTrackingName(TrackingNames.ReferencedEndpoints);
 
         IncrementalValueProvider<EquatableArray<CompositionEndpoint>> endpoints = networks

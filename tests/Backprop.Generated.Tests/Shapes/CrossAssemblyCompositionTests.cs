@@ -3,9 +3,13 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
+using Backprop.Generated.Generator;
 using Backprop.Generated.Generator.Analyzers;
+using Backprop.Generated.Generator.Helpers;
+using Backprop.Generated.Generator.Model;
 using Backprop.Generated.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace Backprop.Generated.Tests.Shapes;
@@ -122,6 +126,29 @@ public class CrossAssemblyCompositionTests
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
         byte[] image = stream.ToArray();
         return (MetadataReference.CreateFromImage(image), image);
+    }
+
+    /// <summary>
+    /// The scan of referenced assemblies feeds only conversions to and from this project's own networks, so a project
+    /// that declares none (or none that other code can name) skips it (issue 20 item 13): the step's output is empty
+    /// there, though the library's networks are public, and holds them once the project declares a network.
+    /// </summary>
+    [Fact]
+    public void Referenced_networks_are_scanned_only_in_a_project_that_declares_one()
+    {
+        (MetadataReference lib, _) = CompileLibrary(LibSource, "Lib");
+        EquatableArray<CompositionEndpoint> Scanned(string source)
+        {
+            CSharpCompilation compilation = GeneratorHarness.CreateCompilation(source).WithAssemblyName("App").AddReferences(lib);
+            GeneratorDriverRunResult result = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation).GetRunResult();
+            return (EquatableArray<CompositionEndpoint>)result.Results.Single().TrackedSteps[NetworkGenerator.TrackingNames.ReferencedEndpoints].Single().Outputs.Single().Value;
+        }
+
+        Assert.Empty(Scanned("namespace App;\npublic static class NoNetwork\n{\n    public static Lib.Encoder Make() => new Lib.Encoder();\n}"));
+        Assert.Empty(Scanned("using Backprop.Generated;\nnamespace App;\npublic partial class Box<T>\n{\n    [Network(2, 1)]\n    public partial class Generic { }\n}"));
+        Assert.Equal(
+            new[] { "global::Lib.DoubleNet", "global::Lib.Encoder", "global::Lib.LayeredHead" },
+            Scanned("using Backprop.Generated;\nnamespace App;\n[Network(2, 1)]\npublic partial class Decoder { }").Select(e => e.FullName).ToArray());
     }
 
     [Fact]
