@@ -105,9 +105,8 @@ internal sealed class KnownLength
                 return SingleAssignment(local, depth);
         }
 
-        // stackalloc has no IOperation of its own (it surfaces as OperationKind.None), and a collection expression's
-        // ICollectionExpressionOperation is newer than the compiler floor (Roslyn 4.8, where it is OperationKind.None
-        // too): read the syntax.
+        // stackalloc has no IOperation of its own (it surfaces as OperationKind.None), and ICollectionExpressionOperation
+        // is newer than the compiler floor (Roslyn 4.8 has no such interface): read the syntax of both.
         return FromSyntax(operation.Syntax, operation.SemanticModel);
     }
 
