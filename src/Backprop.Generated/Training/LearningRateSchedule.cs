@@ -7,7 +7,8 @@ namespace Backprop.Generated;
 /// A learning-rate schedule: lr as a function of the epoch (or of any period the caller counts), applied to an
 /// optimizer the way PyTorch's <c>torch.optim.lr_scheduler</c> sets a parameter group's <c>lr</c>.
 /// <see cref="Trainer.Fit{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, IOptimizer, int, int, int, bool, IProgress{EpochProgress}?, System.Threading.CancellationToken, TrainingOptions?)"/>
-/// calls <see cref="Apply"/> before every epoch and <see cref="Observe"/> with the epoch's loss after it.
+/// calls <see cref="Apply"/> before every epoch, at the epoch's index in the network's run (see
+/// <see cref="TrainingState"/>), and <see cref="Observe"/> with the epoch's loss after it.
 /// </summary>
 /// <remarks>
 /// The initial rate lr_0 is an optimizer's <see cref="IOptimizer.LearningRate"/> at this schedule's first
@@ -43,7 +44,7 @@ public abstract class LearningRateSchedule
     /// </summary>
     /// <param name="optimizer">The optimizer to drive.</param>
     /// <param name="epoch">The 0-based epoch about to run.</param>
-    /// <param name="examplesSeen">Training examples processed before this epoch (epoch x n under <c>Fit</c>).</param>
+    /// <param name="examplesSeen">Training examples processed before this epoch (the run's <see cref="TrainingState.ExamplesSeen"/> under <c>Fit</c>).</param>
     /// <returns>The rate set.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> or <paramref name="examplesSeen"/> is negative.</exception>
