@@ -230,7 +230,14 @@ public class FitResumeTests
         Assert.All(progress.Reports, r => Assert.Equal(1, r.BestEpoch));
         Assert.True(progress.Reports[2].Stopping);
         Assert.Equal(bestParameters, net.Parameters.ToArray());
-        Assert.Equal(2, net.GetTrainingState().EpochsWithoutImprovement);
+        TrainingState state = net.GetTrainingState();
+        Assert.Equal(2, state.EpochsWithoutImprovement);
+
+        // ResumeAt(Epoch) keeps the count and forgets the memory: the next epoch is the best so far.
+        state.ResumeAt(state.Epoch);
+        net.Fit(x, y, sgd, epochs: 1, batchSize: 6, x, vy, progress: progress, options: options);
+        Assert.Equal((4, 4, false), (progress.Reports[3].Epoch, progress.Reports[3].BestEpoch, progress.Reports[3].Stopping));
+        Assert.Equal(0, state.EpochsWithoutImprovement);
     }
 
     [Fact]
