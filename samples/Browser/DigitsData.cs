@@ -46,7 +46,9 @@ public sealed class DigitsData
     /// <c>Content-Encoding: gzip</c> and the browser already decompressed it.</param>
     /// <param name="splitJson">digits_split.json: an object with integer arrays "train" and "test".</param>
     /// <returns>The training and test sets.</returns>
-    /// <exception cref="FormatException">A row does not have 65 numbers, or an index is out of range.</exception>
+    /// <exception cref="FormatException">A row does not have 65 numbers, a value is not a number, or an index is out of range.</exception>
+    /// <exception cref="JsonException"><paramref name="splitJson"/> is not JSON, or "train" or "test" is not an integer array.</exception>
+    /// <exception cref="System.Collections.Generic.KeyNotFoundException"><paramref name="splitJson"/> has no "train" or "test".</exception>
     public static DigitsData Parse(byte[] csv, string splitJson)
     {
         string text;
