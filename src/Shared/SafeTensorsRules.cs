@@ -193,6 +193,12 @@ internal static class SafeTensorsRules
     /// <summary>The fault of a header length of <paramref name="declared"/> bytes in a file of <paramref name="fileLength"/> bytes, or null.</summary>
     public static SafeTensorsProblem? CheckHeaderLength(ulong declared, long fileLength)
     {
+        if (declared == GitLfsPointerStart)
+        {
+            return new SafeTensorsProblem(
+                "the file starts with the text \"version \" where the 8-byte header length belongs: it looks like a Git LFS pointer file (\"version https://git-lfs.github.com/spec/v1\", then the oid and size of the real file), not the weights; fetch the real file with 'git lfs pull'");
+        }
+
         if (declared > (ulong)MaxHeaderLength)
         {
             return HeaderTooLong(declared);
@@ -201,6 +207,34 @@ internal static class SafeTensorsRules
         return (long)declared <= fileLength - 8
             ? null
             : new SafeTensorsProblem($"the file is truncated: the header length says {declared.ToString(CultureInfo.InvariantCulture)} bytes but only {(fileLength - 8).ToString(CultureInfo.InvariantCulture)} follow the 8-byte length");
+    }
+
+    /// <summary>
+    /// The 8 bytes "version " read as a little-endian header length: how every Git LFS pointer file starts (its first key
+    /// is always <c>version</c>, git-lfs docs/spec.md). A checkout without Git LFS leaves such a pointer, about 130 bytes
+    /// of text, in place of the real file.
+    /// </summary>
+    public static readonly ulong GitLfsPointerStart = LittleEndianText("version ");
+
+    /// <summary>
+    /// The fault of a header whose first three bytes are <paramref name="b0"/>, <paramref name="b1"/>,
+    /// <paramref name="b2"/> (-1 where the header is shorter) when they are a UTF-8 byte-order mark, or null. JSON text
+    /// has none (RFC 8259, section 8.1) and the reference reader's JSON parser refuses one, so the header is refused,
+    /// naming the mark rather than the invisible character it decodes to.
+    /// </summary>
+    public static SafeTensorsProblem? CheckByteOrderMark(int b0, int b1, int b2) => b0 == 0xEF && b1 == 0xBB && b2 == 0xBF
+        ? new SafeTensorsProblem("the header starts with a UTF-8 byte-order mark (bytes EF BB BF) before its JSON text, which must start with '{' (JSON text has no byte-order mark, RFC 8259 section 8.1); save the header without it")
+        : null;
+
+    private static ulong LittleEndianText(string eightAsciiCharacters)
+    {
+        ulong value = 0;
+        for (int i = 7; i >= 0; i--)
+        {
+            value = (value << 8) | eightAsciiCharacters[i];
+        }
+
+        return value;
     }
 
     /// <summary>A header length above <see cref="MaxHeaderLength"/>.</summary>
@@ -296,7 +330,7 @@ internal static class SafeTensorsRules
 
     /// <summary>
     /// Reads <c>{i}.weight</c>, <c>{i}.bias</c>, <c>layers.{i}.weight</c> or <c>layers.{i}.bias</c> (i of 1 to 9 decimal
-    /// digits); anything else is not a layer's tensor.
+    /// digits, no leading zero); anything else is not a layer's tensor.
     /// </summary>
     public static bool TryParseName(string name, out bool prefixed, out int index, out bool isWeight)
     {
@@ -306,6 +340,13 @@ internal static class SafeTensorsRules
         string rest = prefixed ? name.Substring(LayersPrefix.Length) : name;
         int dot = rest.IndexOf('.');
         if (dot <= 0 || dot > 9)
+        {
+            return false;
+        }
+
+        // PyTorch names modules by their index in decimal with no leading zero: '01.weight' is not module 1, and reading
+        // it as 1 would let '1.weight' and '01.weight' claim the same layer.
+        if (dot > 1 && rest[0] == '0')
         {
             return false;
         }

@@ -13,8 +13,9 @@ using Xunit.Abstractions;
 namespace Backprop.Generated.PackageTests;
 
 /// <summary>
-/// Packs Backprop.Generated into a local folder feed and builds and runs a consumer that knows nothing but
-/// that feed: proves the one package carries the runtime in lib/ and the generator in analyzers/dotnet/cs.
+/// Packs Backprop.Generated and Backprop.Generated.Onnx into a local folder feed, as the README's install section does,
+/// and builds and runs a consumer that takes both from nothing but that feed: proves the one package carries the runtime
+/// in lib/ and the generator in analyzers/dotnet/cs, and that the ONNX package restores beside it (no NU1101).
 /// </summary>
 public class PackageConsumerTests
 {
@@ -38,13 +39,30 @@ public class PackageConsumerTests
             Run(root, "pack", Path.Combine(root, "src", "Backprop.Generated", "Backprop.Generated.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
             AssertPackageContents(root, Path.Combine(feed, $"Backprop.Generated.{version}.nupkg"));
 
+            // The ONNX exporter, its own package, into the same feed as the README's install section does (issue 20
+            // item 12: packed as the README said before, a consumer got NU1101 for it).
+            Run(root, "pack", Path.Combine(root, "src", "Backprop.Generated.Onnx", "Backprop.Generated.Onnx.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+            AssertOnnxPackageContents(Path.Combine(feed, $"Backprop.Generated.Onnx.{version}.nupkg"), version);
+
             File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
                     <clear />
                     <add key="local" value="{feed}" />
+                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
                   </packageSources>
+                  <!-- This repository's packages come from the feed only; Google.Protobuf, the ONNX package's
+                       dependency, from the registry, as in a user's project. -->
+                  <packageSourceMapping>
+                    <packageSource key="local">
+                      <package pattern="Backprop.Generated" />
+                      <package pattern="Backprop.Generated.Onnx" />
+                    </packageSource>
+                    <packageSource key="nuget.org">
+                      <package pattern="*" />
+                    </packageSource>
+                  </packageSourceMapping>
                 </configuration>
                 """);
             File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
@@ -62,6 +80,7 @@ public class PackageConsumerTests
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="Backprop.Generated" Version="{version}" />
+                    <PackageReference Include="Backprop.Generated.Onnx" Version="{version}" />
                     <AdditionalFiles Include="models/tiny.safetensors" />
                   </ItemGroup>
                 </Project>
@@ -76,6 +95,7 @@ public class PackageConsumerTests
             File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
                 using System;
                 using Backprop.Generated;
+                using Backprop.Generated.Onnx;
 
                 var trained = new Tiny();
                 trained.LoadParameters(new float[] { 2f, -1f, 0.5f });
@@ -90,6 +110,9 @@ public class PackageConsumerTests
                 baked.Forward(new float[] { 3f, 4f }, z);
                 Console.WriteLine($"baked: {z[0]}; parameters {string.Join(", ", baked.Parameters.ToArray())}");
 
+                byte[] onnx = trained.ToOnnx(); // the ONNX package, from the same feed
+                Console.WriteLine($"onnx: {onnx.Length} bytes, ir_version field first: {onnx[0] == 0x08}");
+
                 [Network(2, 1)]
                 public partial class Tiny { }
 
@@ -100,6 +123,7 @@ public class PackageConsumerTests
             string output = Run(consumer, "run", "--project", consumer);
             Assert.Contains("2->1: 2.5; 2-1 (Identity; loss MeanSquaredError)", output);
             Assert.Contains("baked: 2.5; parameters 2, -1, 0.5", output);
+            Assert.Matches(@"onnx: [1-9][0-9]* bytes, ir_version field first: True", output);
 
             // The README's "Use it in your project" program, verbatim, in a second consumer of the same feed
             // (ImplicitUsings on, as `dotnet new console` sets it), printing exactly what the README shows.
@@ -227,6 +251,17 @@ public class PackageConsumerTests
         string nuspec = nuspecReader.ReadToEnd();
         Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
         Assert.Contains("<readme>README.md</readme>", nuspec);
+    }
+
+    /// <summary>The ONNX package: its assembly for net8.0 and a dependency on the same version of Backprop.Generated.</summary>
+    private static void AssertOnnxPackageContents(string package, string version)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        Assert.Contains("lib/net8.0/Backprop.Generated.Onnx.dll", zip.Entries.Select(e => e.FullName));
+        using var nuspecReader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        string nuspec = nuspecReader.ReadToEnd();
+        Assert.Contains($"<dependency id=\"Backprop.Generated\" version=\"{version}\"", nuspec);
+        Assert.Contains("<dependency id=\"Google.Protobuf\"", nuspec);
     }
 
     /// <summary>

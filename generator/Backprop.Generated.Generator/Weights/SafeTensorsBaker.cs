@@ -69,7 +69,13 @@ internal static class SafeTensorsBaker
         int dataStart = 8 + headerLength;
         int dataLength = file.Length - dataStart;
 
-        // 2. The header: strict UTF-8 JSON, an object of tensor entries and an optional __metadata__ map of strings.
+        // 2. The header: strict UTF-8 JSON with no byte-order mark, an object of tensor entries and an optional
+        // __metadata__ map of strings (or null: no metadata, as the reference reader takes it).
+        if (SafeTensorsRules.CheckByteOrderMark(At(8), At(9), At(10)) is SafeTensorsProblem mark)
+        {
+            throw Broken(mark);
+        }
+
         string headerText;
         try
         {
@@ -100,6 +106,11 @@ internal static class SafeTensorsBaker
         {
             if (member.Key == SafeTensorsRules.MetadataName)
             {
+                if (member.Value is null)
+                {
+                    continue;
+                }
+
                 if (member.Value is not JsonObject metadata || metadata.Members.Any(m => m.Value is not string))
                 {
                     throw Malformed("\"__metadata__\" must be an object of strings");
@@ -172,6 +183,8 @@ internal static class SafeTensorsBaker
         return layers;
 
         string LayerText(int layer) => $"{n[layer - 1]} -> {n[layer]}";
+
+        int At(int index) => index < dataStart ? file[index] : -1;
     }
 
     private static SafeTensorsEntry ReadEntry(string name, object? value, string path, LocationInfo? location, Func<string, Exception> malformed)

@@ -43,8 +43,6 @@ public static class SafeTensors
 
     private const string MetadataName = SafeTensorsRules.MetadataName;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Loads the weights in <paramref name="file"/> into <paramref name="parameters"/>.</summary>
     /// <typeparam name="T">The network's precision, <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="file">A whole safetensors file.</param>
@@ -68,9 +66,14 @@ public static class SafeTensors
     }
 
     /// <summary>Reads a safetensors file from <paramref name="stream"/> (to its end) and loads it as
-    /// <see cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> does.</summary>
-    /// <exception cref="SafeTensorsException">The stream's content is malformed, does not fit
-    /// <paramref name="topology"/>, or is longer than any file of this network can be; <paramref name="parameters"/> is unchanged.</exception>
+    /// <see cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> does, with the same checks in the same order
+    /// and the same messages.</summary>
+    /// <remarks>Memory: the header (at most <see cref="MaxHeaderLength"/> bytes) and at most 8 bytes per parameter of
+    /// data are kept. The rest of a longer stream, such as another network's file, is measured (<see cref="Stream.Length"/>
+    /// when the stream can seek, else read and counted without being kept), so that its error names the tensor and both
+    /// shapes as the bytes overload does.</remarks>
+    /// <exception cref="SafeTensorsException">The stream's content is malformed or does not fit
+    /// <paramref name="topology"/>; <paramref name="parameters"/> is unchanged.</exception>
     /// <exception cref="IOException">Reading the stream failed; <paramref name="parameters"/> is unchanged.</exception>
     public static void Load<T>(Stream stream, NetworkTopology topology, Span<T> parameters)
         where T : unmanaged
@@ -86,12 +89,13 @@ public static class SafeTensors
         }
 
         ShapeGuard.Length(parameters.Length, topology.ParameterCount, nameof(parameters));
-        byte[] file = ReadBounded(stream, topology);
-        Load(file, topology, parameters);
+        T[] scratch = ReadStream<T>(stream, topology);
+        scratch.AsSpan().CopyTo(parameters);
     }
 
     /// <summary>Reads the safetensors file at <paramref name="path"/> and loads it as
-    /// <see cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> does.</summary>
+    /// <see cref="Load{T}(Stream, NetworkTopology, Span{T})"/> does (same checks and messages as the bytes overload;
+    /// only the header and the data this network can use are read into memory).</summary>
     /// <exception cref="SafeTensorsException">The file is malformed or does not fit <paramref name="topology"/>;
     /// <paramref name="parameters"/> is unchanged.</exception>
     /// <exception cref="IOException">The file cannot be read (for example <see cref="FileNotFoundException"/>);
@@ -299,45 +303,6 @@ public static class SafeTensors
         return "?";
     }
 
-    private static byte[] ReadBounded(Stream stream, NetworkTopology topology)
-    {
-        // No valid file of this network is longer than 8 + MaxHeaderLength + 8 bytes per parameter (F64).
-        long limit = 8 + MaxHeaderLength + (8L * topology.ParameterCount);
-        var buffer = new MemoryStream();
-        byte[] chunk = new byte[81920];
-        byte[] prefix = new byte[8];
-        int read = ReadAtMost(stream, prefix, 8);
-        buffer.Write(prefix, 0, read);
-        if (read == 8)
-        {
-            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-            if (headerLength > (ulong)MaxHeaderLength)
-            {
-                throw Rejected(SafeTensorsRules.HeaderTooLong(headerLength));
-            }
-
-            limit = 8 + (long)headerLength + (8L * topology.ParameterCount);
-        }
-
-        while (true)
-        {
-            int n = stream.Read(chunk, 0, chunk.Length);
-            if (n <= 0)
-            {
-                break;
-            }
-
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > limit)
-            {
-                throw new SafeTensorsException(
-                    $"The stream holds more than {limit.ToString(CultureInfo.InvariantCulture)} bytes, longer than any safetensors file of a {topology.SizesText} network with this header can be (8 + header + at most 8 bytes per parameter).");
-            }
-        }
-
-        return buffer.ToArray();
-    }
-
     private static int ReadAtMost(Stream stream, byte[] buffer, int count)
     {
         int total = 0;
@@ -353,6 +318,25 @@ public static class SafeTensors
         }
 
         return total;
+    }
+
+    /// <summary>The bytes left in <paramref name="stream"/>: from its length when it can seek, else read and counted.</summary>
+    private static long CountRest(Stream stream)
+    {
+        if (stream.CanSeek)
+        {
+            return Math.Max(0, stream.Length - stream.Position);
+        }
+
+        long count = 0;
+        byte[] chunk = new byte[81920];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            count += n;
+        }
+
+        return count;
     }
 
     private static SafeTensorsException Rejected(SafeTensorsProblem problem) => new(problem.Sentence, problem.Tensor);
@@ -375,25 +359,93 @@ public static class SafeTensors
         }
 
         int headerLength = (int)declared;
-        ReadOnlySpan<byte> headerBytes = file.Slice(8, headerLength);
         ReadOnlySpan<byte> data = file.Slice(8 + headerLength);
 
         // 2. The header: a JSON object of tensor entries and an optional __metadata__ map of strings.
-        (List<SafeTensorsEntry> entries, Dictionary<string, string> metadata) = ParseHeader(headerBytes);
+        SafeTensorsHeader header = SafeTensorsHeaderReader.Parse(file.Slice(8, headerLength));
 
+        // 3.-5. Offsets, names and shapes, metadata.
+        SafeTensorsLayerMap layers = Check(header, data.Length, topology);
+
+        // 6. Decode.
+        return DecodeAll<T>(layers, data, topology);
+    }
+
+    /// <summary>
+    /// <see cref="Read{T}(ReadOnlySpan{byte}, NetworkTopology)"/> over a stream, keeping only what a file of this network
+    /// can hold: each check sees the same values (the file's length included) as it would over the whole file.
+    /// </summary>
+    private static T[] ReadStream<T>(Stream stream, NetworkTopology topology)
+        where T : unmanaged
+    {
+        // 1. Framing. A header length that is too large (or a Git LFS pointer's text) is refused whatever follows;
+        // a shorter stream is a truncated file of 8 + what was read.
+        byte[] prefix = new byte[8];
+        int read = ReadAtMost(stream, prefix, 8);
+        if (SafeTensorsRules.CheckFileLength(read) is SafeTensorsProblem tooShort)
+        {
+            throw Rejected(tooShort);
+        }
+
+        ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (SafeTensorsRules.CheckHeaderLength(declared, long.MaxValue) is SafeTensorsProblem badLength)
+        {
+            throw Rejected(badLength);
+        }
+
+        byte[] headerBytes = new byte[(int)declared];
+        read = ReadAtMost(stream, headerBytes, headerBytes.Length);
+        if (SafeTensorsRules.CheckHeaderLength(declared, 8L + read) is SafeTensorsProblem truncated)
+        {
+            throw Rejected(truncated);
+        }
+
+        // 2. The header.
+        SafeTensorsHeader header = SafeTensorsHeaderReader.Parse(headerBytes);
+
+        // 3. The data section: the bytes the tensors claim, but no more than this network's tensors can take (8 bytes
+        // per parameter, F64); beyond that only the length is needed, for the offsets' message.
+        long claimed = 0;
+        foreach (SafeTensorsEntry e in header.Entries)
+        {
+            claimed = Math.Max(claimed, e.End);
+        }
+
+        byte[] data = new byte[(int)Math.Min(claimed, 8L * topology.ParameterCount)];
+        long dataLength = ReadAtMost(stream, data, data.Length);
+        if (dataLength == data.Length)
+        {
+            dataLength += CountRest(stream);
+        }
+
+        // Once the checks pass, the tensors are this network's (one weight and one bias per layer, names unique) and
+        // cover the data section exactly, so the section is at most 8 bytes per parameter and was kept whole.
+        SafeTensorsLayerMap layers = Check(header, dataLength, topology);
+        return DecodeAll<T>(layers, data.AsSpan(0, (int)dataLength), topology);
+    }
+
+    /// <summary>Steps 3 to 5 of reading: offsets against a data section of <paramref name="dataLength"/> bytes, the
+    /// tensors' names and shapes against <paramref name="topology"/>, then the metadata.</summary>
+    private static SafeTensorsLayerMap Check(SafeTensorsHeader header, long dataLength, NetworkTopology topology)
+    {
         // 3. Offsets: within the data section, each tensor's byte size, no overlap, no gap, nothing after the last.
-        if (SafeTensorsRules.CheckOffsets(entries, data.Length) is SafeTensorsProblem badOffsets)
+        if (SafeTensorsRules.CheckOffsets(header.Entries, dataLength) is SafeTensorsProblem badOffsets)
         {
             throw Rejected(badOffsets);
         }
 
         // 4. Names and shapes against the declared topology.
-        SafeTensorsLayerMap layers = MapLayers(entries, topology, metadata);
+        SafeTensorsLayerMap layers = MapLayers(header.Entries, topology, header.Metadata);
 
         // 5. Metadata that contradicts the declaration although every shape fits.
-        CheckMetadata(metadata, topology);
+        CheckMetadata(header.Metadata, topology);
+        return layers;
+    }
 
-        // 6. Decode into scratch, converting to the network's precision; every value must be finite.
+    /// <summary>Step 6: decodes the data into scratch, converting to the network's precision; every value must be finite.</summary>
+    private static T[] DecodeAll<T>(SafeTensorsLayerMap layers, ReadOnlySpan<byte> data, NetworkTopology topology)
+        where T : unmanaged
+    {
         var scratch = new T[topology.ParameterCount];
         for (int l = 1; l <= topology.LayerCount; l++)
         {
@@ -420,155 +472,7 @@ public static class SafeTensors
         return scratch;
     }
 
-    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> headerBytes)
-    {
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(headerBytes.ToArray());
-        }
-        catch (ArgumentException e)
-        {
-            throw new SafeTensorsException("The header is not valid UTF-8 text, so it is not a safetensors JSON header.", null, e);
-        }
-
-        if (text.TrimStart().Length == 0 || text.TrimStart()[0] != '{')
-        {
-            throw new SafeTensorsException(
-                $"The header is not a JSON object: it starts with {Preview(text)}, expected '{{'.");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = SafeTensorsRules.MaxJsonDepth });
-        }
-        catch (JsonException e)
-        {
-            throw new SafeTensorsException("The header is not valid JSON: " + e.Message, null, e);
-        }
-
-        using (document)
-        {
-            try
-            {
-                return ReadEntries(document);
-            }
-            catch (InvalidOperationException e)
-            {
-                // A JSON string escape that is not text (a lone UTF-16 surrogate such as \ud800): valid JSON, invalid names.
-                throw new SafeTensorsException("The header holds a string that is not valid text: " + e.Message, null, e);
-            }
-        }
-    }
-
-    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ReadEntries(JsonDocument document)
-    {
-        {
-            var entries = new List<SafeTensorsEntry>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in document.RootElement.EnumerateObject())
-            {
-                if (!names.Add(property.Name))
-                {
-                    throw new SafeTensorsException($"The header names '{property.Name}' twice.", property.Name);
-                }
-            }
-
-            foreach (JsonProperty property in document.RootElement.EnumerateObject())
-            {
-                if (property.Name == MetadataName)
-                {
-                    ParseMetadata(property.Value, metadata);
-                }
-                else
-                {
-                    entries.Add(ParseEntry(property.Name, property.Value));
-                }
-            }
-
-            return (entries, metadata);
-        }
-    }
-
-    private static void ParseMetadata(JsonElement value, Dictionary<string, string> metadata)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            throw new SafeTensorsException($"'{MetadataName}' must be a JSON object of strings but is {value.ValueKind}.", MetadataName);
-        }
-
-        foreach (JsonProperty item in value.EnumerateObject())
-        {
-            if (item.Value.ValueKind != JsonValueKind.String)
-            {
-                throw new SafeTensorsException(
-                    $"'{MetadataName}' entry '{item.Name}' must be a string but is {item.Value.ValueKind}.", MetadataName);
-            }
-
-            metadata[item.Name] = item.Value.GetString() ?? string.Empty;
-        }
-    }
-
-    private static SafeTensorsEntry ParseEntry(string name, JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            throw new SafeTensorsException(
-                $"Tensor '{name}': its header entry must be an object {{\"dtype\", \"shape\", \"data_offsets\"}} but is {value.ValueKind}.", name);
-        }
-
-        if (!value.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
-        {
-            throw new SafeTensorsException($"Tensor '{name}' has no \"dtype\" string.", name);
-        }
-
-        string dtypeText = dtypeElement.GetString() ?? string.Empty;
-        if (!SafeTensorsRules.TryParseDType(dtypeText, out SafeTensorsDType dtype))
-        {
-            throw new SafeTensorsException(
-                $"Tensor '{name}' has dtype \"{Truncate(dtypeText)}\"; the loader converts F32, F64, F16 and BF16.", name);
-        }
-
-        if (!value.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
-        {
-            throw new SafeTensorsException($"Tensor '{name}' has no \"shape\" array.", name);
-        }
-
-        var shape = new List<long>();
-        foreach (JsonElement d in shapeElement.EnumerateArray())
-        {
-            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long size) || size < 0 || size > int.MaxValue)
-            {
-                throw new SafeTensorsException(
-                    $"Tensor '{name}' has shape {Truncate(shapeElement.GetRawText())}; every dimension must be an integer from 0 to {int.MaxValue}.", name);
-            }
-
-            shape.Add(size);
-        }
-
-        if (!value.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array
-            || offsets.GetArrayLength() != 2)
-        {
-            throw new SafeTensorsException($"Tensor '{name}' has no \"data_offsets\" pair [begin, end].", name);
-        }
-
-        long[] pair = new long[2];
-        for (int i = 0; i < 2; i++)
-        {
-            JsonElement o = offsets[i];
-            if (o.ValueKind != JsonValueKind.Number || !o.TryGetInt64(out pair[i]) || pair[i] < 0)
-            {
-                throw new SafeTensorsException(
-                    $"Tensor '{name}' has data_offsets {Truncate(offsets.GetRawText())}; both must be non-negative integers.", name);
-            }
-        }
-
-        return new SafeTensorsEntry(name, dtype, shape.ToArray(), pair[0], pair[1]);
-    }
-
-    private static SafeTensorsLayerMap MapLayers(List<SafeTensorsEntry> entries, NetworkTopology topology, Dictionary<string, string> metadata)
+    private static SafeTensorsLayerMap MapLayers(IReadOnlyList<SafeTensorsEntry> entries, NetworkTopology topology, Dictionary<string, string> metadata)
     {
         SafeTensorsLayerMap map = SafeTensorsRules.MapLayers(entries, topology.LayerSizes);
         int l = map.Layer;
@@ -664,10 +568,4 @@ public static class SafeTensors
     private static string Format(long[] shape) => SafeTensorsRules.Format(shape);
 
     private static string Truncate(string text) => SafeTensorsRules.Truncate(text);
-
-    private static string Preview(string text)
-    {
-        string trimmed = text.TrimStart();
-        return trimmed.Length == 0 ? "nothing" : "'" + Truncate(trimmed.Substring(0, Math.Min(16, trimmed.Length))) + "'";
-    }
 }

@@ -36,7 +36,7 @@ public sealed class SafeTensorsMalformedTests
         }
 
         Assert.Equal(before, net.Parameters.ToArray());
-        Assert.Throws<SafeTensorsException>(() => net.Load(new MemoryStream(file)));
+        Assert.Equal(e.Message, Assert.Throws<SafeTensorsException>(() => net.Load(new MemoryStream(file))).Message);
         string path = Path.Combine(Path.GetTempPath(), "bpg-bad-" + Guid.NewGuid().ToString("N") + ".safetensors");
         File.WriteAllBytes(path, file);
         try
@@ -204,13 +204,52 @@ public sealed class SafeTensorsMalformedTests
     }
 
     [Fact]
-    public void StreamLongerThanAnyFileOfTheNetwork()
+    public void GitLfsPointerIsNamedAsSuch()
     {
-        byte[] file = TestSafeTensorsFile.Raw("{}", new byte[(8 * TorchSequential.ParameterCount) + 1]);
+        // Its first 8 bytes, "version ", read as a header length would be 2,338,042,707,334,751,606 bytes.
+        Rejects(SafeTensorsOverloadTests.GitLfsPointer, null, "starts with the text \"version \"", "looks like a Git LFS pointer file", "git lfs pull");
+    }
+
+    [Fact]
+    public void ByteOrderMarkIsNamedAsSuch()
+    {
+        Rejects(SafeTensorsOverloadTests.WithByteOrderMark(Valid), null, "starts with a UTF-8 byte-order mark (bytes EF BB BF)", "RFC 8259");
+        Rejects(TestSafeTensorsFile.Raw(new byte[] { 0xEF, 0xBB, 0xBF }, Array.Empty<byte>()), null, "byte-order mark");
+    }
+
+    [Fact]
+    public void NullMetadataIsNoMetadata()
+    {
+        // The reference reader declares __metadata__ as Option<HashMap<String, String>> (safetensors/src/tensor.rs,
+        // HashMetadata), so serde reads null as None: such a file loads, with the values of the file without it.
+        var expected = new TorchSequential();
+        expected.Load(Valid);
+        byte[] file = WithHeader(h => "{\"__metadata__\":null," + h.Substring(1));
         var net = new TorchSequential();
-        SafeTensorsException e = Assert.Throws<SafeTensorsException>(() => net.Load(new MemoryStream(file)));
-        _output.WriteLine(e.Message);
-        Assert.Contains("longer than any safetensors file of a 4-8-6-3 network", e.Message);
+        net.Load(file);
+        Assert.Equal(expected.Parameters.ToArray(), net.Parameters.ToArray());
+        net.Load(new MemoryStream(file));
+        Assert.Equal(expected.Parameters.ToArray(), net.Parameters.ToArray());
+
+        // Any other kind that is not an object is still refused.
+        Rejects(WithHeader(h => "{\"__metadata__\":[]," + h.Substring(1)), "__metadata__", "must be a JSON object of strings but is Array");
+        Rejects(WithHeader(h => "{\"__metadata__\":\"x\"," + h.Substring(1)), "__metadata__", "but is String");
+    }
+
+    [Fact]
+    public void UnreadMetadataIsCheckedButNotKept()
+    {
+        // Keys the loader does not read are still checked to be strings, in file order.
+        Rejects(WithHeader(h => "{\"__metadata__\":{\"notes\":\"a\",\"epochs\":12}," + h.Substring(1)), "__metadata__", "entry 'epochs' must be a string but is Number");
+        var net = new TorchSequential();
+        net.Load(WithHeader(h => "{\"__metadata__\":{\"notes\":\"" + new string('x', 10_000) + "\",\"format\":\"pt\"}," + h.Substring(1)));
+    }
+
+    [Fact]
+    public void ModuleIndexWithALeadingZeroIsNotALayer()
+    {
+        // '02.weight' would otherwise be module 2, beside a '2.weight' claiming the same layer.
+        Rejects(WithHeader(h => h.Replace("\"2.weight\"", "\"02.weight\"")), "02.weight", "'02.weight' (shape [6, 8]) is not a layer");
     }
 
     [Fact]

@@ -75,6 +75,8 @@ public class SharedRulesTests
             { "a gap", Edit(h => h.Replace("\"shape\":[2],\"data_offsets\":[24,32]", "\"shape\":[1],\"data_offsets\":[28,32]")) },
             { "a NaN weight", Good(float.NaN) },
             { "an F64 weight beyond float", huge },
+            { "a Git LFS pointer", System.Text.Encoding.ASCII.GetBytes("version https://git-lfs.github.com/spec/v1\noid sha256:" + new string('4', 64) + "\nsize 1234\n") },
+            { "a byte-order mark before the header", Edit(h => "\uFEFF" + h) },
         };
     }
 
@@ -100,6 +102,21 @@ public class SharedRulesTests
         Assert.Contains("at most 16 levels of nesting", GeneratorReason(Nested(17)), StringComparison.Ordinal);
         Assert.Contains("'__metadata__' must be a JSON object of strings", RuntimeMessage(Nested(16)), StringComparison.Ordinal);
         Assert.Contains("not valid JSON", RuntimeMessage(Nested(17)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Both_readers_take_null_metadata_as_none()
+    {
+        // The reference reader's __metadata__ is Option<HashMap<String, String>> (safetensors/src/tensor.rs): null is None.
+        (string header, byte[] data) = Split(Good());
+        byte[] file = WeightsProject.Frame(System.Text.Encoding.UTF8.GetBytes("{\"__metadata__\":null," + header.Substring(1)), data);
+        GeneratorRun run = WeightsProject.Run(Source, (Path, file));
+        Assert.Empty(run.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var fromFile = new float[Topology.ParameterCount];
+        var fromGood = new float[Topology.ParameterCount];
+        SafeTensors.Load<float>(file, Topology, fromFile);
+        SafeTensors.Load<float>(Good(), Topology, fromGood);
+        Assert.Equal(fromGood, fromFile);
     }
 
     private static string RuntimeMessage(byte[] file) =>
