@@ -70,6 +70,39 @@ public class ClassificationTests
         }
     }
 
+    [Theory]
+    [InlineData("near_constant_double")]
+    [InlineData("near_constant_float")]
+    public void StandardScaler_treats_a_column_constant_within_rounding_as_scikit_learn_does(string name)
+    {
+        // scikit-learn's _is_constant_feature (scikit-learn/scikit-learn#19788): 0.1 + 0.2 among 0.3s and 1e9 give or
+        // take a few ulps are constant (scale 1); a real spread of 1e-20 and float values one float ulp apart are not.
+        JsonElement s = ReferenceRoot.GetProperty(name);
+        int features = s.GetProperty("features").GetInt32();
+        double[] rows = Doubles(s, "rows"), scale = Doubles(s, "scale"), expected = Doubles(s, "transformed");
+        bool single = name.EndsWith("float", StringComparison.Ordinal);
+        StandardScaler scaler = single ? StandardScaler.Fit<float>(rows.Select(v => (float)v).ToArray(), features) : StandardScaler.Fit<double>(rows, features);
+        for (int j = 0; j < features; j++)
+        {
+            Assert.True(
+                scale[j] == 1.0 ? scaler.Scale[j] == 1.0 : Math.Abs(scaler.Scale[j] - scale[j]) <= 1e-12 * scale[j],
+                $"column {j}: scale {scaler.Scale[j]:R}, scikit-learn {scale[j]:R}");
+        }
+
+        double[] z = single
+            ? scaler.Transform<float>(rows.Select(v => (float)v).ToArray()).Select(v => (double)v).ToArray()
+            : scaler.Transform<double>(rows);
+        for (int q = 0; q < z.Length; q++)
+        {
+            Assert.Equal(expected[q], z[q], single ? 1e-6 : 1e-12);
+        }
+
+        // The issue's own column, four rows: constant, so about 0 rather than [0, -1.15, -1.15, -1.15].
+        StandardScaler issue = StandardScaler.Fit<double>(new[] { 0.1 + 0.2, 0.3, 0.3, 0.3 }, 1);
+        Assert.Equal(1.0, issue.Scale[0]);
+        Assert.All(issue.Transform<double>(new[] { 0.1 + 0.2, 0.3 }), v => Assert.True(Math.Abs(v) < 1e-16, $"{v:R}"));
+    }
+
     [Fact]
     public void StandardScaler_transforms_in_place_and_rejects_bad_rows()
     {
