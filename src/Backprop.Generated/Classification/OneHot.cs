@@ -11,6 +11,9 @@ namespace Backprop.Generated;
 /// </summary>
 public static class OneHot
 {
+    /// <summary>The largest number of elements of a one-dimensional array in .NET (<c>Array.MaxLength</c> on .NET 6 and later).</summary>
+    internal const int MaxArrayLength = 0x7FFFFFC7;
+
     /// <summary>Writes the one-hot rows of <paramref name="labels"/> into <paramref name="destination"/> (no allocation).</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="labels">n class indices, each in [0, <paramref name="classes"/>) (0 or 1 when <paramref name="classes"/> = 1).</param>
@@ -55,13 +58,22 @@ public static class OneHot
     /// <param name="classes">K &gt;= 1, the length of one row (the network's <c>OutputSize</c>).</param>
     /// <returns>Y, n x K row-major.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> &lt; 1.</exception>
-    /// <exception cref="ArgumentException">A label is out of range (the message names its index and value).</exception>
+    /// <exception cref="ArgumentException">A label is out of range (the message names its index and value), or n x K
+    /// exceeds the largest array length (<see cref="MaxArrayLength"/>).</exception>
     public static T[] Encode<T>(ReadOnlySpan<int> labels, int classes)
         where T : unmanaged
     {
         CheckClasses(classes);
         Validate(labels, classes, nameof(labels));
-        var rows = new T[checked(labels.Length * classes)];
+        long length = (long)labels.Length * classes;
+        if (length > MaxArrayLength)
+        {
+            throw new ArgumentException(
+                $"{labels.Length} one-hot rows of {classes} values are {length} values, more than one array holds ({MaxArrayLength}): encode the labels in batches with Encode(labels, classes, destination).",
+                nameof(labels));
+        }
+
+        var rows = new T[length];
         Encode<T>(labels, classes, rows);
         return rows;
     }

@@ -12,6 +12,9 @@ Run from this folder with Debian's interpreter (apt-get install python3-sklearn)
            on float64 columns (0.1 + 0.2 among 0.3s; 1e9 give or take a few ulps; a tiny real spread 1e-20..4e-20;
            exactly constant; ordinary) and float32 columns (one float32 ulp apart; 0.1f ten times, whose float64
            mean is not 0.1f; ordinary); fitted and transformed on the same rows
+  stratify: train_test_split(..., stratify=y) on label sets whose smallest class has one member, whose training or
+           test set is smaller than the number of classes, or whose labels are negative, int32's maximum or 1e9;
+           each case records scikit-learn's error message (null when it splits) and the two set sizes
   metrics: y_true and y_pred drawn by numpy's RandomState(0), K = 5 classes of which class 4 never occurs in y_true
 """
 import json
@@ -19,6 +22,7 @@ import os
 
 import numpy as np
 import sklearn
+from sklearn.model_selection import train_test_split
 from sklearn.metrics import accuracy_score, confusion_matrix
 from sklearn.preprocessing import StandardScaler
 
@@ -58,6 +62,31 @@ near_constant_float = near_constant([
     [0.5, 1.5, 2.0, -1.0, 3.0, 0.25, 0.75, 1.0, 2.5, -0.5],
 ], np.float32)
 
+
+
+def stratify(labels, test_size):
+    y = np.array(labels, dtype=np.int64)
+    case = {"labels": labels, "test_fraction": test_size}
+    try:
+        train, test = train_test_split(np.arange(len(y)), test_size=test_size, stratify=y, random_state=0)
+        case.update(error=None, train=len(train), test=len(test))
+    except ValueError as e:
+        case.update(error=str(e), train=None, test=None)
+    return case
+
+
+stratify_cases = [
+    stratify([0, 0, 1], 0.34),
+    stratify([0, 1, 1, 1, 1, 1, 1, 1], 0.5),
+    stratify([0, 0, 1, 1, 2, 2], 0.34),
+    stratify([0, 0, 1, 1, 2, 2], 0.2),
+    stratify([0, 0, 1, 1, 2, 2], 0.6),
+    stratify([5, 5, -3, -3, 2147483647, 2147483647], 0.5),
+    stratify([0, 1000000000] * 5, 0.3),
+    stratify([-2147483648, 7, 7, -2147483648, 7, 7, 7, -2147483648], 0.25),
+    stratify([0, 0, 0, 1, 1, 1, 1, 2, 2, 2], 0.3),
+]
+
 rng = np.random.RandomState(0)
 y_true = rng.randint(0, 4, size=57)
 y_pred = np.where(rng.rand(57) < 0.6, y_true, rng.randint(0, 5, size=57))
@@ -74,6 +103,7 @@ result = {
     },
     "near_constant_double": near_constant_double,
     "near_constant_float": near_constant_float,
+    "stratify": stratify_cases,
     "metrics": {
         "classes": 5,
         "y_true": y_true.tolist(),
