@@ -99,6 +99,30 @@ public static class OneHot
         }
     }
 
+    /// <summary>Writes the one-hot rows of <paramref name="labels"/> as float values: <see cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
+    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
+    /// <inheritdoc cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/>
+    public static void Encode(ReadOnlySpan<int> labels, int classes, Span<float> destination) => Encode<float>(labels, classes, destination);
+
+    /// <summary>The class index of each row of float values: <see cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
+    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
+    /// <inheritdoc cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/>
+    public static void Decode(ReadOnlySpan<float> rows, int classes, Span<int> labels) => Decode<float>(rows, classes, labels);
+
+    /// <summary>Writes the one-hot rows of <paramref name="labels"/> as double values: <see cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
+    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
+    /// <inheritdoc cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/>
+    public static void Encode(ReadOnlySpan<int> labels, int classes, Span<double> destination) => Encode<double>(labels, classes, destination);
+
+    /// <summary>The class index of each row of double values: <see cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
+    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
+    /// <inheritdoc cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/>
+    public static void Decode(ReadOnlySpan<double> rows, int classes, Span<int> labels) => Decode<double>(rows, classes, labels);
+
     /// <summary>The class of one row of K values: the arg-max (first on ties), or for K = 1 the value &gt;= 0.5.</summary>
     internal static int ClassOf<T>(ReadOnlySpan<T> row)
         where T : unmanaged =>
