@@ -11,7 +11,7 @@ namespace Backprop.Generated.Onnx;
 
 /// <summary>
 /// Writes a generated network's inference graph as an ONNX model (<see href="https://github.com/onnx/onnx/blob/main/docs/IR.md">ONNX IR</see>
-/// version <see cref="IrVersion"/>, default-domain opset <see cref="Opset"/>), so that ONNX Runtime and other ONNX tools
+/// version <see cref="IrVersion"/>, default-domain opset <see cref="Opset"/> or an older one on request), so that ONNX Runtime and other ONNX tools
 /// compute the same function as <see cref="INetwork{T}.ForwardBatch"/>.
 /// </summary>
 /// <remarks>
@@ -34,10 +34,22 @@ namespace Backprop.Generated.Onnx;
 /// </remarks>
 public static class OnnxExport
 {
-    /// <summary>The default-domain ONNX operator set the exported models import (ONNX 1.12).</summary>
+    /// <summary>The default-domain ONNX operator set the exported models import by default (ONNX 1.12).</summary>
     public const int Opset = 17;
 
-    /// <summary>The ONNX IR version the exported models declare (IR version 8, that of ONNX 1.10 to 1.13; onnx/docs/Versioning.md).</summary>
+    /// <summary>
+    /// The lowest operator set an export can declare (the <c>opset</c> argument): 13 (ONNX 1.8). Every operator the
+    /// exporter writes (Gemm, Sigmoid, Tanh, Relu, LeakyRelu, Elu, Softplus, Mul, Softmax) has the same definition for
+    /// float and double tensors from opset 13 to <see cref="Opset"/>: the later versions only add element types
+    /// (bfloat16, integers), and opset 13 is the first whose Softmax normalises along the given axis alone.
+    /// A lower opset serves runtimes that support only older ones, such as Unity's Inference Engine (formerly
+    /// Sentis) before 2.6, whose documentation supports opsets 7 to 15.
+    /// </summary>
+    public const int MinimumOpset = 13;
+
+    /// <summary>The ONNX IR version the exported models declare at the default <see cref="Opset"/> (IR version 8, that of
+    /// ONNX 1.10 to 1.13; onnx/docs/Versioning.md). An export at opset 13 or 14 declares IR version 7, that of the ONNX
+    /// releases (1.8, 1.9) that introduced those opsets, so that a runtime of that age reads it.</summary>
     public const long IrVersion = 8;
 
     /// <summary>The name of the graph input, of shape [batch, n_0].</summary>
@@ -58,11 +70,15 @@ public static class OnnxExport
     /// <param name="stream">A writable stream; the model is written at its current position.</param>
     /// <param name="elementType">The tensor type of the model; <see cref="OnnxElementType.Network"/> (the default) uses
     /// the network's precision.</param>
+    /// <param name="opset">The default-domain operator set the model declares, from <see cref="MinimumOpset"/> (13) to
+    /// <see cref="Opset"/> (17, the default); the graph is the same.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="opset"/> is outside 13 to 17.</exception>
     /// <exception cref="InvalidOperationException">A parameter is NaN or infinite; nothing is written.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double, or the model would
     /// exceed protobuf's 2 GiB message limit.</exception>
-    public static void ExportOnnx<T>(this INetwork<T> network, Stream stream, OnnxElementType elementType = OnnxElementType.Network)
+    public static void ExportOnnx<T>(
+        this INetwork<T> network, Stream stream, OnnxElementType elementType = OnnxElementType.Network, int opset = Opset)
         where T : unmanaged
     {
         if (stream is null)
@@ -70,7 +86,7 @@ public static class OnnxExport
             throw new ArgumentNullException(nameof(stream));
         }
 
-        byte[] model = ToOnnx(network, elementType);
+        byte[] model = ToOnnx(network, elementType, opset);
         stream.Write(model, 0, model.Length);
     }
 
@@ -79,13 +95,15 @@ public static class OnnxExport
     /// in the same folder, flushed, then renamed over <paramref name="path"/>, so a failed export leaves any existing file
     /// untouched and no temporary file behind.
     /// </summary>
-    /// <inheritdoc cref="ExportOnnx{T}(INetwork{T}, Stream, OnnxElementType)"/>
+    /// <inheritdoc cref="ExportOnnx{T}(INetwork{T}, Stream, OnnxElementType, int)"/>
     /// <param name="network">Any generated network.</param>
     /// <param name="path">The file to write, conventionally ending in <c>.onnx</c>.</param>
     /// <param name="elementType">The tensor type of the model.</param>
+    /// <param name="opset">The default-domain operator set the model declares, 13 to 17.</param>
     /// <exception cref="IOException">The folder does not exist or the file cannot be written or replaced.</exception>
     /// <exception cref="UnauthorizedAccessException">The file or folder is not writable.</exception>
-    public static void ExportOnnx<T>(this INetwork<T> network, string path, OnnxElementType elementType = OnnxElementType.Network)
+    public static void ExportOnnx<T>(
+        this INetwork<T> network, string path, OnnxElementType elementType = OnnxElementType.Network, int opset = Opset)
         where T : unmanaged
     {
         if (path is null)
@@ -93,16 +111,17 @@ public static class OnnxExport
             throw new ArgumentNullException(nameof(path));
         }
 
-        AtomicFile.WriteAllBytes(path, ToOnnx(network, elementType));
+        AtomicFile.WriteAllBytes(path, ToOnnx(network, elementType, opset));
     }
 
     /// <summary>The ONNX model of <paramref name="network"/> as bytes (a serialized <c>onnx.ModelProto</c>), e.g. for
     /// <c>new InferenceSession(bytes)</c>.</summary>
-    /// <inheritdoc cref="ExportOnnx{T}(INetwork{T}, Stream, OnnxElementType)"/>
+    /// <inheritdoc cref="ExportOnnx{T}(INetwork{T}, Stream, OnnxElementType, int)"/>
     /// <param name="network">Any generated network.</param>
     /// <param name="elementType">The tensor type of the model.</param>
+    /// <param name="opset">The default-domain operator set the model declares, 13 to 17.</param>
     /// <returns>The model file's bytes.</returns>
-    public static byte[] ToOnnx<T>(this INetwork<T> network, OnnxElementType elementType = OnnxElementType.Network)
+    public static byte[] ToOnnx<T>(this INetwork<T> network, OnnxElementType elementType = OnnxElementType.Network, int opset = Opset)
         where T : unmanaged
     {
         if (network is null)
@@ -110,7 +129,7 @@ public static class OnnxExport
             throw new ArgumentNullException(nameof(network));
         }
 
-        return ToOnnx<T>(network.Parameters, network.Topology, network.GetType().Name, elementType);
+        return ToOnnx<T>(network.Parameters, network.Topology, network.GetType().Name, elementType, opset);
     }
 
     /// <summary>
@@ -123,14 +142,22 @@ public static class OnnxExport
     /// <param name="topology">The layer sizes and activations.</param>
     /// <param name="graphName">The graph's name, e.g. the network type's name.</param>
     /// <param name="elementType">The tensor type of the model.</param>
+    /// <param name="opset">The default-domain operator set the model declares, from <see cref="MinimumOpset"/> (13) to
+    /// <see cref="Opset"/> (17, the default); the graph is the same.</param>
     /// <returns>The model file's bytes.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> does not have ParameterCount values, or
     /// <paramref name="elementType"/> is not defined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="opset"/> is outside 13 to 17.</exception>
     /// <exception cref="InvalidOperationException">A parameter is NaN or infinite.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double, or the model would
     /// exceed protobuf's 2 GiB message limit.</exception>
-    public static byte[] ToOnnx<T>(ReadOnlySpan<T> parameters, NetworkTopology topology, string graphName, OnnxElementType elementType = OnnxElementType.Network)
+    public static byte[] ToOnnx<T>(
+        ReadOnlySpan<T> parameters,
+        NetworkTopology topology,
+        string graphName,
+        OnnxElementType elementType = OnnxElementType.Network,
+        int opset = Opset)
         where T : unmanaged
     {
         if (topology is null)
@@ -153,6 +180,14 @@ public static class OnnxExport
             throw new ArgumentException(
                 $"'{nameof(parameters)}' must have {topology.ParameterCount} values (the parameters of {topology}) but has {parameters.Length}.",
                 nameof(parameters));
+        }
+
+        if (opset < MinimumOpset || opset > Opset)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(opset),
+                opset,
+                $"The exporter writes opsets {MinimumOpset} to {Opset} (ONNX 1.8 to 1.12), not {opset}.");
         }
 
         bool asDouble = elementType switch
@@ -222,13 +257,14 @@ public static class OnnxExport
 
         var model = new OnnxProto.ModelProto
         {
-            IrVersion = IrVersion,
+            // IR version 7 for opsets 13 and 14 (ONNX 1.8, 1.9), 8 for 15 to 17 (ONNX 1.10 to 1.12): onnx/docs/Versioning.md.
+            IrVersion = opset <= 14 ? 7 : IrVersion,
             ProducerName = "Backprop.Generated.Onnx",
             ProducerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString(3) ?? string.Empty,
             DocString = $"Backprop.Generated network {graphName}: {topology}. Computes ForwardBatch: {InputName} [batch, n_0] -> {OutputName} [batch, n_L].",
             Graph = graph,
         };
-        model.OpsetImport.Add(new OnnxProto.OperatorSetIdProto { Domain = string.Empty, Version = Opset });
+        model.OpsetImport.Add(new OnnxProto.OperatorSetIdProto { Domain = string.Empty, Version = opset });
         return model.ToByteArray();
     }
 

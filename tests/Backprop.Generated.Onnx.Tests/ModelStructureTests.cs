@@ -149,6 +149,38 @@ public sealed class ModelStructureTests
     }
 
     [Theory]
+    [InlineData(13, 7)]
+    [InlineData(14, 7)]
+    [InlineData(15, 8)]
+    [InlineData(16, 8)]
+    [InlineData(17, 8)]
+    public void Older_opset_changes_only_the_opset_and_the_IR_version_of_its_ONNX_release(int opset, long irVersion)
+    {
+        var net = new DigitsNet();
+        OrtRunner.Seed(net, 1);
+        OnnxProto.ModelProto latest = OnnxProto.ModelProto.Parser.ParseFrom(net.ToOnnx());
+        OnnxProto.ModelProto model = OnnxProto.ModelProto.Parser.ParseFrom(net.ToOnnx(opset: opset));
+
+        Assert.Equal(irVersion, model.IrVersion);
+        Assert.Equal(opset, Assert.Single(model.OpsetImport).Version);
+        Assert.Equal(latest.Graph, model.Graph);
+    }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(18)]
+    [InlineData(0)]
+    public void Opset_outside_13_to_17_throws_naming_the_range(int opset)
+    {
+        var net = new ReluNet();
+        using var stream = new MemoryStream();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => net.ExportOnnx(stream, opset: opset));
+        Assert.Equal("opset", error.ParamName);
+        Assert.Contains("opsets 13 to 17", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, stream.Length);
+    }
+
+    [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
     public void Non_finite_parameter_throws_and_writes_nothing(double bad)

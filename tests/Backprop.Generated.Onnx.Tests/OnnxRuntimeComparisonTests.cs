@@ -60,6 +60,41 @@ public sealed class OnnxRuntimeComparisonTests
 
     private static bool OrtLacksFloat64Kernel(string name) => name is "ELU" or "Softplus";
 
+    /// <summary>Every float network at every opset the exporter writes (13 to 17): the same graph, the same outputs.</summary>
+    public static TheoryData<string, int> FloatNetworksAtEveryOpset
+    {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (string name in FloatFactories.Keys)
+            {
+                for (int opset = OnnxExport.MinimumOpset; opset <= OnnxExport.Opset; opset++)
+                {
+                    data.Add(name, opset);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FloatNetworksAtEveryOpset))]
+    public void Model_at_an_older_opset_in_OnnxRuntime_equals_ForwardBatch(string name, int opset)
+    {
+        INetwork<float> net = FloatFactories[name]();
+        OrtRunner.Seed(net, 11);
+        float[] x = OrtRunner.Batch<float>(BatchSize, net.InputSize, 5);
+        var expected = new float[BatchSize * net.OutputSize];
+        net.ForwardBatch(x, expected);
+
+        float[] actual = OrtRunner.Run(net.ToOnnx(opset: opset), x, BatchSize, net.InputSize);
+
+        double diff = OrtRunner.MaxAbsDiff(expected, actual);
+        _output.WriteLine($"float32 {name}, opset {opset}: max |ORT - ForwardBatch| = {diff:E2}");
+        Assert.True(diff <= Tolerance, $"{name} at opset {opset}: max abs diff {diff}");
+    }
+
     [Theory]
     [MemberData(nameof(FloatNetworks))]
     public void Float_model_in_OnnxRuntime_equals_ForwardBatch(string name)

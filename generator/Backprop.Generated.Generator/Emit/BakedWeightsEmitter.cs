@@ -45,8 +45,7 @@ internal static class BakedWeightsEmitter
             writer.Line("/// The weights and biases read from " + Xml(baked.Path) + " at build time, in the layout <see cref=\"Parameters\"/>");
             writer.Line("/// documents (PyTorch's weight [n_l, n_{l-1}] transposed to W[l] (n_{l-1}, n_l)), as little-endian base64 literals.");
             writer.Line("/// </summary>");
-            writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]");
-            using (writer.Block("private static class " + Name))
+            using (writer.MemberBlock("private static class " + Name))
             {
                 writer.Line("/// <summary>A new parameter array (64-byte aligned) holding the baked values.</summary>");
                 using (writer.Block($"public static {EmitContext.Compute}.AlignedArray<{t}> CreateParameters()"))

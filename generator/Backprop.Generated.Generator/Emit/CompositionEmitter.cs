@@ -89,7 +89,7 @@ internal static class CompositionEmitter
         return string.Join("\n", new[]
         {
             $"/// <summary>Feeds the output of <see cref=\"{source.FullName}\"/> to <see cref=\"{target.FullName}\"/>: n_L of {sourceName} = n_0 of {targetName} = {Literals.Int(target.InputSize)}.</summary>",
-            $"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]",
+            EmitContext.GeneratedCodeAttribute,
             $"public static implicit operator {returnType}({parameterType} value)",
             "{",
             $"    {returnType} result = default;",

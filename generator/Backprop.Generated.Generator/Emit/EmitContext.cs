@@ -12,6 +12,9 @@ internal sealed class EmitContext
     public const string GeneratorVersion = "0.1.0";
     public const string Runtime = "global::Backprop.Generated";
 
+    /// <summary>The attribute every generated member carries (written by <see cref="SourceWriter.Member"/>).</summary>
+    public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + GeneratorName + "\", \"" + GeneratorVersion + "\")]";
+
     /// <summary>The runtime's namespace of types only generated code calls (hidden from IntelliSense).</summary>
     public const string Internals = "global::Backprop.Generated.Internals";
 

@@ -30,7 +30,7 @@ internal static class InitializationEmitter
         w.Line("/// </list>");
         w.Line("/// </remarks>");
         w.Line("/// <param name=\"seed\">The seed; equal seeds give equal parameters.</param>");
-        using (w.Block("public void InitializeParameters(int seed)"))
+        using (w.MemberBlock("public void InitializeParameters(int seed)"))
         {
             w.Line($"{rt}.SplitMix64 random = {EmitContext.Internals}.Initialization.CreateStream(seed);");
             for (int l = 1; l <= c.L; l++)

@@ -13,24 +13,24 @@ internal static class LayerShapeEmitter
         for (int l = 1; l <= c.L; l++)
         {
             w.Line($"/// <summary>Where W{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, row-major) starts in <see cref=\"Parameters\"/>.</summary>");
-            w.Line($"private const int {WeightOffset(l)} = {Literals.Int(c.WeightOffset[l])};");
+            w.Member($"private const int {WeightOffset(l)} = {Literals.Int(c.WeightOffset[l])};");
             w.Line();
             w.Line($"/// <summary>Where b{l} ({c.Sizes[l]} values) starts in <see cref=\"Parameters\"/>.</summary>");
-            w.Line($"private const int {BiasOffset(l)} = {Literals.Int(c.BiasOffset[l])};");
+            w.Member($"private const int {BiasOffset(l)} = {Literals.Int(c.BiasOffset[l])};");
             w.Line();
         }
 
         w.Line("/// <summary>The examples that the batch kernels process together, feature-major (\"lanes\").</summary>");
-        w.Line($"private const int BlockRows = {EmitContext.Compute}.Dense.BlockRows;");
+        w.Member($"private const int BlockRows = {EmitContext.Compute}.Dense.BlockRows;");
         w.Line();
         w.Line("/// <summary>The distance between two units' rows of a block in lanes (BlockRows plus padding that spreads rows over the L1 cache sets).</summary>");
-        w.Line($"private const int LaneStride = {EmitContext.Compute}.Dense.LaneStride;");
+        w.Member($"private const int LaneStride = {EmitContext.Compute}.Dense.LaneStride;");
 
         for (int l = 1; l <= c.L; l++)
         {
             w.Line();
             w.Line($"/// <summary>Layer {l}'s shape for the kernels: {c.Shape(l)}; {Strategies.Describe(c, l)}.</summary>");
-            using (w.Block($"private readonly struct {ShapeName(l)} : {EmitContext.Compute}.IDenseLayer"))
+            using (w.MemberBlock($"private readonly struct {ShapeName(l)} : {EmitContext.Compute}.IDenseLayer"))
             {
                 w.Line($"public static int Inputs => {Literals.Int(c.Sizes[l - 1])};");
                 w.Line();

@@ -34,7 +34,8 @@ internal static class NetworkEmitter
             scopes.Push(writer.Block("partial " + outer.Keyword + " " + outer.Name));
         }
 
-        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{EmitContext.GeneratorName}\", \"{EmitContext.GeneratorVersion}\")]");
+        // [GeneratedCode] goes on each generated member (SourceWriter.Member), not here: a user's own [GeneratedCode] on
+        // the type would be a duplicate (CS0579), and on the type it would make analyzers treat the user's members as generated.
         using (writer.Block("partial " + model.Type.Keyword + " " + model.Type.Name + " : " + NetworkInterfaceEmitter.BaseList(context)))
         {
             StorageEmitter.Emit(writer, context);

@@ -22,16 +22,16 @@ internal static class NetworkInterfaceEmitter
         string network = Interface(c);
 
         w.Line("/// <summary>n_0, n_1, ..., n_L. (Static data in an optimised build; an unoptimised (Debug) build of the declaring project allocates the array on each read.)</summary>");
-        w.Line("public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { " + string.Join(", ", c.Sizes.Select(Literals.Int)) + " };");
+        w.Member("public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { " + string.Join(", ", c.Sizes.Select(Literals.Int)) + " };");
         w.Line();
-        w.Line($"int {network}.InputSize => InputSize;");
+        w.Member($"int {network}.InputSize => InputSize;");
         w.Line();
-        w.Line($"int {network}.OutputSize => OutputSize;");
+        w.Member($"int {network}.OutputSize => OutputSize;");
         w.Line();
-        w.Line($"int {network}.LayerCount => LayerCount;");
+        w.Member($"int {network}.LayerCount => LayerCount;");
         w.Line();
-        w.Line($"int {network}.ParameterCount => ParameterCount;");
+        w.Member($"int {network}.ParameterCount => ParameterCount;");
         w.Line();
-        w.Line($"global::System.ReadOnlySpan<int> {network}.LayerSizes => LayerSizes;");
+        w.Member($"global::System.ReadOnlySpan<int> {network}.LayerSizes => LayerSizes;");
     }
 }

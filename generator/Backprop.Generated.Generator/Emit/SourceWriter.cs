@@ -35,6 +35,24 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>
+    /// Writes one declaration of a member of the network type, marked <c>[GeneratedCode]</c>: the attribute goes on each
+    /// generated member, never on the partial type, so a user's own <c>[GeneratedCode]</c> on the type is no CS0579 and
+    /// the user's hand-written members do not count as generated code (analyzers would skip them).
+    /// </summary>
+    public void Member(string declaration)
+    {
+        Line(EmitContext.GeneratedCodeAttribute);
+        Line(declaration);
+    }
+
+    /// <summary>As <see cref="Member"/>, for a member with a body: the attribute, then a brace block.</summary>
+    public Scope MemberBlock(string header)
+    {
+        Line(EmitContext.GeneratedCodeAttribute);
+        return Block(header);
+    }
+
     public Scope Block(string header)
     {
         Line(header);

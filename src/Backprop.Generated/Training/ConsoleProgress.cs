@@ -19,7 +19,7 @@ public sealed class ConsoleProgress : IProgress<EpochProgress>
 
     /// <summary>Creates the reporter.</summary>
     /// <param name="writer">Where to write; null for <see cref="Console.Out"/> at each report.</param>
-    /// <param name="every">Write epoch 1, every <paramref name="every"/>-th epoch, the last epoch and an early-stopping epoch; &gt;= 1.</param>
+    /// <param name="every">Write each call's first epoch, every <paramref name="every"/>-th epoch, the last epoch and an early-stopping epoch; &gt;= 1.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="every"/> &lt; 1.</exception>
     public ConsoleProgress(TextWriter? writer = null, int every = 1)
     {
@@ -36,7 +36,7 @@ public sealed class ConsoleProgress : IProgress<EpochProgress>
     /// <param name="value">The epoch's report.</param>
     public void Report(EpochProgress value)
     {
-        if (value.Epoch != 1 && value.Epoch % _every != 0 && value.Epoch != value.Epochs && !value.Stopping)
+        if (value.Epoch != value.InitialEpoch + 1 && value.Epoch % _every != 0 && value.Epoch != value.Epochs && !value.Stopping)
         {
             return;
         }

@@ -6,10 +6,12 @@ namespace Backprop.Generated;
 /// Stops <c>Fit</c> when the validation loss has stopped improving, as Keras's
 /// <c>EarlyStopping(monitor='val_loss', min_delta, patience, restore_best_weights)</c> does: an epoch improves when its
 /// validation loss is below best - <see cref="MinDelta"/> (the first epoch always does); after
-/// <see cref="Patience"/> epochs in a row without improvement training stops. With
-/// <see cref="RestoreBestParameters"/> (the default) the network ends with the parameters of the best epoch, whether
-/// training stopped early or ran all its epochs (Keras restores only when it stops early). The optimizer's state
-/// (momentum, Adam's moments) is not rolled back.
+/// <see cref="Patience"/> epochs in a row without improvement training stops. The best loss and the count belong to
+/// the network's run (<see cref="TrainingState"/>), so they carry over to the next <c>Fit</c> of the run. With
+/// <see cref="RestoreBestParameters"/> (the default) the network ends with the parameters of the run's best epoch
+/// however <c>Fit</c> ends: all epochs run, stopped early, diverged, cancelled or the progress callback threw (Keras
+/// restores only when it stops early, keras-team/keras#12511). The optimizer's state (momentum, Adam's moments) is not
+/// rolled back.
 /// </summary>
 public sealed class EarlyStopping
 {

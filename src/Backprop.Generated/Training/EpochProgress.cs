@@ -45,11 +45,38 @@ public readonly struct EpochProgress
         Stopping = stopping;
     }
 
-    /// <summary>The epoch just finished, 1-based.</summary>
+    /// <summary>Creates a report of an epoch of a continued run.</summary>
+    /// <param name="epoch">The epoch just finished, 1-based within the run.</param>
+    /// <param name="epochs">The epoch the call ends at: its first epoch's index plus its epochs requested.</param>
+    /// <param name="loss">The epoch's mean cost.</param>
+    /// <param name="elapsed">The time spent in this epoch.</param>
+    /// <param name="learningRate">The optimizer's learning rate during this epoch.</param>
+    /// <param name="accuracy">The training accuracy, or null.</param>
+    /// <param name="validationLoss">The validation loss, or null.</param>
+    /// <param name="validationAccuracy">The validation accuracy, or null.</param>
+    /// <param name="bestEpoch">The 1-based epoch with the lowest validation loss so far, or 0.</param>
+    /// <param name="stopping">Whether early stopping ends training after this epoch.</param>
+    /// <param name="initialEpoch">The epochs of the run completed before the reporting <c>Fit</c> call, &gt;= 0.</param>
+    public EpochProgress(int epoch, int epochs, double loss, TimeSpan elapsed, double learningRate, double? accuracy, double? validationLoss, double? validationAccuracy, int bestEpoch, bool stopping, int initialEpoch)
+        : this(epoch, epochs, loss, elapsed, learningRate, accuracy, validationLoss, validationAccuracy, bestEpoch, stopping)
+    {
+        InitialEpoch = initialEpoch;
+    }
+
+    /// <summary>
+    /// The epoch just finished, 1-based and counted over the run (<see cref="TrainingState"/>): a <c>Fit</c> that
+    /// continues after 3 epochs reports 4, 5, ...
+    /// </summary>
     public int Epoch { get; }
 
-    /// <summary>The number of epochs requested.</summary>
+    /// <summary>
+    /// The epoch the reporting <c>Fit</c> call ends at if it runs all its epochs: <see cref="InitialEpoch"/> plus the
+    /// epochs requested (Keras's <c>epochs</c> with <c>initial_epoch</c>), so a continued call prints 4/6, 5/6, 6/6.
+    /// </summary>
     public int Epochs { get; }
+
+    /// <summary>The epochs of the run completed before the reporting <c>Fit</c> call (Keras's <c>initial_epoch</c>); 0 for a new run.</summary>
+    public int InitialEpoch { get; }
 
     /// <summary>
     /// The mean over the epoch's examples of L_i, each computed with the parameters of its batch's
@@ -82,7 +109,7 @@ public readonly struct EpochProgress
     /// <summary>The validation accuracy with the parameters at the end of the epoch; null without validation data or when <see cref="Accuracy"/> is null.</summary>
     public double? ValidationAccuracy { get; }
 
-    /// <summary>The 1-based epoch with the lowest validation loss so far (by the early-stopping rule when one is set); 0 without validation data.</summary>
+    /// <summary>The 1-based epoch of the run with the lowest validation loss so far (by the early-stopping rule when one is set); 0 without validation data.</summary>
     public int BestEpoch { get; }
 
     /// <summary>True when <see cref="TrainingOptions.EarlyStopping"/> ends training after this epoch.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Generated;
 
@@ -6,19 +7,24 @@ namespace Backprop.Generated;
 /// A learning-rate schedule: lr as a function of the epoch (or of any period the caller counts), applied to an
 /// optimizer the way PyTorch's <c>torch.optim.lr_scheduler</c> sets a parameter group's <c>lr</c>.
 /// <see cref="Trainer.Fit{T}(INetwork{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, IOptimizer, int, int, int, bool, IProgress{EpochProgress}?, System.Threading.CancellationToken, TrainingOptions?)"/>
-/// calls <see cref="Apply"/> before every epoch and <see cref="Observe"/> with the epoch's loss after it.
+/// calls <see cref="Apply"/> before every epoch, at the epoch's index in the network's run (see
+/// <see cref="TrainingState"/>), and <see cref="Observe"/> with the epoch's loss after it.
 /// </summary>
 /// <remarks>
-/// The initial rate is the optimizer's <see cref="IOptimizer.LearningRate"/> at the first <see cref="Apply"/> (PyTorch's
-/// <c>initial_lr</c>); <see cref="Reset"/> forgets it. Schedules compose: <see cref="WithWarmup"/> puts a linear
-/// warm-up before any schedule, and <see cref="ReduceLROnPlateau"/> scales any inner schedule. One schedule instance
-/// drives one optimizer.
+/// The initial rate lr_0 is an optimizer's <see cref="IOptimizer.LearningRate"/> at this schedule's first
+/// <see cref="Apply"/> to that optimizer, kept per optimizer instance as PyTorch keeps <c>initial_lr</c> in the
+/// optimizer's parameter group: a schedule handed a new optimizer between <c>Fit</c> calls takes the new optimizer's
+/// rate as lr_0 rather than setting it from the old one's. <see cref="Reset"/> forgets every lr_0 and any state;
+/// <see cref="Restart"/> forgets only what <see cref="Observe"/> has learned. Schedules compose:
+/// <see cref="WithWarmup"/> puts a linear warm-up before any schedule, and <see cref="ReduceLROnPlateau"/> scales any
+/// inner schedule. A schedule with state (<see cref="ReduceLROnPlateau"/>) follows one training run at a time.
 /// </remarks>
 public abstract class LearningRateSchedule
 {
     private double _initialRate = double.NaN;
+    private ConditionalWeakTable<IOptimizer, StrongBox<double>>? _initialRates;
 
-    /// <summary>The initial rate captured by the first <see cref="Apply"/>, or NaN before it.</summary>
+    /// <summary>lr_0 of the optimizer of the latest <see cref="Apply"/>, or NaN before the first.</summary>
     public double InitialRate => _initialRate;
 
     /// <summary>
@@ -33,11 +39,12 @@ public abstract class LearningRateSchedule
 
     /// <summary>
     /// Sets <paramref name="optimizer"/>'s <see cref="IOptimizer.LearningRate"/> to this schedule's rate for
-    /// <paramref name="epoch"/>, capturing the optimizer's current rate as the initial rate on the first call.
+    /// <paramref name="epoch"/>, capturing the optimizer's current rate as its initial rate lr_0 on the first call with
+    /// that optimizer.
     /// </summary>
     /// <param name="optimizer">The optimizer to drive.</param>
     /// <param name="epoch">The 0-based epoch about to run.</param>
-    /// <param name="examplesSeen">Training examples processed before this epoch (epoch x n under <c>Fit</c>).</param>
+    /// <param name="examplesSeen">Training examples processed before this epoch (the run's <see cref="TrainingState.ExamplesSeen"/> under <c>Fit</c>).</param>
     /// <returns>The rate set.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> or <paramref name="examplesSeen"/> is negative.</exception>
@@ -58,11 +65,14 @@ public abstract class LearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(examplesSeen), examplesSeen, "The number of examples seen must be >= 0.");
         }
 
-        if (double.IsNaN(_initialRate))
+        _initialRates ??= new ConditionalWeakTable<IOptimizer, StrongBox<double>>();
+        if (!_initialRates.TryGetValue(optimizer, out StrongBox<double>? initial))
         {
-            _initialRate = optimizer.LearningRate;
+            initial = new StrongBox<double>(optimizer.LearningRate);
+            _initialRates.Add(optimizer, initial);
         }
 
+        _initialRate = initial.Value;
         double rate = LearningRate(_initialRate, epoch, examplesSeen);
         optimizer.LearningRate = rate;
         return rate;
@@ -77,8 +87,23 @@ public abstract class LearningRateSchedule
     {
     }
 
-    /// <summary>Forgets the captured initial rate and any state (plateau counters), as if newly created.</summary>
-    public virtual void Reset() => _initialRate = double.NaN;
+    /// <summary>Forgets the captured initial rates and any state (plateau counters), as if newly created.</summary>
+    public virtual void Reset()
+    {
+        _initialRate = double.NaN;
+        _initialRates = null;
+        Restart();
+    }
+
+    /// <summary>
+    /// Forgets what <see cref="Observe"/> has learned (plateau counters and reductions) but keeps each optimizer's
+    /// lr_0: what <c>Fit</c> calls when a training run starts over (a new or re-initialised network, or
+    /// <see cref="TrainingState.ResumeAt"/>), so a schedule reused across runs behaves as a new one. The base
+    /// schedules have no such state.
+    /// </summary>
+    public virtual void Restart()
+    {
+    }
 
     /// <summary>
     /// A linear warm-up over the first <paramref name="epochs"/> epochs, from <paramref name="startFactor"/> x lr_0 to
@@ -138,6 +163,8 @@ public abstract class LearningRateSchedule
             base.Reset();
             _inner.Reset();
         }
+
+        public override void Restart() => _inner.Restart();
     }
 }
 
@@ -388,6 +415,12 @@ public sealed class ReduceLROnPlateau : LearningRateSchedule
     {
         base.Reset();
         _inner?.Reset();
+    }
+
+    /// <inheritdoc/>
+    public override void Restart()
+    {
+        _inner?.Restart();
         _scale = 1;
         _best = double.PositiveInfinity;
         _badEpochs = 0;

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Backprop.Generated.Internals;
 
@@ -8,14 +9,43 @@ namespace Backprop.Generated;
 /// <summary>Mini-batch training of any generated network over an in-memory data set.</summary>
 public static class Trainer
 {
+    private static readonly ConditionalWeakTable<object, TrainingState> States = new();
+
+    /// <summary>
+    /// The training state of <paramref name="network"/>: where its run stands between <c>Fit</c> calls (epochs
+    /// completed, examples seen, early-stopping memory), and <see cref="TrainingState.ResumeAt"/> to say where the next
+    /// <c>Fit</c> starts (Keras's <c>initial_epoch</c>). One per network instance, created on first use and held no
+    /// longer than the network.
+    /// </summary>
+    /// <typeparam name="T">float or double, the network's precision.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <returns>The network's state (the same object on every call).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    public static TrainingState GetTrainingState<T>(this INetwork<T> network)
+        where T : unmanaged
+    {
+        if (network is null)
+        {
+            throw new ArgumentNullException(nameof(network));
+        }
+
+        return States.GetValue(network, static _ => new TrainingState());
+    }
+
     /// <summary>
     /// Trains <paramref name="network"/> for <paramref name="epochs"/> passes over the data set, one
     /// <c>TrainStep</c> per mini-batch of <paramref name="batchSize"/> rows (the last batch of an epoch may be
     /// smaller). The rows are shuffled at the start of every epoch by a <see cref="SplitMix64"/> stream seeded
-    /// with <paramref name="seed"/>, so a run is reproducible. Each step is a <see cref="TrainingStep{T}"/> with
+    /// with <paramref name="seed"/>, so a run is reproducible. Repeated calls continue one run (see
+    /// <see cref="TrainingState"/>): a call on the parameters the previous <c>Fit</c> left starts at the next epoch of
+    /// the run, with that epoch's learning rate and row order, so <c>Fit(3)</c> then <c>Fit(3)</c> with the same
+    /// optimizer and options is bit for bit one <c>Fit(6)</c>; new parameters start a new run at epoch 0, and
+    /// <see cref="TrainingState.ResumeAt"/> (through <see cref="GetTrainingState{T}(INetwork{T})"/>) says where to
+    /// start. Each step is a <see cref="TrainingStep{T}"/> with
     /// <paramref name="options"/> (L2 penalty, gradient clipping), or the network's own <c>TrainStep</c> when the options
     /// add neither (the same update); before each epoch the options' schedule sets the
-    /// optimizer's learning rate (with epoch x n examples seen), and after it the schedule observes the epoch's loss.
+    /// optimizer's learning rate (at the run's epoch, with the run's examples seen), and after it the schedule observes
+    /// the epoch's loss.
     /// After the returned history and, where needed, the batch buffers (when shuffling), the row order (when shuffling)
     /// and a gradient buffer (with L2 or clipping), all allocated once per call, nothing allocates.
     /// </summary>
@@ -24,16 +54,16 @@ public static class Trainer
     /// <param name="inputs">X, n x n_0 row-major.</param>
     /// <param name="targets">Y, n x n_L row-major.</param>
     /// <param name="optimizer">The update rule.</param>
-    /// <param name="epochs">The number of passes over the data, &gt;= 0.</param>
+    /// <param name="epochs">The number of passes over the data this call runs, &gt;= 0.</param>
     /// <param name="batchSize">Rows per step, &gt;= 1.</param>
-    /// <param name="seed">Seed of the shuffling stream.</param>
+    /// <param name="seed">Seed of the run's shuffling stream: epoch e of the run takes the stream's (e+1)-th permutation, whichever call runs it.</param>
     /// <param name="shuffle">Whether to shuffle the rows every epoch (otherwise they are taken in order).</param>
     /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch.</param>
-    /// <param name="cancellationToken">Checked before every step; the parameters keep the completed steps.</param>
+    /// <param name="cancellationToken">Checked before every step; the parameters keep the completed steps (the best epoch's when restoring).</param>
     /// <param name="options">L2 penalty, gradient clipping and learning-rate schedule; null for none.</param>
     /// <returns>The mean loss of each epoch, L2 penalty included (see <see cref="EpochProgress.Loss"/>).</returns>
     /// <exception cref="ArgumentException">The data set's shapes do not match the network or are empty.</exception>
-    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite; the parameters are those before that step.</exception>
+    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite; the parameters are those before that step, or the best epoch's when early stopping restores them; the exception carries the epochs' losses (<see cref="TrainingDivergedException.History"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static double[] Fit<T>(
         this INetwork<T> network,
@@ -55,7 +85,8 @@ public static class Trainer
     /// does and, after each epoch, evaluates the validation rows with the epoch's final parameters: J
     /// (<see cref="EpochProgress.ValidationLoss"/>, Keras's <c>val_loss</c>) and, with
     /// <see cref="TrainingOptions.ComputeAccuracy"/>, the accuracies. With <see cref="TrainingOptions.EarlyStopping"/>
-    /// training stops when the validation loss stops improving and (by default) ends with the best epoch's parameters.
+    /// training stops when the validation loss stops improving and (by default) ends with the best epoch's parameters,
+    /// however it ends: all epochs run, stopped early, diverged, cancelled, or the progress callback threw.
     /// Allocates per call, besides the batch buffers: a gradient buffer for the validation cost, an output buffer for
     /// the accuracies and, with early stopping, one copy of the parameters.
     /// </summary>
@@ -64,19 +95,19 @@ public static class Trainer
     /// <param name="inputs">X, n x n_0 row-major.</param>
     /// <param name="targets">Y, n x n_L row-major (one-hot rows for a classifier).</param>
     /// <param name="optimizer">The update rule.</param>
-    /// <param name="epochs">The largest number of passes over the data, &gt;= 0.</param>
+    /// <param name="epochs">The largest number of passes over the data this call runs, &gt;= 0.</param>
     /// <param name="batchSize">Rows per step, &gt;= 1.</param>
     /// <param name="validationInputs">Validation X, n_v x n_0 (empty for none).</param>
     /// <param name="validationTargets">Validation Y, n_v x n_L.</param>
-    /// <param name="seed">Seed of the shuffling stream.</param>
+    /// <param name="seed">Seed of the run's shuffling stream: epoch e of the run takes the stream's (e+1)-th permutation, whichever call runs it.</param>
     /// <param name="shuffle">Whether to shuffle the rows every epoch.</param>
     /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch (see <see cref="ConsoleProgress"/>).</param>
-    /// <param name="cancellationToken">Checked before every step; the parameters keep the completed steps.</param>
+    /// <param name="cancellationToken">Checked before every step; the parameters keep the completed steps (the best epoch's when restoring).</param>
     /// <param name="options">L2, clipping, schedule, early stopping, accuracy; null for none.</param>
     /// <returns>The mean training loss of each epoch run (fewer than <paramref name="epochs"/> when stopped early).</returns>
     /// <exception cref="ArgumentException">A shape does not match the network, or early stopping has no validation data.</exception>
     /// <exception cref="NotSupportedException">Validation data for a network with dropout (its <c>ComputeGradients</c> drops units, so it cannot give the validation loss).</exception>
-    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite; the parameters are those before that step.</exception>
+    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite; the parameters are those before that step, or the best epoch's when early stopping restores them; the exception carries the epochs' losses (<see cref="TrainingDivergedException.History"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static double[] Fit<T>(
         this INetwork<T> network,
@@ -106,16 +137,16 @@ public static class Trainer
     /// <param name="inputs">X, n x n_0 row-major.</param>
     /// <param name="labels">n class indices in [0, OutputSize).</param>
     /// <param name="optimizer">The update rule.</param>
-    /// <param name="epochs">The number of passes over the data, &gt;= 0.</param>
+    /// <param name="epochs">The number of passes over the data this call runs, &gt;= 0.</param>
     /// <param name="batchSize">Rows per step, &gt;= 1.</param>
-    /// <param name="seed">Seed of the shuffling stream.</param>
+    /// <param name="seed">Seed of the run's shuffling stream: epoch e of the run takes the stream's (e+1)-th permutation, whichever call runs it.</param>
     /// <param name="shuffle">Whether to shuffle the rows every epoch.</param>
     /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
     /// <param name="options">L2, clipping and schedule; null for none.</param>
     /// <returns>The mean loss of each epoch.</returns>
     /// <exception cref="ArgumentException">A shape does not match, or a label is out of range (the message names it).</exception>
-    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite.</exception>
+    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite (as above).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static double[] Fit<T>(
         this INetwork<T> network,
@@ -142,11 +173,11 @@ public static class Trainer
     /// <param name="inputs">X, n x n_0 row-major.</param>
     /// <param name="labels">n class indices in [0, OutputSize).</param>
     /// <param name="optimizer">The update rule.</param>
-    /// <param name="epochs">The largest number of passes over the data, &gt;= 0.</param>
+    /// <param name="epochs">The largest number of passes over the data this call runs, &gt;= 0.</param>
     /// <param name="batchSize">Rows per step, &gt;= 1.</param>
     /// <param name="validationInputs">Validation X, n_v x n_0 (empty for none).</param>
     /// <param name="validationLabels">n_v class indices.</param>
-    /// <param name="seed">Seed of the shuffling stream.</param>
+    /// <param name="seed">Seed of the run's shuffling stream: epoch e of the run takes the stream's (e+1)-th permutation, whichever call runs it.</param>
     /// <param name="shuffle">Whether to shuffle the rows every epoch.</param>
     /// <param name="progress">Receives an <see cref="EpochProgress"/> after each epoch (see <see cref="ConsoleProgress"/>).</param>
     /// <param name="cancellationToken">Checked before every step.</param>
@@ -154,7 +185,7 @@ public static class Trainer
     /// <returns>The mean training loss of each epoch run (fewer than <paramref name="epochs"/> when stopped early).</returns>
     /// <exception cref="ArgumentException">A shape does not match, a label is out of range, or early stopping has no validation data.</exception>
     /// <exception cref="NotSupportedException">Validation data for a network with dropout.</exception>
-    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite.</exception>
+    /// <exception cref="TrainingDivergedException">A step's cost or gradients were not finite (as above).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static double[] Fit<T>(
         this INetwork<T> network,
@@ -235,20 +266,12 @@ public static class Trainer
         // Batch buffers only where a batch is not a slice of the caller's rows: shuffled rows, or labels to expand.
         T[]? batchInputs = shuffle ? new T[capacity * inputSize] : null;
         T[]? batchTargets = shuffle || targets.IsLabels ? new T[capacity * outputSize] : null;
-        int[]? order = shuffle ? new int[n] : null;
-        if (order is not null)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                order[i] = i;
-            }
-        }
 
         // Validation: one-hot rows (from labels), a gradient buffer for ComputeGradients' J, and outputs for accuracy.
         T[]? validationOneHot = validating && validationTargets.IsLabels ? OneHot.Encode<T>(validationTargets.Labels, outputSize) : null;
         T[]? validationGradients = validating ? new T[network.ParameterCount] : null;
         T[]? outputs = accuracy ? new T[capacity * outputSize] : null;
-        T[]? bestParameters = earlyStopping?.RestoreBestParameters == true ? new T[network.ParameterCount] : null;
+        bool restoring = earlyStopping?.RestoreBestParameters == true;
 
         // Without L2 and clipping a TrainingStep adds nothing to the network's own TrainStep (the same gradients, the
         // same finiteness check, the same optimizer.Step), so Fit calls TrainStep itself: its gradient buffer is
@@ -258,117 +281,133 @@ public static class Trainer
             ? null
             : new TrainingStep<T>(network, optimizer, options);
         LearningRateSchedule? schedule = options?.Schedule;
-        var history = new double[epochs];
-        SplitMix64 random = Initialization.CreateStream(seed);
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0;
-        int wait = 0;
-        int run = 0;
-        for (int epoch = 0; epoch < epochs; epoch++)
+
+        // The run continues where the last Fit on this network stopped (epoch count, examples seen, shuffling stream,
+        // early-stopping memory) unless the parameters were replaced since or ResumeAt says otherwise.
+        TrainingState state = GetTrainingState(network);
+        if (state.Begin<T>(network.Parameters, n))
         {
-            long started = Stopwatch.GetTimestamp();
-            double learningRate = schedule is null ? optimizer.LearningRate : schedule.Apply(optimizer, epoch, (long)epoch * n);
-            if (shuffle)
-            {
-                // Fisher-Yates, driven by the integer stream: the same order on every platform.
-                for (int i = n - 1; i > 0; i--)
-                {
-                    int j = random.NextInt(i + 1);
-                    (order![i], order[j]) = (order[j], order[i]);
-                }
-            }
+            schedule?.Restart();
+        }
 
-            double total = 0;
-            for (int start = 0; start < n; start += batchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int m = Math.Min(batchSize, n - start);
-                ReadOnlySpan<T> x;
-                ReadOnlySpan<T> y;
-                if (shuffle)
-                {
-                    for (int r = 0; r < m; r++)
-                    {
-                        int row = order![start + r];
-                        inputs.Slice(row * inputSize, inputSize).CopyTo(batchInputs.AsSpan(r * inputSize, inputSize));
-                        targets.CopyRow(row, outputSize, batchTargets.AsSpan(r * outputSize, outputSize));
-                    }
+        if (validating)
+        {
+            state.PrepareBest(restoring);
+        }
 
-                    x = batchInputs.AsSpan(0, m * inputSize);
-                    y = batchTargets.AsSpan(0, m * outputSize);
-                }
-                else
+        int initialEpoch = state.Epoch;
+        int lastEpoch = initialEpoch + epochs;
+        var history = new double[epochs];
+        int run = 0;
+        try
+        {
+            for (int e = 0; e < epochs; e++)
+            {
+                int epoch = initialEpoch + e; // 0-based within the run
+                long started = Stopwatch.GetTimestamp();
+                double learningRate = schedule is null ? optimizer.LearningRate : schedule.Apply(optimizer, epoch, state.ExamplesSeen);
+                int[]? order = shuffle ? state.OrderFor(epoch, n, seed) : null;
+                double total = 0;
+                for (int start = 0; start < n; start += batchSize)
                 {
-                    x = inputs.Slice(start * inputSize, m * inputSize);
-                    if (targets.IsLabels)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int m = Math.Min(batchSize, n - start);
+                    ReadOnlySpan<T> x;
+                    ReadOnlySpan<T> y;
+                    if (order is not null)
                     {
                         for (int r = 0; r < m; r++)
                         {
-                            targets.CopyRow(start + r, outputSize, batchTargets.AsSpan(r * outputSize, outputSize));
+                            int row = order[start + r];
+                            inputs.Slice(row * inputSize, inputSize).CopyTo(batchInputs.AsSpan(r * inputSize, inputSize));
+                            targets.CopyRow(row, outputSize, batchTargets.AsSpan(r * outputSize, outputSize));
                         }
 
+                        x = batchInputs.AsSpan(0, m * inputSize);
                         y = batchTargets.AsSpan(0, m * outputSize);
                     }
                     else
                     {
-                        y = targets.Rows.Slice(start * outputSize, m * outputSize);
+                        x = inputs.Slice(start * inputSize, m * inputSize);
+                        if (targets.IsLabels)
+                        {
+                            for (int r = 0; r < m; r++)
+                            {
+                                targets.CopyRow(start + r, outputSize, batchTargets.AsSpan(r * outputSize, outputSize));
+                            }
+
+                            y = batchTargets.AsSpan(0, m * outputSize);
+                        }
+                        else
+                        {
+                            y = targets.Rows.Slice(start * outputSize, m * outputSize);
+                        }
                     }
+
+                    double cost = step is null ? Scalar.ToDouble(network.TrainStep(x, y, optimizer)) : step.RunWithoutNorm(x, y).Cost;
+                    total += cost * m;
                 }
 
-                double cost = step is null ? Scalar.ToDouble(network.TrainStep(x, y, optimizer)) : step.RunWithoutNorm(x, y).Cost;
-                total += cost * m;
-            }
+                history[e] = total / n;
+                run = e + 1;
+                state.CompleteEpoch(n);
+                schedule?.Observe(history[e]);
 
-            history[epoch] = total / n;
-            run = epoch + 1;
-            schedule?.Observe(history[epoch]);
-
-            // Evaluation with the epoch's final parameters.
-            double? trainAccuracy = accuracy ? AccuracyOf(network, inputs, targets, outputs!, capacity) : null;
-            double? validationLoss = null;
-            double? validationAccuracy = null;
-            bool stopping = false;
-            if (validating)
-            {
-                ReadOnlySpan<T> validationY = validationOneHot ?? validationTargets.Rows;
-
-                // J = (1/n_v) sum_i L_i over the validation rows, from the network's own cost (its gradients are discarded).
-                double loss = Scalar.ToDouble(network.ComputeGradients(validationInputs, validationY, validationGradients!));
-                validationLoss = loss;
-                validationAccuracy = accuracy ? AccuracyOf(network, validationInputs, validationTargets, outputs!, capacity) : null;
-                double minDelta = earlyStopping?.MinDelta ?? 0;
-                if (loss < bestLoss - minDelta)
+                // Evaluation with the epoch's final parameters.
+                double? trainAccuracy = accuracy ? AccuracyOf(network, inputs, targets, outputs!, capacity) : null;
+                double? validationLoss = null;
+                double? validationAccuracy = null;
+                bool stopping = false;
+                if (validating)
                 {
-                    bestLoss = loss;
-                    bestEpoch = epoch + 1;
-                    wait = 0;
-                    if (bestParameters is not null)
-                    {
-                        network.Parameters.CopyTo(bestParameters);
-                    }
-                }
-                else if (earlyStopping is not null)
-                {
-                    // Keras: wait += 1, stop once wait >= patience.
-                    wait++;
-                    stopping = wait >= earlyStopping.Patience;
-                }
-            }
+                    ReadOnlySpan<T> validationY = validationOneHot ?? validationTargets.Rows;
 
-            long elapsedTicks = Stopwatch.GetTimestamp() - started;
-            TimeSpan elapsed = TimeSpan.FromTicks((long)(elapsedTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
-            progress?.Report(new EpochProgress(epoch + 1, epochs, history[epoch], elapsed, learningRate, trainAccuracy, validationLoss, validationAccuracy, bestEpoch, stopping));
-            if (stopping)
-            {
-                break;
+                    // J = (1/n_v) sum_i L_i over the validation rows, from the network's own cost (its gradients are discarded).
+                    double loss = Scalar.ToDouble(network.ComputeGradients(validationInputs, validationY, validationGradients!));
+                    validationLoss = loss;
+                    validationAccuracy = accuracy ? AccuracyOf(network, validationInputs, validationTargets, outputs!, capacity) : null;
+
+                    // Keras: an improvement when loss < best - min_delta; otherwise wait += 1, stop once wait >= patience.
+                    bool improved = state.Observe<T>(loss, earlyStopping?.MinDelta ?? 0, epoch + 1, network.Parameters, restoring);
+                    stopping = !improved && earlyStopping is not null && state.EpochsWithoutImprovement >= earlyStopping.Patience;
+                }
+
+                long elapsedTicks = Stopwatch.GetTimestamp() - started;
+                TimeSpan elapsed = TimeSpan.FromTicks((long)(elapsedTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+                progress?.Report(new EpochProgress(epoch + 1, lastEpoch, history[e], elapsed, learningRate, trainAccuracy, validationLoss, validationAccuracy, state.BestEpoch, stopping, initialEpoch));
+                if (stopping)
+                {
+                    break;
+                }
             }
         }
-
-        if (bestParameters is not null && bestEpoch > 0)
+        catch (TrainingDivergedException diverged)
         {
-            bestParameters.AsSpan().CopyTo(network.Parameters);
+            // However training ends, a Fit that restores the best parameters ends with them (keras-team/keras#12511);
+            // the exception keeps what the caller would otherwise lose: the losses of the epochs completed.
+            int restored = restoring ? state.RestoreBest(network.Parameters) : 0;
+            diverged.SetFitContext(initialEpoch + run + 1, history.AsSpan(0, run).ToArray(), restored);
+            state.End<T>(network.Parameters);
+            throw;
+        }
+        catch
+        {
+            // Cancellation, or an exception from the progress callback: the same restore.
+            if (restoring)
+            {
+                state.RestoreBest(network.Parameters);
+            }
+
+            state.End<T>(network.Parameters);
+            throw;
         }
 
+        if (restoring)
+        {
+            state.RestoreBest(network.Parameters);
+        }
+
+        state.End<T>(network.Parameters);
         if (run < epochs)
         {
             Array.Resize(ref history, run);

@@ -54,8 +54,8 @@ public sealed class TrainingOptions
     }
 
     /// <summary>
-    /// The learning-rate schedule <c>Fit</c> applies to the optimizer before every epoch (and tells each epoch's
-    /// loss); null (the default) keeps the optimizer's rate.
+    /// The learning-rate schedule <c>Fit</c> applies to the optimizer before every epoch, at the epoch's index in the
+    /// network's run (and tells each epoch's loss); null (the default) keeps the optimizer's rate.
     /// </summary>
     public LearningRateSchedule? Schedule { get; set; }
 
