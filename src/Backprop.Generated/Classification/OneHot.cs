@@ -59,7 +59,7 @@ public static class OneHot
     /// <returns>Y, n x K row-major.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> &lt; 1.</exception>
     /// <exception cref="ArgumentException">A label is out of range (the message names its index and value), or n x K
-    /// exceeds the largest array length (<see cref="MaxArrayLength"/>).</exception>
+    /// exceeds the largest array length, 2,147,483,591 (<c>Array.MaxLength</c>).</exception>
     public static T[] Encode<T>(ReadOnlySpan<int> labels, int classes)
         where T : unmanaged
     {
@@ -100,26 +100,30 @@ public static class OneHot
     }
 
     /// <summary>Writes the one-hot rows of <paramref name="labels"/> as float values: <see cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/> with T = float.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
     /// <inheritdoc cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/>
     public static void Encode(ReadOnlySpan<int> labels, int classes, Span<float> destination) => Encode<float>(labels, classes, destination);
 
     /// <summary>The class index of each row of float values: <see cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/> with T = float.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
     /// <inheritdoc cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/>
     public static void Decode(ReadOnlySpan<float> rows, int classes, Span<int> labels) => Decode<float>(rows, classes, labels);
 
     /// <summary>Writes the one-hot rows of <paramref name="labels"/> as double values: <see cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/> with T = double.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
     /// <inheritdoc cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/>
     public static void Encode(ReadOnlySpan<int> labels, int classes, Span<double> destination) => Encode<double>(labels, classes, destination);
 
     /// <summary>The class index of each row of double values: <see cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/> with T = double.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
     /// <inheritdoc cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/>
     public static void Decode(ReadOnlySpan<double> rows, int classes, Span<int> labels) => Decode<double>(rows, classes, labels);
 

@@ -107,14 +107,16 @@ public sealed class StandardScaler
     }
 
     /// <summary>Fits mu and s on float rows: <see cref="Fit{T}(ReadOnlySpan{T}, int)"/> with T = float.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>StandardScaler.Fit(trainX, features)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>StandardScaler.Fit(trainX, features)</c> compile there.</remarks>
     /// <inheritdoc cref="Fit{T}(ReadOnlySpan{T}, int)"/>
     public static StandardScaler Fit(ReadOnlySpan<float> rows, int features) => Fit<float>(rows, features);
 
     /// <summary>Fits mu and s on double rows: <see cref="Fit{T}(ReadOnlySpan{T}, int)"/> with T = double.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>StandardScaler.Fit(trainX, features)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>StandardScaler.Fit(trainX, features)</c> compile there.</remarks>
     /// <inheritdoc cref="Fit{T}(ReadOnlySpan{T}, int)"/>
     public static StandardScaler Fit(ReadOnlySpan<double> rows, int features) => Fit<double>(rows, features);
 
@@ -169,26 +171,30 @@ public sealed class StandardScaler
     }
 
     /// <summary>Writes z = (x - mu) / s of float rows: <see cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/> with T = float.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
     /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/>
     public void Transform(ReadOnlySpan<float> rows, Span<float> destination) => Transform<float>(rows, destination);
 
     /// <summary>Writes z = (x - mu) / s of double rows: <see cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/> with T = double.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
     /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/>
     public void Transform(ReadOnlySpan<double> rows, Span<double> destination) => Transform<double>(rows, destination);
 
     /// <summary>Returns z = (x - mu) / s of float rows, a new array: <see cref="Transform{T}(ReadOnlySpan{T})"/> with T = float.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
     /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T})"/>
     public float[] Transform(ReadOnlySpan<float> rows) => Transform<float>(rows);
 
     /// <summary>Returns z = (x - mu) / s of double rows, a new array: <see cref="Transform{T}(ReadOnlySpan{T})"/> with T = double.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
     /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T})"/>
     public double[] Transform(ReadOnlySpan<double> rows) => Transform<double>(rows);
 }

@@ -211,38 +211,44 @@ public sealed class TrainTestSplit
         where T : unmanaged => Gather(data, TestIndices);
 
     /// <summary>The training rows of float data: <see cref="Train{T}"/> with T = float.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
     /// <inheritdoc cref="Train{T}"/>
     public float[] Train(ReadOnlySpan<float> data) => Gather(data, TrainIndices);
 
     /// <summary>The training rows of double data: <see cref="Train{T}"/> with T = double.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
     /// <inheritdoc cref="Train{T}"/>
     public double[] Train(ReadOnlySpan<double> data) => Gather(data, TrainIndices);
 
     /// <summary>The training rows of int data: <see cref="Train{T}"/> with T = int.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
     /// <inheritdoc cref="Train{T}"/>
     public int[] Train(ReadOnlySpan<int> data) => Gather(data, TrainIndices);
 
     /// <summary>The test rows of float data: <see cref="Test{T}"/> with T = float.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
     /// <inheritdoc cref="Test{T}"/>
     public float[] Test(ReadOnlySpan<float> data) => Gather(data, TestIndices);
 
     /// <summary>The test rows of double data: <see cref="Test{T}"/> with T = double.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
     /// <inheritdoc cref="Test{T}"/>
     public double[] Test(ReadOnlySpan<double> data) => Gather(data, TestIndices);
 
     /// <summary>The test rows of int data: <see cref="Test{T}"/> with T = int.</summary>
-    /// <remarks>C# 12 and 13 infer no type argument from an array or a <c>Span</c> passed as a <c>ReadOnlySpan&lt;T&gt;</c>
-    /// (C# 14's first-class span conversions do), so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
     /// <inheritdoc cref="Test{T}"/>
     public int[] Test(ReadOnlySpan<int> data) => Gather(data, TestIndices);
 
