@@ -37,9 +37,10 @@ public static class ClassificationMetrics
     /// </summary>
     /// <param name="actual">n true class labels in [0, K).</param>
     /// <param name="predicted">n predicted class labels in [0, K).</param>
-    /// <param name="classes">K &gt;= 1.</param>
+    /// <param name="classes">K in [1, 46,340] (K x K counts in one array).</param>
     /// <returns>The counts.</returns>
     /// <exception cref="ArgumentException">The lengths differ, or a label is outside [0, K) (the message names it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is outside [1, 46,340].</exception>
     public static ConfusionTable ConfusionMatrix(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, int classes)
     {
         ShapeGuard.Length(predicted.Length, actual.Length, nameof(predicted));

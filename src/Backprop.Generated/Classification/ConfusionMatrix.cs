@@ -12,18 +12,24 @@ public sealed class ConfusionMatrix
 {
     private readonly int[] _counts;
 
+    /// <summary>The largest K: K x K counts fit in one array (46,340^2 &lt;= <c>Array.MaxLength</c> &lt; 46,341^2).</summary>
+    internal const int MaxClasses = 46340;
+
     /// <summary>Creates an empty K x K matrix.</summary>
-    /// <param name="classes">K &gt;= 1.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> &lt; 1.</exception>
+    /// <param name="classes">K in [1, 46,340] (K x K counts in one array).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> &lt; 1 or &gt; 46,340.</exception>
     public ConfusionMatrix(int classes)
     {
-        if (classes < 1)
+        if (classes < 1 || classes > MaxClasses)
         {
-            throw new ArgumentOutOfRangeException(nameof(classes), classes, "The number of classes K must be >= 1.");
+            throw new ArgumentOutOfRangeException(
+                nameof(classes),
+                classes,
+                $"The number of classes K must be in [1, {MaxClasses}]: the table holds K x K counts in one array. Class labels are indices 0..K-1; map other label values to indices first.");
         }
 
         Classes = classes;
-        _counts = new int[checked(classes * classes)];
+        _counts = new int[classes * classes];
     }
 
     /// <summary>K.</summary>

@@ -11,6 +11,9 @@ namespace Backprop.Generated;
 /// </summary>
 public static class OneHot
 {
+    /// <summary>The largest number of elements of a one-dimensional array in .NET (<c>Array.MaxLength</c> on .NET 6 and later).</summary>
+    internal const int MaxArrayLength = 0x7FFFFFC7;
+
     /// <summary>Writes the one-hot rows of <paramref name="labels"/> into <paramref name="destination"/> (no allocation).</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="labels">n class indices, each in [0, <paramref name="classes"/>) (0 or 1 when <paramref name="classes"/> = 1).</param>
@@ -55,13 +58,22 @@ public static class OneHot
     /// <param name="classes">K &gt;= 1, the length of one row (the network's <c>OutputSize</c>).</param>
     /// <returns>Y, n x K row-major.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> &lt; 1.</exception>
-    /// <exception cref="ArgumentException">A label is out of range (the message names its index and value).</exception>
+    /// <exception cref="ArgumentException">A label is out of range (the message names its index and value), or n x K
+    /// exceeds the largest array length, 2,147,483,591 (<c>Array.MaxLength</c>).</exception>
     public static T[] Encode<T>(ReadOnlySpan<int> labels, int classes)
         where T : unmanaged
     {
         CheckClasses(classes);
         Validate(labels, classes, nameof(labels));
-        var rows = new T[checked(labels.Length * classes)];
+        long length = (long)labels.Length * classes;
+        if (length > MaxArrayLength)
+        {
+            throw new ArgumentException(
+                $"{labels.Length} one-hot rows of {classes} values are {length} values, more than one array holds ({MaxArrayLength}): encode the labels in batches with Encode(labels, classes, destination).",
+                nameof(labels));
+        }
+
+        var rows = new T[length];
         Encode<T>(labels, classes, rows);
         return rows;
     }
@@ -86,6 +98,34 @@ public static class OneHot
             labels[i] = ClassOf(rows.Slice(i * classes, classes));
         }
     }
+
+    /// <summary>Writes the one-hot rows of <paramref name="labels"/> as float values: <see cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
+    /// <inheritdoc cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/>
+    public static void Encode(ReadOnlySpan<int> labels, int classes, Span<float> destination) => Encode<float>(labels, classes, destination);
+
+    /// <summary>The class index of each row of float values: <see cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
+    /// <inheritdoc cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/>
+    public static void Decode(ReadOnlySpan<float> rows, int classes, Span<int> labels) => Decode<float>(rows, classes, labels);
+
+    /// <summary>Writes the one-hot rows of <paramref name="labels"/> as double values: <see cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Encode(labels, classes, destination)</c> compile there.</remarks>
+    /// <inheritdoc cref="Encode{T}(ReadOnlySpan{int}, int, Span{T})"/>
+    public static void Encode(ReadOnlySpan<int> labels, int classes, Span<double> destination) => Encode<double>(labels, classes, destination);
+
+    /// <summary>The class index of each row of double values: <see cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>OneHot.Decode(rows, classes, labels)</c> compile there.</remarks>
+    /// <inheritdoc cref="Decode{T}(ReadOnlySpan{T}, int, Span{int})"/>
+    public static void Decode(ReadOnlySpan<double> rows, int classes, Span<int> labels) => Decode<double>(rows, classes, labels);
 
     /// <summary>The class of one row of K values: the arg-max (first on ties), or for K = 1 the value &gt;= 0.5.</summary>
     internal static int ClassOf<T>(ReadOnlySpan<T> row)

@@ -6,10 +6,23 @@ namespace Backprop.Generated;
 /// <summary>
 /// Standardisation of feature columns, scikit-learn's <c>StandardScaler</c>: fitted on the training rows, it maps
 /// any row x to z_j = (x_j - mu_j) / s_j, with mu_j the column mean and s_j the population standard deviation
-/// sqrt((1/n) sum_i (x_ij - mu_j)^2) (ddof = 0, as scikit-learn). A column whose training values are all equal
-/// gets s_j = 1 (scikit-learn's rule for zero variance), so it becomes x_j - mu_j, 0 on the training rows, rather than a
-/// division by zero. Means and deviations are computed in double (two passes) whatever the data's type.
+/// sqrt(var_j) (ddof = 0, as scikit-learn).
 /// </summary>
+/// <remarks>
+/// <para>
+/// Means and variances are computed in double whatever the data's type, with scikit-learn's corrected two-pass
+/// formula (Chan, Golub and LeVeque, "Algorithms for computing the sample variance: analysis and recommendations",
+/// The American Statistician 37(3), 1983): d_ij = x_ij - mu_j, var_j = (sum_i d_ij^2 - (sum_i d_ij)^2 / n) / n.
+/// </para>
+/// <para>
+/// A column is <b>constant</b>, and gets s_j = 1 so that it becomes x_j - mu_j (about 0 on the training rows) rather
+/// than a division by rounding noise, when its variance is within the error bound of that computation:
+/// var_j &lt;= n eps var_j + (n mu_j eps)^2 with eps = 2^-52, the double machine epsilon (scikit-learn's
+/// <c>_is_constant_feature</c>, since scikit-learn/scikit-learn#19788; float data uses the same double bound, as
+/// scikit-learn accumulates in double). So <c>[0.1 + 0.2, 0.3, 0.3, 0.3]</c> is constant, while a column of tiny but
+/// real spread such as <c>[1e-20, 2e-20, 3e-20]</c> keeps its standard deviation.
+/// </para>
+/// </remarks>
 public sealed class StandardScaler
 {
     private readonly double[] _mean;
@@ -27,7 +40,10 @@ public sealed class StandardScaler
     /// <summary>mu_j of each column, from the training rows.</summary>
     public ReadOnlySpan<double> Mean => _mean;
 
-    /// <summary>s_j of each column: the population standard deviation, or 1 for a constant column (scikit-learn's <c>scale_</c>).</summary>
+    /// <summary>
+    /// s_j of each column, in the data's units: the population standard deviation, or 1 for a column that is constant
+    /// within rounding (see <see cref="StandardScaler"/>; scikit-learn's <c>scale_</c>).
+    /// </summary>
     public ReadOnlySpan<double> Scale => _scale;
 
     /// <summary>
@@ -71,24 +87,49 @@ public sealed class StandardScaler
             mean[j] /= n;
         }
 
-        // Second pass: sum of squared deviations; scale temporarily holds it, and a constant column is detected exactly.
+        // Second pass, scikit-learn's corrected two-pass variance: var_j = (sum_i d_ij^2 - (sum_i d_ij)^2 / n) / n
+        // with d_ij = x_ij - mu_j; the correction term removes the first-order rounding error of mu_j.
         for (int j = 0; j < features; j++)
         {
-            double first = Scalar.ToDouble(rows[j]);
-            bool constant = true;
             double squares = 0;
+            double correction = 0;
             for (int i = 0; i < n; i++)
             {
-                double x = Scalar.ToDouble(rows[(i * features) + j]);
-                constant &= x == first;
-                double d = x - mean[j];
+                double d = Scalar.ToDouble(rows[(i * features) + j]) - mean[j];
+                correction += d;
                 squares += d * d;
             }
 
-            scale[j] = constant ? 1.0 : Math.Sqrt(squares / n);
+            double variance = (squares - (correction * correction / n)) / n;
+            scale[j] = IsConstant(variance, mean[j], n) ? 1.0 : Math.Sqrt(variance);
         }
-
         return new StandardScaler(mean, scale);
+    }
+
+    /// <summary>Fits mu and s on float rows: <see cref="Fit{T}(ReadOnlySpan{T}, int)"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>StandardScaler.Fit(trainX, features)</c> compile there.</remarks>
+    /// <inheritdoc cref="Fit{T}(ReadOnlySpan{T}, int)"/>
+    public static StandardScaler Fit(ReadOnlySpan<float> rows, int features) => Fit<float>(rows, features);
+
+    /// <summary>Fits mu and s on double rows: <see cref="Fit{T}(ReadOnlySpan{T}, int)"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>StandardScaler.Fit(trainX, features)</c> compile there.</remarks>
+    /// <inheritdoc cref="Fit{T}(ReadOnlySpan{T}, int)"/>
+    public static StandardScaler Fit(ReadOnlySpan<double> rows, int features) => Fit<double>(rows, features);
+
+    /// <summary>
+    /// Whether a column's computed variance is indistinguishable from 0: var &lt;= n eps var + (n mu eps)^2, the error
+    /// bound of the two-pass computation with eps the double machine epsilon (scikit-learn's
+    /// <c>_is_constant_feature</c>). A variance rounded below 0 is constant too.
+    /// </summary>
+    internal static bool IsConstant(double variance, double mean, int n)
+    {
+        const double Epsilon = 2.220446049250313e-16; // 2^-52, numpy.finfo(numpy.float64).eps
+        double bound = (n * Epsilon * variance) + ((n * mean * Epsilon) * (n * mean * Epsilon));
+        return variance <= bound;
     }
 
     /// <summary>
@@ -128,4 +169,32 @@ public sealed class StandardScaler
         Transform(rows, result.AsSpan());
         return result;
     }
+
+    /// <summary>Writes z = (x - mu) / s of float rows: <see cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/>
+    public void Transform(ReadOnlySpan<float> rows, Span<float> destination) => Transform<float>(rows, destination);
+
+    /// <summary>Writes z = (x - mu) / s of double rows: <see cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/>
+    public void Transform(ReadOnlySpan<double> rows, Span<double> destination) => Transform<double>(rows, destination);
+
+    /// <summary>Returns z = (x - mu) / s of float rows, a new array: <see cref="Transform{T}(ReadOnlySpan{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T})"/>
+    public float[] Transform(ReadOnlySpan<float> rows) => Transform<float>(rows);
+
+    /// <summary>Returns z = (x - mu) / s of double rows, a new array: <see cref="Transform{T}(ReadOnlySpan{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>scaler.Transform(x)</c> compile there.</remarks>
+    /// <inheritdoc cref="Transform{T}(ReadOnlySpan{T})"/>
+    public double[] Transform(ReadOnlySpan<double> rows) => Transform<double>(rows);
 }

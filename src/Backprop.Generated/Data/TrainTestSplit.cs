@@ -11,7 +11,7 @@ namespace Backprop.Generated;
 /// The test set has n_test = ceil(testFraction x n) examples (scikit-learn's rule for a fractional
 /// <c>test_size</c>), at least 1 and at most n - 1. <see cref="Stratified"/> gives each class c with n_c examples
 /// floor(n_c n_test / n) test examples plus one more for the classes with the largest remainders
-/// (n_c n_test mod n, ties to the lower class index) until n_test is reached, so the class proportions are kept as
+/// (n_c n_test mod n, ties to the smaller label) until n_test is reached, so the class proportions are kept as
 /// closely as integers allow; <see cref="Random"/> treats all examples as one class. Within each class the test
 /// examples are a uniformly random subset, chosen by selection sampling (Knuth's Algorithm S: an example is taken
 /// with probability needed / remaining, decided by an unbiased integer draw from a SplitMix64 stream seeded with
@@ -75,14 +75,19 @@ public sealed class TrainTestSplit
 
     /// <summary>
     /// A stratified random split: each class keeps its share of the test set (see <see cref="TrainTestSplit"/>).
-    /// Allocates the two index arrays it returns and, for more than 256 classes, two counters per class.
+    /// Refused as scikit-learn's <c>train_test_split(..., stratify=y)</c> refuses it: a class with only one example,
+    /// or a training or test set smaller than the number of classes. Allocates the two index arrays it returns, a
+    /// sorted copy of the n labels and three arrays of one entry per class (never anything sized by a label's value).
     /// </summary>
-    /// <param name="labels">n &gt;= 2 class labels, each &gt;= 0; the number of classes is max + 1.</param>
+    /// <param name="labels">n &gt;= 2 class labels: any int values (negative and <see cref="int.MaxValue"/> included),
+    /// each distinct value a class; classes are ordered by value.</param>
     /// <param name="testFraction">The test set's share in (0, 1); n_test = ceil(testFraction x n).</param>
     /// <param name="seed">Seed of the random stream.</param>
     /// <returns>The split.</returns>
-    /// <exception cref="ArgumentException">A label is negative.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">n &lt; 2, or the fraction is outside (0, 1), or gives an empty training or test set.</exception>
+    /// <exception cref="ArgumentException">A class has a single example ("The least populated class in 'labels' has
+    /// only 1 member", scikit-learn's rule: stratifying needs at least 2 of every class).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">n &lt; 2, or the fraction is outside (0, 1), or gives an empty
+    /// training or test set, or a training or test set with fewer examples than there are classes.</exception>
     public static TrainTestSplit Stratified(ReadOnlySpan<int> labels, double testFraction, int seed)
     {
         int rows = labels.Length;
@@ -92,24 +97,51 @@ public sealed class TrainTestSplit
         }
 
         int testRows = TestRows(rows, testFraction);
-        int classes = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            if (labels[i] < 0)
-            {
-                throw new ArgumentException($"'{nameof(labels)}'[{i}] is {labels[i]}; class labels are >= 0.", nameof(labels));
-            }
 
-            classes = Math.Max(classes, labels[i] + 1);
+        // The classes are the distinct label values, in ascending order (a sort, as scikit-learn's np.unique): their
+        // number is at most n whatever the values, so nothing is sized by a label.
+        int[] sorted = labels.ToArray();
+        Array.Sort(sorted);
+        int classes = 1;
+        for (int i = 1; i < rows; i++)
+        {
+            if (sorted[i] != sorted[i - 1])
+            {
+                classes++;
+            }
         }
 
-        Span<int> remaining = classes <= 256 ? stackalloc int[classes] : new int[classes];
-        Span<int> needed = classes <= 256 ? stackalloc int[classes] : new int[classes];
-        remaining.Clear();
-        needed.Clear();
-        for (int i = 0; i < rows; i++)
+        var values = new int[classes];
+        var remaining = new int[classes];
+        var needed = new int[classes];
+        for (int i = 0, c = -1; i < rows; i++)
         {
-            remaining[labels[i]]++;
+            if (i == 0 || sorted[i] != sorted[i - 1])
+            {
+                values[++c] = sorted[i];
+            }
+
+            remaining[c]++;
+        }
+
+        // scikit-learn's refusals (StratifiedShuffleSplit): every class needs 2 examples, and each side one per class.
+        for (int c = 0; c < classes; c++)
+        {
+            if (remaining[c] < 2)
+            {
+                throw new ArgumentException(
+                    $"The least populated class in '{nameof(labels)}' (label {values[c]}) has only 1 member, which is too few: a stratified split needs at least 2 examples of every class (scikit-learn's rule). Merge or drop that class, or use {nameof(TrainTestSplit)}.{nameof(Random)}.",
+                    nameof(labels));
+            }
+        }
+
+        if (rows - testRows < classes || testRows < classes)
+        {
+            bool testSide = testRows < classes;
+            throw new ArgumentOutOfRangeException(
+                nameof(testFraction),
+                testFraction,
+                $"A test fraction of {testFraction} of {rows} examples gives a {(testSide ? "test" : "training")} set of {(testSide ? testRows : rows - testRows)} examples, fewer than the {classes} classes: a stratified split needs at least one example of every class on each side (scikit-learn's rule).");
         }
 
         // Largest remainder: floor(n_c n_test / n) each, then one more for the largest n_c n_test mod n.
@@ -145,7 +177,7 @@ public sealed class TrainTestSplit
         for (int i = 0; i < rows; i++)
         {
             // Algorithm S within the class of row i: take it with probability needed_c / remaining_c.
-            int c = labels[i];
+            int c = Array.BinarySearch(values, labels[i]);
             if (random.NextInt(remaining[c]) < needed[c])
             {
                 test[testCount++] = i;
@@ -177,6 +209,48 @@ public sealed class TrainTestSplit
     /// <exception cref="ArgumentException"><paramref name="data"/> is not n rows.</exception>
     public T[] Test<T>(ReadOnlySpan<T> data)
         where T : unmanaged => Gather(data, TestIndices);
+
+    /// <summary>The training rows of float data: <see cref="Train{T}"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
+    /// <inheritdoc cref="Train{T}"/>
+    public float[] Train(ReadOnlySpan<float> data) => Gather(data, TrainIndices);
+
+    /// <summary>The training rows of double data: <see cref="Train{T}"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
+    /// <inheritdoc cref="Train{T}"/>
+    public double[] Train(ReadOnlySpan<double> data) => Gather(data, TrainIndices);
+
+    /// <summary>The training rows of int data: <see cref="Train{T}"/> with T = int.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Train(data)</c> compile there.</remarks>
+    /// <inheritdoc cref="Train{T}"/>
+    public int[] Train(ReadOnlySpan<int> data) => Gather(data, TrainIndices);
+
+    /// <summary>The test rows of float data: <see cref="Test{T}"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
+    /// <inheritdoc cref="Test{T}"/>
+    public float[] Test(ReadOnlySpan<float> data) => Gather(data, TestIndices);
+
+    /// <summary>The test rows of double data: <see cref="Test{T}"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
+    /// <inheritdoc cref="Test{T}"/>
+    public double[] Test(ReadOnlySpan<double> data) => Gather(data, TestIndices);
+
+    /// <summary>The test rows of int data: <see cref="Test{T}"/> with T = int.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>split.Test(data)</c> compile there.</remarks>
+    /// <inheritdoc cref="Test{T}"/>
+    public int[] Test(ReadOnlySpan<int> data) => Gather(data, TestIndices);
 
     private T[] Gather<T>(ReadOnlySpan<T> data, int[] indices)
         where T : unmanaged

@@ -529,6 +529,20 @@ public static class Trainer
         return (double)correct / n;
     }
 
+    /// <summary>The index of the largest of float values (the first one on ties): <see cref="ArgMax{T}(ReadOnlySpan{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>Trainer.ArgMax(values)</c> compile there.</remarks>
+    /// <inheritdoc cref="ArgMax{T}(ReadOnlySpan{T})"/>
+    public static int ArgMax(ReadOnlySpan<float> values) => ArgMax<float>(values);
+
+    /// <summary>The index of the largest of double values (the first one on ties): <see cref="ArgMax{T}(ReadOnlySpan{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter, nor from a
+    /// <c>Span</c> passed to a <c>ReadOnlySpan&lt;T&gt;</c> (C# 14's first-class span conversions do),
+    /// so this overload is what lets <c>Trainer.ArgMax(values)</c> compile there.</remarks>
+    /// <inheritdoc cref="ArgMax{T}(ReadOnlySpan{T})"/>
+    public static int ArgMax(ReadOnlySpan<double> values) => ArgMax<double>(values);
+
     /// <summary>The index of the largest value (the first one on ties).</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="values">A non-empty span.</param>

@@ -70,6 +70,39 @@ public class ClassificationTests
         }
     }
 
+    [Theory]
+    [InlineData("near_constant_double")]
+    [InlineData("near_constant_float")]
+    public void StandardScaler_treats_a_column_constant_within_rounding_as_scikit_learn_does(string name)
+    {
+        // scikit-learn's _is_constant_feature (scikit-learn/scikit-learn#19788): 0.1 + 0.2 among 0.3s and 1e9 give or
+        // take a few ulps are constant (scale 1); a real spread of 1e-20 and float values one float ulp apart are not.
+        JsonElement s = ReferenceRoot.GetProperty(name);
+        int features = s.GetProperty("features").GetInt32();
+        double[] rows = Doubles(s, "rows"), scale = Doubles(s, "scale"), expected = Doubles(s, "transformed");
+        bool single = name.EndsWith("float", StringComparison.Ordinal);
+        StandardScaler scaler = single ? StandardScaler.Fit<float>(rows.Select(v => (float)v).ToArray(), features) : StandardScaler.Fit<double>(rows, features);
+        for (int j = 0; j < features; j++)
+        {
+            Assert.True(
+                scale[j] == 1.0 ? scaler.Scale[j] == 1.0 : Math.Abs(scaler.Scale[j] - scale[j]) <= 1e-12 * scale[j],
+                $"column {j}: scale {scaler.Scale[j]:R}, scikit-learn {scale[j]:R}");
+        }
+
+        double[] z = single
+            ? scaler.Transform<float>(rows.Select(v => (float)v).ToArray()).Select(v => (double)v).ToArray()
+            : scaler.Transform<double>(rows);
+        for (int q = 0; q < z.Length; q++)
+        {
+            Assert.Equal(expected[q], z[q], single ? 1e-6 : 1e-12);
+        }
+
+        // The issue's own column, four rows: constant, so about 0 rather than [0, -1.15, -1.15, -1.15].
+        StandardScaler issue = StandardScaler.Fit<double>(new[] { 0.1 + 0.2, 0.3, 0.3, 0.3 }, 1);
+        Assert.Equal(1.0, issue.Scale[0]);
+        Assert.All(issue.Transform<double>(new[] { 0.1 + 0.2, 0.3 }), v => Assert.True(Math.Abs(v) < 1e-16, $"{v:R}"));
+    }
+
     [Fact]
     public void StandardScaler_transforms_in_place_and_rejects_bad_rows()
     {
@@ -144,14 +177,34 @@ public class ClassificationTests
     [Fact]
     public void Stratified_split_keeps_each_class_share_and_is_reproducible()
     {
-        Gen.Select(Gen.Int[1, 6], Gen.Int[2, 200], Gen.Double[0.05, 0.6], Gen.Int)
-            .SelectMany(t => Gen.Int[0, t.Item1 - 1].Array[t.Item2].Select(labels => (labels, fraction: t.Item3, seed: t.Item4)))
-            .Where(t => Math.Ceiling(t.fraction * t.labels.Length) < t.labels.Length)
+        // Class c is labelled values(c): the identity, or shifted to negative, int.MaxValue, int.MinValue and 4e8 c
+        // (all increasing, so the classes keep their order and the split must be the same as with 0..K-1).
+        Func<int, int>[] values = { c => c, c => c - 3, c => int.MaxValue - 5 + c, c => int.MinValue + c, c => c * 400_000_000 };
+        Gen.Select(Gen.Int[1, 6], Gen.Int[2, 200], Gen.Double[0.05, 0.6], Gen.Int, Gen.Int[0, values.Length - 1])
+            .SelectMany(t => Gen.Int[0, t.Item1 - 1].Array[t.Item2].Select(classes => (classes, fraction: t.Item3, seed: t.Item4, map: values[t.Item5])))
+            .Where(t => Math.Ceiling(t.fraction * t.classes.Length) < t.classes.Length)
             .Sample(t =>
             {
-                int n = t.labels.Length;
-                TrainTestSplit split = TrainTestSplit.Stratified(t.labels, t.fraction, t.seed);
+                int n = t.classes.Length;
+                int[] labels = t.classes.Select(t.map).ToArray();
                 int testRows = (int)Math.Ceiling(t.fraction * n);
+                int[] counts = t.classes.GroupBy(c => c).Select(g => g.Count()).ToArray();
+
+                // scikit-learn's refusals: a class of one member, or a side with fewer examples than classes.
+                if (counts.Min() < 2)
+                {
+                    ArgumentException e = Assert.Throws<ArgumentException>(() => TrainTestSplit.Stratified(labels, t.fraction, t.seed));
+                    Assert.Contains("The least populated class in 'labels'", e.Message, StringComparison.Ordinal);
+                    return;
+                }
+
+                if (testRows < counts.Length || n - testRows < counts.Length)
+                {
+                    Assert.Throws<ArgumentOutOfRangeException>(() => TrainTestSplit.Stratified(labels, t.fraction, t.seed));
+                    return;
+                }
+
+                TrainTestSplit split = TrainTestSplit.Stratified(labels, t.fraction, t.seed);
                 Assert.Equal(testRows, split.TestIndices.Length);
                 Assert.Equal(n - testRows, split.TrainIndices.Length);
                 Assert.Equal(Enumerable.Range(0, n), split.TrainIndices.Concat(split.TestIndices).Order());
@@ -159,17 +212,84 @@ public class ClassificationTests
                 Assert.Equal(split.TrainIndices.Order(), split.TrainIndices);
 
                 // Each class within one example of its exact share n_c n_test / n.
-                foreach (IGrouping<int, int> c in Enumerable.Range(0, n).GroupBy(i => t.labels[i]))
+                foreach (IGrouping<int, int> c in Enumerable.Range(0, n).GroupBy(i => labels[i]))
                 {
                     double share = (double)c.Count() * testRows / n;
-                    int inTest = split.TestIndices.Count(i => t.labels[i] == c.Key);
+                    int inTest = split.TestIndices.Count(i => labels[i] == c.Key);
                     Assert.True(Math.Abs(inTest - share) < 1, $"class {c.Key}: {inTest} test examples for a share of {share}");
                 }
 
-                TrainTestSplit again = TrainTestSplit.Stratified(t.labels, t.fraction, t.seed);
+                TrainTestSplit again = TrainTestSplit.Stratified(labels, t.fraction, t.seed);
                 Assert.Equal(split.TestIndices, again.TestIndices);
-                Assert.Equal(t.labels.Where((_, i) => split.TestIndices.Contains(i)), split.Test<int>(t.labels));
+                Assert.Equal(TrainTestSplit.Stratified(t.classes, t.fraction, t.seed).TestIndices, split.TestIndices);
+                Assert.Equal(labels.Where((_, i) => split.TestIndices.Contains(i)), split.Test<int>(labels));
             });
+    }
+
+    [Fact]
+    public void Stratified_split_refuses_what_scikit_learn_refuses()
+    {
+        // train_test_split(..., stratify=y) in scikit-learn 1.2.1 (Reference/classification_reference.py): the same
+        // cases refused, and the accepted ones give the same set sizes.
+        foreach (JsonElement c in ReferenceRoot.GetProperty("stratify").EnumerateArray())
+        {
+            int[] labels = c.GetProperty("labels").EnumerateArray().Select(v => v.GetInt32()).ToArray();
+            double fraction = c.GetProperty("test_fraction").GetDouble();
+            string? error = c.GetProperty("error").GetString();
+            string name = $"[{string.Join(", ", labels)}] with test fraction {fraction}";
+            if (error is null)
+            {
+                TrainTestSplit split = TrainTestSplit.Stratified(labels, fraction, 0);
+                Assert.True(c.GetProperty("test").GetInt32() == split.TestIndices.Length, name);
+                Assert.True(c.GetProperty("train").GetInt32() == split.TrainIndices.Length, name);
+                Assert.True(labels.Distinct().All(l => split.Test<int>(labels).Contains(l) && split.Train<int>(labels).Contains(l)), name + ": every class on both sides");
+            }
+            else if (error.StartsWith("The least populated class in y has only 1 member", StringComparison.Ordinal))
+            {
+                ArgumentException e = Assert.Throws<ArgumentException>(() => TrainTestSplit.Stratified(labels, fraction, 0));
+                Assert.Contains("The least populated class in 'labels'", e.Message, StringComparison.Ordinal);
+                Assert.Contains("has only 1 member", e.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                // "The test_size = 2 should be greater or equal to the number of classes = 3" (or train_size).
+                ArgumentOutOfRangeException e = Assert.Throws<ArgumentOutOfRangeException>(() => TrainTestSplit.Stratified(labels, fraction, 0));
+                Assert.Equal("testFraction", e.ParamName);
+                string side = error.StartsWith("The test_size", StringComparison.Ordinal) ? "test" : "training";
+                Assert.Contains($"gives a {side} set of", e.Message, StringComparison.Ordinal);
+                Assert.Contains($"fewer than the {labels.Distinct().Count()} classes", e.Message, StringComparison.Ordinal);
+            }
+        }
+
+        // The issue's case names the class.
+        ArgumentException one = Assert.Throws<ArgumentException>(() => TrainTestSplit.Stratified(new[] { 0, 0, 1 }, 0.34, 0));
+        Assert.Contains("(label 1) has only 1 member", one.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_is_sized_by_a_label_value()
+    {
+        // Labels {0, 1e9}: the classes are counted by sorting, so the split allocates a few arrays of n entries
+        // (was two arrays of 1e9 counters, 8 GB).
+        int[] labels = Enumerable.Range(0, 1000).Select(i => i % 2 == 0 ? 0 : 1_000_000_000).ToArray();
+        TrainTestSplit.Stratified(labels, 0.25, 1); // first call: JIT and type loading outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        TrainTestSplit split = TrainTestSplit.Stratified(labels, 0.25, 1);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes for 1000 labels");
+        Assert.Equal(125, split.Test<int>(labels).Count(l => l == 1_000_000_000));
+
+        // int.MaxValue and int.MinValue are ordinary labels (int.MaxValue threw IndexOutOfRangeException).
+        TrainTestSplit extremes = TrainTestSplit.Stratified(new[] { int.MaxValue, int.MinValue, int.MaxValue, int.MinValue, -1, -1 }, 0.5, 3);
+        Assert.Equal(3, extremes.TestIndices.Length);
+
+        // Where K is the caller's (one-hot rows, confusion matrices), a K too large for one array is a clear
+        // argument error before anything is allocated, not an OverflowException.
+        ArgumentOutOfRangeException k = Assert.Throws<ArgumentOutOfRangeException>(() => new ConfusionMatrix(46341));
+        Assert.Contains("[1, 46340]", k.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ClassificationMetrics.ConfusionMatrix(new[] { 0 }, new[] { 0 }, int.MaxValue));
+        ArgumentException wide = Assert.Throws<ArgumentException>(() => OneHot.Encode<float>(new int[100_000], 30_000));
+        Assert.Contains("more than one array holds", wide.Message, StringComparison.Ordinal);
     }
 
     [Fact]
