@@ -268,6 +268,32 @@ public static class OnnxExport
         return model.ToByteArray();
     }
 
+    /// <summary><see cref="ToOnnx{T}(ReadOnlySpan{T}, NetworkTopology, string, OnnxElementType, int)"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so this overload is what lets <c>OnnxExport.ToOnnx(parameters, topology, name)</c> with an
+    /// array compile there.</remarks>
+    /// <inheritdoc cref="ToOnnx{T}(ReadOnlySpan{T}, NetworkTopology, string, OnnxElementType, int)"/>
+    public static byte[] ToOnnx(
+        ReadOnlySpan<float> parameters,
+        NetworkTopology topology,
+        string graphName,
+        OnnxElementType elementType = OnnxElementType.Network,
+        int opset = Opset) =>
+        ToOnnx<float>(parameters, topology, graphName, elementType, opset);
+
+    /// <summary><see cref="ToOnnx{T}(ReadOnlySpan{T}, NetworkTopology, string, OnnxElementType, int)"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so this overload is what lets <c>OnnxExport.ToOnnx(parameters, topology, name)</c> with an
+    /// array compile there.</remarks>
+    /// <inheritdoc cref="ToOnnx{T}(ReadOnlySpan{T}, NetworkTopology, string, OnnxElementType, int)"/>
+    public static byte[] ToOnnx(
+        ReadOnlySpan<double> parameters,
+        NetworkTopology topology,
+        string graphName,
+        OnnxElementType elementType = OnnxElementType.Network,
+        int opset = Opset) =>
+        ToOnnx<double>(parameters, topology, graphName, elementType, opset);
+
     /// <summary>Adds A[l] = g(Z[l]) from <paramref name="z"/> to <paramref name="result"/>; nothing for the identity.</summary>
     private static void AddActivation(OnnxProto.GraphProto graph, Activation g, string prefix, string z, string result)
     {

@@ -232,6 +232,90 @@ public static class SafeTensors
     /// <summary>The tensor name of W[l] in files this library writes: <c>layers.{l-1}.weight</c>.</summary>
     public static string WeightName(int layer) => SafeTensorsRules.WeightName(layer);
 
+    /// <summary><see cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Load(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/>
+    public static void Load(ReadOnlySpan<byte> file, NetworkTopology topology, Span<float> parameters) => Load<float>(file, topology, parameters);
+
+    /// <summary><see cref="Load{T}(Stream, NetworkTopology, Span{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Load(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Load{T}(Stream, NetworkTopology, Span{T})"/>
+    public static void Load(Stream stream, NetworkTopology topology, Span<float> parameters) => Load<float>(stream, topology, parameters);
+
+    /// <summary><see cref="Load{T}(string, NetworkTopology, Span{T})"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Load(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Load{T}(string, NetworkTopology, Span{T})"/>
+    public static void Load(string path, NetworkTopology topology, Span<float> parameters) => Load<float>(path, topology, parameters);
+
+    /// <summary><see cref="Save{T}(ReadOnlySpan{T}, NetworkTopology)"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Save(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Save{T}(ReadOnlySpan{T}, NetworkTopology)"/>
+    public static byte[] Save(ReadOnlySpan<float> parameters, NetworkTopology topology) => Save<float>(parameters, topology);
+
+    /// <summary><see cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, Stream)"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Save(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, Stream)"/>
+    public static void Save(ReadOnlySpan<float> parameters, NetworkTopology topology, Stream stream) => Save<float>(parameters, topology, stream);
+
+    /// <summary><see cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, string)"/> with T = float.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Save(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, string)"/>
+    public static void Save(ReadOnlySpan<float> parameters, NetworkTopology topology, string path) => Save<float>(parameters, topology, path);
+
+    /// <summary><see cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Load(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/>
+    public static void Load(ReadOnlySpan<byte> file, NetworkTopology topology, Span<double> parameters) => Load<double>(file, topology, parameters);
+
+    /// <summary><see cref="Load{T}(Stream, NetworkTopology, Span{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Load(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Load{T}(Stream, NetworkTopology, Span{T})"/>
+    public static void Load(Stream stream, NetworkTopology topology, Span<double> parameters) => Load<double>(stream, topology, parameters);
+
+    /// <summary><see cref="Load{T}(string, NetworkTopology, Span{T})"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Load(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Load{T}(string, NetworkTopology, Span{T})"/>
+    public static void Load(string path, NetworkTopology topology, Span<double> parameters) => Load<double>(path, topology, parameters);
+
+    /// <summary><see cref="Save{T}(ReadOnlySpan{T}, NetworkTopology)"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Save(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Save{T}(ReadOnlySpan{T}, NetworkTopology)"/>
+    public static byte[] Save(ReadOnlySpan<double> parameters, NetworkTopology topology) => Save<double>(parameters, topology);
+
+    /// <summary><see cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, Stream)"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Save(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, Stream)"/>
+    public static void Save(ReadOnlySpan<double> parameters, NetworkTopology topology, Stream stream) => Save<double>(parameters, topology, stream);
+
+    /// <summary><see cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, string)"/> with T = double.</summary>
+    /// <remarks>C# 12 and 13 infer no type argument from an array passed to a span parameter (C# 14's first-class span
+    /// conversions do), so these float and double overloads are what let <c>SafeTensors.Save(...)</c> with an array
+    /// compile there.</remarks>
+    /// <inheritdoc cref="Save{T}(ReadOnlySpan{T}, NetworkTopology, string)"/>
+    public static void Save(ReadOnlySpan<double> parameters, NetworkTopology topology, string path) => Save<double>(parameters, topology, path);
+
     /// <summary>The tensor name of b[l] in files this library writes: <c>layers.{l-1}.bias</c>.</summary>
     public static string BiasName(int layer) => SafeTensorsRules.BiasName(layer);
 
