@@ -35,9 +35,14 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>Writes <paramref name="header"/> (none when empty: a bare block that scopes its locals) and an opening brace.</summary>
     public Scope Block(string header)
     {
-        Line(header);
+        if (header.Length > 0)
+        {
+            Line(header);
+        }
+
         Line("{");
         _indent++;
         return new Scope(this);
