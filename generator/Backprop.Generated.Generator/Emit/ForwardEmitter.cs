@@ -87,8 +87,9 @@ internal static class ForwardEmitter
         var widths = new[] { 512, 256, 128 }.Where(width => width <= widest).ToArray();
 
         w.Line("/// <summary>");
-        w.Line("/// One example, lengths already checked: a0 is A[0] = x, output receives A[L]. Calls the forward pass written for the");
-        w.Line("/// widest accelerated registers this network uses (the tests are constants to the JIT, so one call remains).");
+        w.Line("/// One example, lengths already checked: a0 is A[0] = x, output receives A[L]. Calls the forward pass");
+        w.Line("/// written for the widest accelerated registers this network uses (the tests are constants to the JIT,");
+        w.Line("/// so one call remains).");
         w.Line("/// </summary>");
         w.Line($"[{methodImpl}({options}.AggressiveInlining)]");
         using (w.Block($"private void ForwardCore({ReadOnlySpan} a0, {Span} output)"))

@@ -82,13 +82,15 @@ internal static class RegisterLayerWriter
             int looped = inputs - (inputs % chains);
             if (looped > 0)
             {
+                // One pass of the chains is written out; more are a loop.
+                bool loop = looped > chains;
                 w.Line($"// Z{l} += x_j W{l}[j, :], row j into chain j mod {Literals.Int(chains)}");
-                using (w.Block($"for (int j = 0; j < {Literals.Int(looped)}; j += {Literals.Int(chains)})"))
+                using (w.Block(loop ? $"for (int j = 0; j < {Literals.Int(looped)}; j += {Literals.Int(chains)})" : string.Empty))
                 {
-                    w.Line($"ref float row = ref {u}.Add(ref w, j * {Literals.Int(n)});");
+                    w.Line(loop ? $"ref float row = ref {u}.Add(ref w, j * {Literals.Int(n)});" : "ref float row = ref w;");
                     for (int k = 0; k < chains; k++)
                     {
-                        string index = k == 0 ? "j" : $"j + {Literals.Int(k)}";
+                        string index = !loop ? Literals.Int(k) : k == 0 ? "j" : $"j + {Literals.Int(k)}";
                         w.Line($"{vf} x{k} = {v}.Create({u}.Add(ref x, {index}));");
                     }
 
@@ -114,12 +116,7 @@ internal static class RegisterLayerWriter
 
             string combine = chains == 4 ? "(s{0}_0 + s{0}_1) + (s{0}_2 + s{0}_3)" : chains == 2 ? "s{0}_0 + s{0}_1" : "s{0}_0";
             ActivationKind g = c.Activation(l);
-            string? apply = g switch
-            {
-                ActivationKind.Identity or ActivationKind.Softmax => null,
-                ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.ReLU => $"{math}.{g}",
-                _ => $"{EmitContext.ActivationType(g)}.Apply<{EmitContext.Compute}.Lanes{Literals.Int(layerWidth)}<float>, {vf}, float>",
-            };
+            string? apply = g is ActivationKind.Identity or ActivationKind.Softmax ? null : $"{math}.{g}";
             w.Line(registers == 1 && apply is not null
                 ? $"// Z{l} summed over the chains; A{l} = {EmitContext.FormulaName(g)}(Z{l}) on the register"
                 : $"// Z{l} summed over the chains");

@@ -8,7 +8,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop.Generated.Compute;
 
 /// <summary>
-/// Single-precision multiply-add, e^x for x &lt;= 0, a softmax's e^(z - max), ReLU, sigmoid and tanh on one <see cref="Vector128{T}"/>,
+/// Single-precision multiply-add, e^x for x &lt;= 0, a softmax's e^(z - max) and every element-wise activation on one <see cref="Vector128{T}"/>,
 /// <see cref="Vector256{T}"/> or <see cref="Vector512{T}"/> register, written with the BCL's vector operations directly:
 /// the helpers of the one-example code that the generator writes into a small network's own type (the units of a
 /// layer held in registers, g applied once per register). They are <see cref="LaneMath"/>'s polynomials operation for
@@ -74,7 +74,8 @@ public static class RegisterMath
 
     /// <summary>
     /// e^(z - max) per lane for a softmax, z &lt;= max, with the rounding error r of d = z - max put back (Knuth's
-    /// TwoSum, e^(d + r) = e^d (1 + r) to first order), as Dense.ExpOfDifference; e^d for d = -infinity.
+    /// TwoSum, e^(d + r) = e^d (1 + r) to first order), as Dense.ExpOfDifference, with e^d from
+    /// <see cref="ExpNonPositive(Vector128{float})"/> (d &lt;= 0); e^d for d = -infinity.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ExpOfDifference(Vector128<float> z, Vector128<float> max)
@@ -86,6 +87,22 @@ public static class RegisterMath
         Vector128<float> e = ExpNonPositive(d);
         return Vector128.ConditionalSelect(Vector128.Equals(r, r), MultiplyAdd(e, r, e), e);
     }
+
+    /// <summary>Activations.LeakyReLU on the register (its generic form: these four cost more to compile).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LeakyReLU(Vector128<float> z) => Activations.LeakyReLU.Apply<Lanes128<float>, Vector128<float>, float>(z);
+
+    /// <summary>Activations.ELU on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ELU(Vector128<float> z) => Activations.ELU.Apply<Lanes128<float>, Vector128<float>, float>(z);
+
+    /// <summary>Activations.SiLU on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SiLU(Vector128<float> z) => Activations.SiLU.Apply<Lanes128<float>, Vector128<float>, float>(z);
+
+    /// <summary>Activations.Softplus on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Softplus(Vector128<float> z) => Activations.Softplus.Apply<Lanes128<float>, Vector128<float>, float>(z);
 
     /// <summary>max(0, z) per lane, NaN for NaN (as Activations.ReLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -156,7 +173,8 @@ public static class RegisterMath
 
     /// <summary>
     /// e^(z - max) per lane for a softmax, z &lt;= max, with the rounding error r of d = z - max put back (Knuth's
-    /// TwoSum, e^(d + r) = e^d (1 + r) to first order), as Dense.ExpOfDifference; e^d for d = -infinity.
+    /// TwoSum, e^(d + r) = e^d (1 + r) to first order), as Dense.ExpOfDifference, with e^d from
+    /// <see cref="ExpNonPositive(Vector256{float})"/> (d &lt;= 0); e^d for d = -infinity.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpOfDifference(Vector256<float> z, Vector256<float> max)
@@ -168,6 +186,22 @@ public static class RegisterMath
         Vector256<float> e = ExpNonPositive(d);
         return Vector256.ConditionalSelect(Vector256.Equals(r, r), MultiplyAdd(e, r, e), e);
     }
+
+    /// <summary>Activations.LeakyReLU on the register (its generic form: these four cost more to compile).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LeakyReLU(Vector256<float> z) => Activations.LeakyReLU.Apply<Lanes256<float>, Vector256<float>, float>(z);
+
+    /// <summary>Activations.ELU on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ELU(Vector256<float> z) => Activations.ELU.Apply<Lanes256<float>, Vector256<float>, float>(z);
+
+    /// <summary>Activations.SiLU on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SiLU(Vector256<float> z) => Activations.SiLU.Apply<Lanes256<float>, Vector256<float>, float>(z);
+
+    /// <summary>Activations.Softplus on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Softplus(Vector256<float> z) => Activations.Softplus.Apply<Lanes256<float>, Vector256<float>, float>(z);
 
     /// <summary>max(0, z) per lane, NaN for NaN (as Activations.ReLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -238,7 +272,8 @@ public static class RegisterMath
 
     /// <summary>
     /// e^(z - max) per lane for a softmax, z &lt;= max, with the rounding error r of d = z - max put back (Knuth's
-    /// TwoSum, e^(d + r) = e^d (1 + r) to first order), as Dense.ExpOfDifference; e^d for d = -infinity.
+    /// TwoSum, e^(d + r) = e^d (1 + r) to first order), as Dense.ExpOfDifference, with e^d from
+    /// <see cref="ExpNonPositive(Vector512{float})"/> (d &lt;= 0); e^d for d = -infinity.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ExpOfDifference(Vector512<float> z, Vector512<float> max)
@@ -250,6 +285,22 @@ public static class RegisterMath
         Vector512<float> e = ExpNonPositive(d);
         return Vector512.ConditionalSelect(Vector512.Equals(r, r), MultiplyAdd(e, r, e), e);
     }
+
+    /// <summary>Activations.LeakyReLU on the register (its generic form: these four cost more to compile).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LeakyReLU(Vector512<float> z) => Activations.LeakyReLU.Apply<Lanes512<float>, Vector512<float>, float>(z);
+
+    /// <summary>Activations.ELU on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ELU(Vector512<float> z) => Activations.ELU.Apply<Lanes512<float>, Vector512<float>, float>(z);
+
+    /// <summary>Activations.SiLU on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SiLU(Vector512<float> z) => Activations.SiLU.Apply<Lanes512<float>, Vector512<float>, float>(z);
+
+    /// <summary>Activations.Softplus on the register (its generic form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Softplus(Vector512<float> z) => Activations.Softplus.Apply<Lanes512<float>, Vector512<float>, float>(z);
 
     /// <summary>max(0, z) per lane, NaN for NaN (as Activations.ReLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
