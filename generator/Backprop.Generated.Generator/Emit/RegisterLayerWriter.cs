@@ -83,15 +83,16 @@ internal static class RegisterLayerWriter
             if (looped > 0)
             {
                 // One pass of the chains is written out; more are a loop.
+                // The loop steps two references (row j of W and x_j) instead of indexing: no index arithmetic per row.
                 bool loop = looped > chains;
                 w.Line($"// Z{l} += x_j W{l}[j, :], row j into chain j mod {Literals.Int(chains)}");
+                w.Line("ref float row = ref w;");
+                w.Line("ref float xj = ref x;");
                 using (w.Block(loop ? $"for (int j = 0; j < {Literals.Int(looped)}; j += {Literals.Int(chains)})" : string.Empty))
                 {
-                    w.Line(loop ? $"ref float row = ref {u}.Add(ref w, j * {Literals.Int(n)});" : "ref float row = ref w;");
                     for (int k = 0; k < chains; k++)
                     {
-                        string index = !loop ? Literals.Int(k) : k == 0 ? "j" : $"j + {Literals.Int(k)}";
-                        w.Line($"{vf} x{k} = {v}.Create({u}.Add(ref x, {index}));");
+                        w.Line(k == 0 ? $"{vf} x0 = {v}.Create(xj);" : $"{vf} x{k} = {v}.Create({u}.Add(ref xj, {Literals.Int(k)}));");
                     }
 
                     for (int k = 0; k < chains; k++)
@@ -100,6 +101,12 @@ internal static class RegisterLayerWriter
                         {
                             w.Line($"s{r}_{k} = {math}.MultiplyAdd(x{k}, {Load(v, "row", (k * n) + (r * perRegister))}, s{r}_{k});");
                         }
+                    }
+
+                    if (loop)
+                    {
+                        w.Line($"row = ref {u}.Add(ref row, {Literals.Int(chains * n)});");
+                        w.Line($"xj = ref {u}.Add(ref xj, {Literals.Int(chains)});");
                     }
                 }
             }
@@ -116,68 +123,41 @@ internal static class RegisterLayerWriter
 
             string combine = chains == 4 ? "(s{0}_0 + s{0}_1) + (s{0}_2 + s{0}_3)" : chains == 2 ? "s{0}_0 + s{0}_1" : "s{0}_0";
             ActivationKind g = c.Activation(l);
-            string? apply = g is ActivationKind.Identity or ActivationKind.Softmax ? null : $"{math}.{g}";
-            w.Line(registers == 1 && apply is not null
-                ? $"// Z{l} summed over the chains; A{l} = {EmitContext.FormulaName(g)}(Z{l}) on the register"
-                : $"// Z{l} summed over the chains");
+            w.Line($"// Z{l} summed over the chains");
             for (int r = 0; r < registers; r++)
             {
                 string sum = string.Format(System.Globalization.CultureInfo.InvariantCulture, combine, r);
-                string value = registers == 1 && apply is not null ? $"{apply}({sum})" : sum;
-                w.Line($"{v}.StoreUnsafe({value}, ref y{(r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}")});");
+                w.Line($"{v}.StoreUnsafe({sum}, ref y{(r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}")});");
             }
 
-            if (registers > 1 && apply is not null)
+            // g through one call per layer to a runtime helper that loops over the stored registers: its polynomial is
+            // compiled once per process, not into every network, and its constants do not crowd the registers here.
+            // ReLU has no constants and stays inline.
+            string bits = Literals.Int(layerWidth);
+            if (g == ActivationKind.ReLU)
             {
-                // One loop over the registers: g written once, not once per register (its polynomial is most of the
-                // code the JIT compiles); the iterations are independent and still overlap.
-                w.Line($"// A{l} = {EmitContext.FormulaName(g)}(Z{l}), once per register");
-                using (w.Block($"for (nuint r = 0; r < {Literals.Int(registers * perRegister)}; r += {Literals.Int(perRegister)})"))
+                w.Line($"// A{l} = relu(Z{l}) on each register");
+                for (int r = 0; r < registers; r++)
                 {
-                    w.Line($"{v}.StoreUnsafe({apply}({v}.LoadUnsafe(ref y, r)), ref y, r);");
+                    string at = r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}";
+                    w.Line($"{v}.StoreUnsafe({math}.ReLU({v}.LoadUnsafe(ref y{at})), ref y{at});");
                 }
             }
-
-            if (g == ActivationKind.Softmax)
+            else if (g == ActivationKind.Softmax)
             {
-                WriteSoftmax(w, c, l, v, vf, math, registers, perRegister);
+                w.Line($"// A{l} = softmax(Z{l}): e^(z_k - max z) / sum_k e^(z_k - max z) over the {Literals.Int(n)} units");
+                w.Line($"{math}.SoftmaxInPlace{bits}(ref y, {Literals.Int(n)});");
+            }
+            else if (g != ActivationKind.Identity)
+            {
+                w.Line($"// A{l} = {EmitContext.FormulaName(g)}(Z{l}), register by register");
+                w.Line($"{math}.{g}InPlace{bits}(ref y, {Literals.Int(registers)});");
             }
         }
 
-        if (l == c.L && c.Activation(l) != ActivationKind.Softmax)
+        if (l == c.L)
         {
             w.Line($"a{l}.Slice(0, OutputSize).CopyTo(output);");
-        }
-    }
-
-    /// <summary>softmax across the n units of Z in <c>y</c>: the largest z, e^(z - max) per register, their sum, the quotients.</summary>
-    private static void WriteSoftmax(SourceWriter w, EmitContext c, int l, string v, string vf, string math, int registers, int perRegister)
-    {
-        int n = c.Sizes[l];
-        string target = l == c.L ? "output" : $"a{l}";
-        w.Line($"// A{l} = softmax(Z{l}): e^(z_k - max z) / sum_k e^(z_k - max z) over the {Literals.Int(n)} units, so no exponent is above 0");
-        w.Line($"float max = a{l}[0];");
-        using (w.Block($"for (int k = 1; k < {Literals.Int(n)}; k++)"))
-        {
-            w.Line($"max = max > a{l}[k] ? max : a{l}[k];");
-        }
-
-        w.Line($"{vf} maxima = {v}.Create(max);");
-        using (w.Block($"for (nuint r = 0; r < {Literals.Int(registers * perRegister)}; r += {Literals.Int(perRegister)})"))
-        {
-            w.Line($"{v}.StoreUnsafe({math}.ExpOfDifference({v}.LoadUnsafe(ref y, r), maxima), ref y, r);");
-        }
-
-        w.Line("float sum = 0f;");
-        using (w.Block($"for (int k = 0; k < {Literals.Int(n)}; k++)"))
-        {
-            w.Line($"sum += a{l}[k];");
-        }
-
-        w.Line("float inverse = 1f / sum;");
-        using (w.Block($"for (int k = 0; k < {Literals.Int(n)}; k++)"))
-        {
-            w.Line($"{target}[k] = a{l}[k] * inverse;");
         }
     }
 

@@ -11,7 +11,8 @@ namespace Backprop.Generated.Compute;
 /// Single-precision multiply-add, e^x for x &lt;= 0, a softmax's e^(z - max) and every element-wise activation on one <see cref="Vector128{T}"/>,
 /// <see cref="Vector256{T}"/> or <see cref="Vector512{T}"/> register, written with the BCL's vector operations directly:
 /// the helpers of the one-example code that the generator writes into a small network's own type (the units of a
-/// layer held in registers, g applied once per register). They are <see cref="LaneMath"/>'s polynomials operation for
+/// layer held in registers, g applied once per register; the *InPlace forms apply g, or a softmax, to a layer's stored
+/// registers in one call, compiled once per process whatever the network). They are <see cref="LaneMath"/>'s polynomials operation for
 /// operation, so the results are bit for bit those of <see cref="LaneMath"/> on <see cref="Lanes128{T}"/>,
 /// <see cref="Lanes256{T}"/> and <see cref="Lanes512{T}"/> (the numerical tests compare every lane).
 /// </summary>
@@ -32,6 +33,99 @@ public static class RegisterMath
     private const float Ln2Low = -2.12194440e-4f;
     private const float RoundingShift = 12582912f;
     private const float Scale = 5.42101086e-20f; // 2^-64
+
+    /// <summary>g = sigmoid in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SigmoidInPlace128(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 4; r += 4)
+        {
+            Vector128.StoreUnsafe(Sigmoid(Vector128.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = tanh in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void TanhInPlace128(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 4; r += 4)
+        {
+            Vector128.StoreUnsafe(Tanh(Vector128.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = LeakyReLU in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void LeakyReLUInPlace128(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 4; r += 4)
+        {
+            Vector128.StoreUnsafe(LeakyReLU(Vector128.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = ELU in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void ELUInPlace128(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 4; r += 4)
+        {
+            Vector128.StoreUnsafe(ELU(Vector128.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = SiLU in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SiLUInPlace128(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 4; r += 4)
+        {
+            Vector128.StoreUnsafe(SiLU(Vector128.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = softplus in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SoftplusInPlace128(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 4; r += 4)
+        {
+            Vector128.StoreUnsafe(Softplus(Vector128.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>
+    /// softmax in place across the first <paramref name="units"/> values from <paramref name="y"/>, which holds whole
+    /// Vector128 registers: e^(z_k - max z) (<see cref="ExpOfDifference(Vector128{float}, Vector128{float})"/>) / their sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SoftmaxInPlace128(ref float y, int units)
+    {
+        float max = y;
+        for (int k = 1; k < units; k++)
+        {
+            float z = Unsafe.Add(ref y, k);
+            max = max > z ? max : z;
+        }
+
+        Vector128<float> maxima = Vector128.Create(max);
+        for (nuint r = 0; r < (nuint)units; r += 4)
+        {
+            Vector128.StoreUnsafe(ExpOfDifference(Vector128.LoadUnsafe(ref y, r), maxima), ref y, r);
+        }
+
+        float sum = 0f;
+        for (int k = 0; k < units; k++)
+        {
+            sum += Unsafe.Add(ref y, k);
+        }
+
+        float inverse = 1f / sum;
+        for (int k = 0; k < units; k++)
+        {
+            Unsafe.Add(ref y, k) *= inverse;
+        }
+    }
 
     /// <summary>x * y + addend, fused where the CPU has FMA (as <see cref="Lanes128{T}.MultiplyAdd"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -137,6 +231,99 @@ public static class RegisterMath
         return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Create(0.625f), a), small, large);
     }
 
+    /// <summary>g = sigmoid in place on <paramref name="registers"/> whole Vector256 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SigmoidInPlace256(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 8; r += 8)
+        {
+            Vector256.StoreUnsafe(Sigmoid(Vector256.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = tanh in place on <paramref name="registers"/> whole Vector256 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void TanhInPlace256(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 8; r += 8)
+        {
+            Vector256.StoreUnsafe(Tanh(Vector256.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = LeakyReLU in place on <paramref name="registers"/> whole Vector256 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void LeakyReLUInPlace256(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 8; r += 8)
+        {
+            Vector256.StoreUnsafe(LeakyReLU(Vector256.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = ELU in place on <paramref name="registers"/> whole Vector256 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void ELUInPlace256(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 8; r += 8)
+        {
+            Vector256.StoreUnsafe(ELU(Vector256.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = SiLU in place on <paramref name="registers"/> whole Vector256 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SiLUInPlace256(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 8; r += 8)
+        {
+            Vector256.StoreUnsafe(SiLU(Vector256.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = softplus in place on <paramref name="registers"/> whole Vector256 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SoftplusInPlace256(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 8; r += 8)
+        {
+            Vector256.StoreUnsafe(Softplus(Vector256.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>
+    /// softmax in place across the first <paramref name="units"/> values from <paramref name="y"/>, which holds whole
+    /// Vector256 registers: e^(z_k - max z) (<see cref="ExpOfDifference(Vector256{float}, Vector256{float})"/>) / their sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SoftmaxInPlace256(ref float y, int units)
+    {
+        float max = y;
+        for (int k = 1; k < units; k++)
+        {
+            float z = Unsafe.Add(ref y, k);
+            max = max > z ? max : z;
+        }
+
+        Vector256<float> maxima = Vector256.Create(max);
+        for (nuint r = 0; r < (nuint)units; r += 8)
+        {
+            Vector256.StoreUnsafe(ExpOfDifference(Vector256.LoadUnsafe(ref y, r), maxima), ref y, r);
+        }
+
+        float sum = 0f;
+        for (int k = 0; k < units; k++)
+        {
+            sum += Unsafe.Add(ref y, k);
+        }
+
+        float inverse = 1f / sum;
+        for (int k = 0; k < units; k++)
+        {
+            Unsafe.Add(ref y, k) *= inverse;
+        }
+    }
+
     /// <summary>x * y + addend, fused where the CPU has FMA (as <see cref="Lanes256{T}.MultiplyAdd"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> addend)
@@ -234,6 +421,99 @@ public static class RegisterMath
         p = MultiplyAdd(p, s, Vector256.Create(-3.33332819422E-1f));
         Vector256<float> small = MultiplyAdd(p * s, z, z);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Create(0.625f), a), small, large);
+    }
+
+    /// <summary>g = sigmoid in place on <paramref name="registers"/> whole Vector512 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SigmoidInPlace512(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 16; r += 16)
+        {
+            Vector512.StoreUnsafe(Sigmoid(Vector512.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = tanh in place on <paramref name="registers"/> whole Vector512 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void TanhInPlace512(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 16; r += 16)
+        {
+            Vector512.StoreUnsafe(Tanh(Vector512.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = LeakyReLU in place on <paramref name="registers"/> whole Vector512 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void LeakyReLUInPlace512(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 16; r += 16)
+        {
+            Vector512.StoreUnsafe(LeakyReLU(Vector512.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = ELU in place on <paramref name="registers"/> whole Vector512 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void ELUInPlace512(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 16; r += 16)
+        {
+            Vector512.StoreUnsafe(ELU(Vector512.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = SiLU in place on <paramref name="registers"/> whole Vector512 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SiLUInPlace512(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 16; r += 16)
+        {
+            Vector512.StoreUnsafe(SiLU(Vector512.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>g = softplus in place on <paramref name="registers"/> whole Vector512 registers from <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SoftplusInPlace512(ref float y, int registers)
+    {
+        for (nuint r = 0; r < (nuint)registers * 16; r += 16)
+        {
+            Vector512.StoreUnsafe(Softplus(Vector512.LoadUnsafe(ref y, r)), ref y, r);
+        }
+    }
+
+    /// <summary>
+    /// softmax in place across the first <paramref name="units"/> values from <paramref name="y"/>, which holds whole
+    /// Vector512 registers: e^(z_k - max z) (<see cref="ExpOfDifference(Vector512{float}, Vector512{float})"/>) / their sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void SoftmaxInPlace512(ref float y, int units)
+    {
+        float max = y;
+        for (int k = 1; k < units; k++)
+        {
+            float z = Unsafe.Add(ref y, k);
+            max = max > z ? max : z;
+        }
+
+        Vector512<float> maxima = Vector512.Create(max);
+        for (nuint r = 0; r < (nuint)units; r += 16)
+        {
+            Vector512.StoreUnsafe(ExpOfDifference(Vector512.LoadUnsafe(ref y, r), maxima), ref y, r);
+        }
+
+        float sum = 0f;
+        for (int k = 0; k < units; k++)
+        {
+            sum += Unsafe.Add(ref y, k);
+        }
+
+        float inverse = 1f / sum;
+        for (int k = 0; k < units; k++)
+        {
+            Unsafe.Add(ref y, k) *= inverse;
+        }
     }
 
     /// <summary>x * y + addend, fused where the CPU has FMA (as <see cref="Lanes512{T}.MultiplyAdd"/>).</summary>
