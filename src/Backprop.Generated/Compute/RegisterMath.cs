@@ -19,9 +19,10 @@ namespace Backprop.Generated.Compute;
 /// <remarks>
 /// Why a second spelling of the same formulas: generic code over <see cref="ILanes{TVector, T}"/> costs the JIT one
 /// more inlined call per operation and a generic instantiation per width, and the one-example code of a small network
-/// is compiled fully optimised in the first call. In a scratch build of the digits network's <c>Forward</c>
-/// (64-32-10, tanh, softmax, 256-bit registers, the same sums and softmax), the first call took 5.2-6.1 ms of CPU time
-/// with these non-generic forms and 11.8-12.9 ms with <see cref="LaneMath"/>'s generic ones, for the same steady state
+/// is compiled fully optimised in the first call. In a scratch console program on the 2-core AVX2 machine of
+/// docs/performance.md, the digits network's pass (64-32-10, tanh, softmax, 256-bit registers) took 5.2-6.1 ms of
+/// CPU time on its first call written with the BCL's vector operations directly, as these are, and 11.8-12.9 ms
+/// with <see cref="LaneMath"/>'s generic forms, for the same steady state
 /// (186-189 ns against 187-188 ns); docs/performance.md, "Time to the first result". Accuracy:
 /// <see cref="LaneMath"/>'s remarks (relative error below 1e-6 wherever the result is a normal number; NaN for NaN).
 /// </remarks>
