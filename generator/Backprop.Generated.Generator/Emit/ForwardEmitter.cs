@@ -122,7 +122,9 @@ internal static class ForwardEmitter
             w.Line("/// optimised on its first call, so no tier-0 copy runs while tiering catches up (docs/performance.md, \"Time to");
             w.Line("/// the first result\").");
             w.Line("/// </summary>");
-            w.Line($"[{methodImpl}({options}.NoInlining | {options}.AggressiveOptimization)]");
+            w.Line($"[{methodImpl}(");
+            w.Line($"    {options}.NoInlining");
+            w.Line($"    | {options}.AggressiveOptimization)]");
             using (w.Block($"private static void ForwardInRegisters{Literals.Int(width)}({ReadOnlySpan} theta, {ReadOnlySpan} a0, {Span} output)"))
             {
                 w.Line("ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);");

@@ -92,7 +92,11 @@ internal static class RegisterLayerWriter
                 {
                     for (int k = 0; k < chains; k++)
                     {
-                        w.Line(k == 0 ? $"{vf} x0 = {v}.Create(xj);" : $"{vf} x{k} = {v}.Create({u}.Add(ref xj, {Literals.Int(k)}));");
+                        w.Line($"{vf} x{k} = {v}.Create(xj);");
+                        if (loop || k < chains - 1)
+                        {
+                            w.Line($"xj = ref {u}.Add(ref xj, 1);");
+                        }
                     }
 
                     for (int k = 0; k < chains; k++)
@@ -106,7 +110,6 @@ internal static class RegisterLayerWriter
                     if (loop)
                     {
                         w.Line($"row = ref {u}.Add(ref row, {Literals.Int(chains * n)});");
-                        w.Line($"xj = ref {u}.Add(ref xj, {Literals.Int(chains)});");
                     }
                 }
             }
@@ -123,32 +126,25 @@ internal static class RegisterLayerWriter
 
             string combine = chains == 4 ? "(s{0}_0 + s{0}_1) + (s{0}_2 + s{0}_3)" : chains == 2 ? "s{0}_0 + s{0}_1" : "s{0}_0";
             ActivationKind g = c.Activation(l);
-            w.Line($"// Z{l} summed over the chains");
+            // ReLU has no constants: it is applied to the sums as they are stored.
+            bool relu = g == ActivationKind.ReLU;
+            w.Line(relu ? $"// Z{l} summed over the chains; A{l} = relu(Z{l}) as each register is stored" : $"// Z{l} summed over the chains");
             for (int r = 0; r < registers; r++)
             {
                 string sum = string.Format(System.Globalization.CultureInfo.InvariantCulture, combine, r);
-                w.Line($"{v}.StoreUnsafe({sum}, ref y{(r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}")});");
+                string value = relu ? $"{math}.ReLU({sum})" : sum;
+                w.Line($"{v}.StoreUnsafe({value}, ref y{(r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}")});");
             }
 
             // g through one call per layer to a runtime helper that loops over the stored registers: its polynomial is
             // compiled once per process, not into every network, and its constants do not crowd the registers here.
-            // ReLU has no constants and stays inline.
             string bits = Literals.Int(layerWidth);
-            if (g == ActivationKind.ReLU)
-            {
-                w.Line($"// A{l} = relu(Z{l}) on each register");
-                for (int r = 0; r < registers; r++)
-                {
-                    string at = r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}";
-                    w.Line($"{v}.StoreUnsafe({math}.ReLU({v}.LoadUnsafe(ref y{at})), ref y{at});");
-                }
-            }
-            else if (g == ActivationKind.Softmax)
+            if (g == ActivationKind.Softmax)
             {
                 w.Line($"// A{l} = softmax(Z{l}): e^(z_k - max z) / sum_k e^(z_k - max z) over the {Literals.Int(n)} units");
                 w.Line($"{math}.SoftmaxInPlace{bits}(ref y, {Literals.Int(n)});");
             }
-            else if (g != ActivationKind.Identity)
+            else if (g != ActivationKind.Identity && !relu)
             {
                 w.Line($"// A{l} = {EmitContext.FormulaName(g)}(Z{l}), register by register");
                 w.Line($"{math}.{g}InPlace{bits}(ref y, {Literals.Int(registers)});");
