@@ -57,7 +57,8 @@ public static class Scenarios
     /// <list type="bullet">
     /// <item>start_to_main: process start (Process.StartTime, /proc's 10 ms clock ticks) to Main's first line;</item>
     /// <item>main_to_ready: Main to the instance (and data) existing, before the first call;</item>
-    /// <item>first: the first call alone; first_from_main: Main's first line to the first call's return;</item>
+    /// <item>first: the first call alone; first_cpu: the CPU time of the calling thread in it (CLOCK_THREAD_CPUTIME_ID,
+    /// which the other engineers' builds on a shared machine do not inflate as they do wall time; NaN off Linux); first_from_main: Main's first line to the first call's return;</item>
     /// <item>jit / jit_methods: JitInfo.GetCompilationTime / GetCompiledMethodCount (all threads) across the first call;</item>
     /// <item>second_us, second_jit_methods: the second call; steady_us: after 300 ms more of calls, the median of SteadyCalls calls;
     /// late_us: the same, FIRSTCALL_LATE_MS after the first call (NaN when not set).</item>
@@ -85,12 +86,15 @@ public static class Scenarios
 
         listener?.Settle();
         long ready = Stopwatch.GetTimestamp();
+        ThreadCpu.Milliseconds();
+        double cpu0 = ThreadCpu.Milliseconds();
         TimeSpan jit0 = JitInfo.GetCompilationTime();
         long count0 = JitInfo.GetCompiledMethodCount();
         DateTime windowStart = DateTime.UtcNow;
         long t0 = Stopwatch.GetTimestamp();
         scenario.First();
         long t1 = Stopwatch.GetTimestamp();
+        double cpu1 = ThreadCpu.Milliseconds();
         TimeSpan jit1 = JitInfo.GetCompilationTime();
         long count1 = JitInfo.GetCompiledMethodCount();
         DateTime windowEnd = DateTime.UtcNow;
@@ -155,6 +159,7 @@ public static class Scenarios
             F("start_to_main", startToMain),
             F("main_to_ready", Ms(mainStart, ready)),
             F("first", Ms(t0, t1)),
+            F("first_cpu", cpu1 - cpu0),
             F("first_from_main", Ms(mainStart, t1)),
             F("jit", (jit1 - jit0).TotalMilliseconds),
             $"jit_methods={count1 - count0}",
@@ -354,5 +359,31 @@ internal sealed class PrintEvery(int epochs) : IProgress<EpochProgress>
         {
             Console.WriteLine($"epoch {value.Epoch,4}: loss {value.Loss:F6}");
         }
+    }
+}
+
+/// <summary>The calling thread's CPU time (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID)); NaN elsewhere.</summary>
+internal static class ThreadCpu
+{
+    private const int ClockThreadCpuTimeId = 3;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    public static double Milliseconds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return double.NaN;
+        }
+
+        return ClockGetTime(ClockThreadCpuTimeId, out TimeSpec t) == 0 ? (t.Seconds * 1e3) + (t.Nanoseconds / 1e6) : double.NaN;
     }
 }

@@ -33,3 +33,14 @@ public partial class Mnist { }
 
 [Network(4, 5, 3, Hidden = Activation.Softplus, Output = Activation.Softmax, Precision = Precision.Double)]
 public partial class DoubleNet { }
+
+// Register-held layers that take 512-bit registers where accelerated: the digits network of samples/Digits, the
+// benchmarks' W2 shape, and sigmoid layers with an odd number of inputs.
+[Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax)]
+public partial class Digits { }
+
+[Network(8, 16, 16, 4, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Identity })]
+public partial class Wide16 { }
+
+[Network(7, 12, 5, Hidden = Activation.Sigmoid, Output = Activation.Sigmoid)]
+public partial class Sigmoid12 { }

@@ -34,6 +34,9 @@ public class ForwardReferenceTests
         ["UnrolledLoopUnrolled"] = Make(new UnrolledLoopUnrolled()),
         ["Mnist"] = Make(new Mnist()),
         ["DoubleNet"] = Make(new DoubleNet()),
+        ["Digits"] = Make(new Digits()),
+        ["Wide16"] = Make(new Wide16()),
+        ["Sigmoid12"] = Make(new Sigmoid12()),
     };
 
     private static Subject<float> Make(Student n) => new(Student.InputSize, Student.OutputSize, Student.ParameterCount, () => n.Parameters, n.Forward, n.ForwardBatch);
@@ -49,6 +52,12 @@ public class ForwardReferenceTests
     private static Subject<float> Make(UnrolledLoopUnrolled n) => new(UnrolledLoopUnrolled.InputSize, UnrolledLoopUnrolled.OutputSize, UnrolledLoopUnrolled.ParameterCount, () => n.Parameters, n.Forward, n.ForwardBatch);
 
     private static Subject<float> Make(Mnist n) => new(Mnist.InputSize, Mnist.OutputSize, Mnist.ParameterCount, () => n.Parameters, n.Forward, n.ForwardBatch);
+
+    private static Subject<float> Make(Digits n) => new(Digits.InputSize, Digits.OutputSize, Digits.ParameterCount, () => n.Parameters, n.Forward, n.ForwardBatch);
+
+    private static Subject<float> Make(Wide16 n) => new(Wide16.InputSize, Wide16.OutputSize, Wide16.ParameterCount, () => n.Parameters, n.Forward, n.ForwardBatch);
+
+    private static Subject<float> Make(Sigmoid12 n) => new(Sigmoid12.InputSize, Sigmoid12.OutputSize, Sigmoid12.ParameterCount, () => n.Parameters, n.Forward, n.ForwardBatch);
 
     private static Subject<double> Make(DoubleNet n) => new(DoubleNet.InputSize, DoubleNet.OutputSize, DoubleNet.ParameterCount, () => n.Parameters, n.Forward, n.ForwardBatch);
 
@@ -67,6 +76,75 @@ public class ForwardReferenceTests
         {
             Check((Subject<double>)Subjects[name], reference, b => MemoryMarshal.Cast<byte, double>(b).ToArray(), 1e-12, 1e-14);
         }
+    }
+
+    /// <summary>The generated one-example pass of a small float network, per register width (private static methods).</summary>
+    private delegate void WidthForward(ReadOnlySpan<float> theta, ReadOnlySpan<float> a0, Span<float> output);
+
+    private static readonly Dictionary<string, Type> FloatTypes = new()
+    {
+        ["Student"] = typeof(Student),
+        ["Mixed4"] = typeof(Mixed4),
+        ["EveryActivation"] = typeof(EveryActivation),
+        ["SoftmaxHidden"] = typeof(SoftmaxHidden),
+        ["LoopThenUnrolled"] = typeof(LoopThenUnrolled),
+        ["UnrolledLoopUnrolled"] = typeof(UnrolledLoopUnrolled),
+        ["Mnist"] = typeof(Mnist),
+        ["Digits"] = typeof(Digits),
+        ["Wide16"] = typeof(Wide16),
+        ["Sigmoid12"] = typeof(Sigmoid12),
+    };
+
+    /// <summary>
+    /// Small float networks with register-held layers get their one-example pass written once per register width
+    /// (ForwardInRegisters512/256/128) plus ForwardWithoutSimd; Forward runs only the widest accelerated one. Every
+    /// width is run here directly, whatever the machine (a Vector512 method runs in software where AVX-512 is absent),
+    /// against PyTorch with the same tolerance.
+    /// </summary>
+    [Fact]
+    public void Every_register_width_of_the_one_example_pass_matches_pytorch()
+    {
+        var covered = new List<string>();
+        foreach ((string name, Type type) in FloatTypes)
+        {
+            ReferenceCase reference = Reference.Cases.Single(c => c.Name == name);
+            var subject = (Subject<float>)Subjects[name];
+            float[] parameters = MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(reference.Parameters)).ToArray();
+            float[] inputs = MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(reference.Inputs)).ToArray();
+            parameters.CopyTo(subject.Parameters());
+            foreach (string method in new[] { "ForwardInRegisters512", "ForwardInRegisters256", "ForwardInRegisters128", "ForwardWithoutSimd" })
+            {
+                System.Reflection.MethodInfo? info = type.GetMethod(method, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+                if (info is null)
+                {
+                    continue;
+                }
+
+                covered.Add($"{name}.{method}");
+                WidthForward forward = info.CreateDelegate<WidthForward>();
+                for (int i = 0; i < reference.Rows; i++)
+                {
+                    var one = new float[subject.OutputSize];
+                    forward(subject.Parameters(), inputs.AsSpan(i * subject.InputSize, subject.InputSize), one);
+                    AssertClose(reference.Expected.AsSpan(i * subject.OutputSize, subject.OutputSize).ToArray(), one, 1e-5, 1e-6, $"{name}.{method} row {i}");
+                }
+            }
+        }
+
+        // The networks whose one-example pass is register code (Mixed4: ReLU, ELU, SiLU layers of 8, 6, 5 units;
+        // EveryActivation: every g on 6-unit layers; SoftmaxHidden: a hidden softmax of 4 units; Digits, Wide16 and
+        // Sigmoid12: layers of more than 32 bytes, so 512-bit registers too), at every width their widest layer needs;
+        // the others keep the runtime's kernels.
+        string[] widths512 = { "ForwardInRegisters128", "ForwardInRegisters256", "ForwardInRegisters512", "ForwardWithoutSimd" };
+        string[] widths256 = { "ForwardInRegisters128", "ForwardInRegisters256", "ForwardWithoutSimd" };
+        Assert.Equal(
+            widths512.Select(m => $"Digits.{m}")
+                .Concat(widths256.Select(m => $"EveryActivation.{m}"))
+                .Concat(widths256.Select(m => $"Mixed4.{m}"))
+                .Concat(widths512.Select(m => $"Sigmoid12.{m}"))
+                .Concat(new[] { "SoftmaxHidden.ForwardInRegisters128", "SoftmaxHidden.ForwardWithoutSimd" })
+                .Concat(widths512.Select(m => $"Wide16.{m}")),
+            covered.Order());
     }
 
     [Fact]

@@ -48,6 +48,12 @@ internal static class ForwardEmitter
 
     private static void EmitCore(SourceWriter w, EmitContext c)
     {
+        if (RegisterLayerWriter.Applies(c))
+        {
+            EmitRegisterCore(w, c);
+            return;
+        }
+
         string t = c.T;
         w.Line("/// <summary>One example, lengths already checked: a0 is A[0] = x, output receives A[L].</summary>");
         if (c.Plan.All(s => s != LayerStrategy.UnitLanes))
@@ -60,29 +66,112 @@ internal static class ForwardEmitter
         using (w.MemberBlock($"private void ForwardCore(global::System.ReadOnlySpan<{t}> a0, global::System.Span<{t}> output)"))
         {
             w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
-            if (c.Plan.Any(s => s == LayerStrategy.Unrolled))
+            EmitLayers(w, c, width: 0);
+        }
+    }
+
+    /// <summary>
+    /// A small single-precision network with register-held layers (<see cref="RegisterLayerWriter.Applies"/>): the whole
+    /// forward pass is written here, once per register width (<c>ForwardInRegisters512/256/128</c>, each compiled fully
+    /// optimised on its first call, no runtime kernel and no per-shape generic instantiation in it), and
+    /// <c>ForwardCore</c> calls the widest accelerated one; without SIMD, <c>ForwardWithoutSimd</c> runs the runtime's
+    /// kernels as before.
+    /// </summary>
+    private static void EmitRegisterCore(SourceWriter w, EmitContext c)
+    {
+        const string Span = "global::System.Span<float>";
+        const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+        string methodImpl = "global::System.Runtime.CompilerServices.MethodImpl";
+        string options = "global::System.Runtime.CompilerServices.MethodImplOptions";
+        int widest = RegisterLayerWriter.WidestRegister(c);
+        var widths = new[] { 512, 256, 128 }.Where(width => width <= widest).ToArray();
+
+        w.Line("/// <summary>");
+        w.Line("/// One example, lengths already checked: a0 is A[0] = x, output receives A[L]. Calls the forward pass");
+        w.Line("/// written for the widest accelerated registers this network uses (the tests are constants to the JIT,");
+        w.Line("/// so one call remains).");
+        w.Line("/// </summary>");
+        w.Line($"[{methodImpl}({options}.AggressiveInlining)]");
+        using (w.MemberBlock($"private void ForwardCore({ReadOnlySpan} a0, {Span} output)"))
+        {
+            w.Line($"{ReadOnlySpan} theta = _parameters;");
+            string keyword = "if";
+            foreach (int width in widths)
             {
-                w.Line("// Touch the last element first: the JIT then drops the bounds checks of every smaller constant index below.");
-                w.Line("_ = theta[ParameterCount - 1];");
-                w.Line("_ = a0[InputSize - 1];");
-                w.Line("_ = output[OutputSize - 1];");
+                using (w.Block($"{keyword} (global::System.Runtime.Intrinsics.Vector{Literals.Int(width)}.IsHardwareAccelerated)"))
+                {
+                    w.Line($"ForwardInRegisters{Literals.Int(width)}(theta, a0, output);");
+                }
+
+                keyword = "else if";
             }
 
-            for (int l = 1; l <= c.L; l++)
+            using (w.Block("else"))
             {
-                w.Line();
-                switch (c.Strategy(l))
-                {
-                    case LayerStrategy.Unrolled:
-                        EmitUnrolledLayer(w, c, l);
-                        break;
-                    case LayerStrategy.RegisterLanes:
-                        EmitRegisterLayer(w, c, l);
-                        break;
-                    default:
-                        EmitLoopLayer(w, c, l);
-                        break;
-                }
+                w.Line("ForwardWithoutSimd(theta, a0, output);");
+            }
+        }
+
+        foreach (int width in widths)
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// The forward pass on registers of at most {Literals.Int(width)} bits: each register-held layer's units in");
+            w.Line("/// registers for the whole sum, W[l] read at constant offsets from the parameter block (an AlignedArray's span,");
+            w.Line("/// whose padding covers the reads past a partly filled last register), g once per register. Compiled fully");
+            w.Line("/// optimised on its first call, so no tier-0 copy runs while tiering catches up (docs/performance.md, \"Time to");
+            w.Line("/// the first result\").");
+            w.Line("/// </summary>");
+            w.Line($"[{methodImpl}(");
+            w.Line($"    {options}.NoInlining");
+            w.Line($"    | {options}.AggressiveOptimization)]");
+            using (w.MemberBlock($"private static void ForwardInRegisters{Literals.Int(width)}({ReadOnlySpan} theta, {ReadOnlySpan} a0, {Span} output)"))
+            {
+                w.Line("ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);");
+                EmitLayers(w, c, width);
+            }
+        }
+
+        w.Line();
+        w.Line("/// <summary>The forward pass without SIMD (or with it turned off): the runtime's one-example kernels, in scalar code.</summary>");
+        w.Line($"[{methodImpl}({options}.NoInlining)]");
+        using (w.MemberBlock($"private static void ForwardWithoutSimd({ReadOnlySpan} theta, {ReadOnlySpan} a0, {Span} output)"))
+        {
+            EmitLayers(w, c, width: 0);
+        }
+    }
+
+    /// <summary>
+    /// The layers of the one-example pass over the span <c>theta</c>: straight-line code, then register code written
+    /// here for <paramref name="width"/>-bit registers, or (width 0) calls to the runtime's kernels.
+    /// </summary>
+    private static void EmitLayers(SourceWriter w, EmitContext c, int width)
+    {
+        if (c.Plan.Any(s => s == LayerStrategy.Unrolled))
+        {
+            w.Line("// Touch the last element first: the JIT then drops the bounds checks of every smaller constant index below.");
+            w.Line("_ = theta[ParameterCount - 1];");
+            w.Line("_ = a0[InputSize - 1];");
+            w.Line("_ = output[OutputSize - 1];");
+        }
+
+        for (int l = 1; l <= c.L; l++)
+        {
+            w.Line();
+            switch (c.Strategy(l))
+            {
+                case LayerStrategy.Unrolled:
+                    EmitUnrolledLayer(w, c, l);
+                    break;
+                case LayerStrategy.RegisterLanes when width > 0:
+                    RegisterLayerWriter.Write(w, c, l, width);
+                    break;
+                case LayerStrategy.RegisterLanes:
+                    EmitRegisterLayer(w, c, l);
+                    break;
+                default:
+                    EmitLoopLayer(w, c, l);
+                    break;
             }
         }
     }

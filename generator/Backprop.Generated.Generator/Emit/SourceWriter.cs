@@ -53,9 +53,14 @@ internal sealed class SourceWriter
         return Block(header);
     }
 
+    /// <summary>Writes <paramref name="header"/> (none when empty: a bare block that scopes its locals) and an opening brace.</summary>
     public Scope Block(string header)
     {
-        Line(header);
+        if (header.Length > 0)
+        {
+            Line(header);
+        }
+
         Line("{");
         _indent++;
         return new Scope(this);

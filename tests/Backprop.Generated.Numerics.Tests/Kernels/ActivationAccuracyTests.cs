@@ -48,7 +48,7 @@ public class ActivationAccuracyTests
     /// </summary>
     private static bool InDomain(string function, float x) => function != "expm1" || !(x > 0);
 
-    private static readonly Lazy<float[]> Sweep = new(() =>
+    internal static readonly Lazy<float[]> Sweep = new(() =>
     {
         var points = new List<float>();
         for (int k = -104 * 4096; k <= 104 * 4096; k++)

@@ -40,6 +40,12 @@ NETWORKS = [
     ("UnrolledLoopUnrolled", [2, 8, 64, 3], ["ELU", "SiLU", "Softmax"], "float", 5, 1.0),
     ("Mnist", [784, 128, 10], ["ReLU", "Softmax"], "float", 3, 1.0),
     ("DoubleNet", [4, 5, 3], ["Softplus", "Softmax"], "double", 5, 2.0),
+    # Register-held layers whose one-example code uses 512-bit registers where accelerated (appended last, so the
+    # cases above keep their draws): the digits network (32 and 10 units; 8 registers of 128 bits in one chain),
+    # W2's shape (16 units), and sigmoid with an odd number of inputs (rows left over after the chains).
+    ("Digits", [64, 32, 10], ["Tanh", "Softmax"], "float", 4, 1.0),
+    ("Wide16", [8, 16, 16, 4], ["Tanh", "Tanh", "Identity"], "float", 4, 1.5),
+    ("Sigmoid12", [7, 12, 5], ["Sigmoid", "Sigmoid"], "float", 4, 2.0),
 ]
 
 
