@@ -6,7 +6,7 @@ namespace Backprop.Generated.Numerics.Tests.ForwardReference;
 [Network(3, 2, 1, Hidden = Activation.Tanh, Output = Activation.Sigmoid)]
 public partial class Student { }
 
-[Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax })]
+[Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
 public partial class Mixed4 { }
 
 [Network(5, 6, 6, 6, 6, 6, 6, 6, 6, 4, Activations = new[]
@@ -25,11 +25,11 @@ public partial class SoftmaxHidden { }
 public partial class LoopThenUnrolled { }
 
 // Unrolled 2x8, vector loop 8x64, unrolled 64x3.
-[Network(2, 8, 64, 3, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Softmax })]
+[Network(2, 8, 64, 3, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
 public partial class UnrolledLoopUnrolled { }
 
-[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax)]
+[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
 public partial class Mnist { }
 
-[Network(4, 5, 3, Hidden = Activation.Softplus, Output = Activation.Softmax, Precision = Precision.Double)]
+[Network(4, 5, 3, Hidden = Activation.Softplus, Output = Activation.Softmax, Precision = Precision.Double, Loss = Loss.MeanSquaredError)]
 public partial class DoubleNet { }

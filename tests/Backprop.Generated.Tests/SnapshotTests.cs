@@ -35,7 +35,7 @@ public class SnapshotTests
 
             namespace Demo;
 
-            [Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax })]
+            [Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
             public partial class Classifier { }
             """));
     }
@@ -52,7 +52,7 @@ public class SnapshotTests
                 {
                     internal partial record class Holder<TKey>
                     {
-                        [Network(2, 3, 2, Hidden = Activation.LeakyReLU, Output = Activation.Softmax)]
+                        [Network(2, 3, 2, Hidden = Activation.LeakyReLU, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
                         public partial class Net { }
                     }
                 }
@@ -66,7 +66,7 @@ public class SnapshotTests
         Approvals.Verify(GeneratorHarness.GenerateSingle("""
             using Backprop.Generated;
 
-            [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax)]
+            [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
             public partial class Mnist { }
             """));
     }

@@ -177,7 +177,8 @@ public sealed partial class NetworkGenerator
                 LossLocation: lossLocation ?? first,
                 WholeLocation: first,
                 Dropout: dropout,
-                ActivationLocation: l => activationLocations[l - 1] ?? LocationInfo.From(syntax[l - 1]) ?? first);
+                ActivationLocation: l => activationLocations[l - 1] ?? LocationInfo.From(syntax[l - 1]) ?? first,
+                LossWritten: lossLayer > 0);
             return true;
         }
 

@@ -29,6 +29,7 @@ public sealed partial class NetworkGenerator
         /// <param name="WholeLocation">The whole declaration, for problems of the network as a whole.</param>
         /// <param name="Dropout">The validated dropout rate p of layers 1..L (0 for none).</param>
         /// <param name="ActivationLocation">Where the activation of layer l (1-based) is chosen (or the layer, when it is the default).</param>
+        /// <param name="LossWritten">Whether the declaration sets Loss (false: the default mean squared error).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -39,7 +40,8 @@ public sealed partial class NetworkGenerator
             LocationInfo? LossLocation,
             LocationInfo? WholeLocation,
             double[] Dropout,
-            Func<int, LocationInfo?> ActivationLocation);
+            Func<int, LocationInfo?> ActivationLocation,
+            bool LossWritten);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
@@ -65,6 +67,7 @@ public sealed partial class NetworkGenerator
 
             ReportLoopLayers(read, diagnostics);
             ReportOneUnitSoftmax(read, diagnostics);
+            ReportSoftmaxWithDefaultLoss(read, diagnostics);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), GetEndpoint(type, model));
         }
 
@@ -290,6 +293,24 @@ public sealed partial class NetworkGenerator
                         l,
                         output ? "use Activation.Sigmoid with Loss.BinaryCrossEntropy for one probability, or two output units with softmax and Loss.CrossEntropy" : "use Activation.Sigmoid, or give the layer two or more units"));
                 }
+            }
+        }
+
+        /// <summary>
+        /// BPG018 (warning): a softmax output of two or more units (one unit is BPG015) trained with the default squared
+        /// error. The other output/loss mismatches are errors (BPG008: binary cross-entropy needs sigmoid, cross-entropy
+        /// softmax); squared error after any other output is ordinary regression, and an explicit
+        /// <c>Loss = Loss.MeanSquaredError</c> after softmax is a choice (the Brier score), so neither is reported.
+        /// </summary>
+        private static void ReportSoftmaxWithDefaultLoss(Declaration read, List<DiagnosticInfo> diagnostics)
+        {
+            int layers = read.Sizes.Length - 1;
+            if (!read.LossWritten
+                && read.Loss == LossKind.MeanSquaredError
+                && read.Activations[layers - 1] == ActivationKind.Softmax
+                && read.Sizes[layers] > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxWithDefaultLoss, read.ActivationLocation(layers), layers));
             }
         }
 

@@ -175,7 +175,8 @@ public sealed partial class NetworkGenerator
                 Dropout: Enumerable.Range(1, layers).Select(l => l < layers ? dropout : 0).ToArray(),
                 ActivationLocation: l => perLayer is not null
                     ? ElementLocation(NamedArgument(syntax, "Activations")?.Expression, l - 1) ?? NamedLocation(syntax, "Activations") ?? attributeLocation
-                    : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation);
+                    : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation,
+                LossWritten: named.ContainsKey("Loss"));
             return true;
         }
 
