@@ -13,7 +13,7 @@ public partial class Mixed4 { }
 {
     Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU,
     Activation.ELU, Activation.SiLU, Activation.Softplus, Activation.Softmax,
-})]
+}, Loss = Loss.MeanSquaredError)]
 public partial class EveryActivation { }
 
 // Softmax is allowed in a hidden layer, as in Keras and RTNeural.

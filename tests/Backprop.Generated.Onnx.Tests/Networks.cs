@@ -72,7 +72,7 @@ public partial class MultiClassifierD { }
 {
     Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU,
     Activation.ELU, Activation.SiLU, Activation.Softplus, Activation.Softmax,
-})]
+}, Loss = Loss.MeanSquaredError)]
 public partial class AllActivations { }
 
 [Network(3, 1)]
