@@ -48,9 +48,14 @@ public sealed partial class NetworkGenerator
         {
             int[] sizes = read.Sizes;
             bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, read.Precision, diagnostics);
-            if (!CheckLimits(read, diagnostics) || !CheckLossFitsOutput(read, diagnostics) || !namesFit)
+            if (!namesFit)
             {
                 return Result(null, diagnostics);
+            }
+
+            if (!CheckLimits(read, diagnostics) || !CheckLossFitsOutput(read, diagnostics))
+            {
+                return Invalid(type, declaration, read.Precision, form, diagnostics);
             }
 
             var model = new NetworkModel(
@@ -69,6 +74,41 @@ public sealed partial class NetworkGenerator
             ReportOneUnitSoftmax(read, diagnostics);
             ReportSoftmaxWithDefaultLoss(read, diagnostics);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), GetEndpoint(type, model));
+        }
+
+        /// <summary>
+        /// The result of an invalid declaration on a type that can host generated members (the caller checked that it is a
+        /// partial class in partial containers, neither static nor file-local, on a supported platform): no model, but a
+        /// <see cref="StubModel"/> whose members keep the user's call sites from cascading into CS errors (issue 20 item 9),
+        /// unless a user member has a generated name (the stub would then collide; BPG040 follows once the declaration is fixed).
+        /// </summary>
+        private static ParseResult Invalid(INamedTypeSymbol type, TypeDeclarationSyntax declaration, PrecisionKind precision, DeclarationForm form, List<DiagnosticInfo> diagnostics)
+        {
+            // Layer count 0: the stub declares no per-layer member; a collision is checked silently, not reported twice.
+            if (!CheckGeneratedNames(type, declaration, 0, precision, new List<DiagnosticInfo>()))
+            {
+                return Result(null, diagnostics);
+            }
+
+            var stub = new StubModel(GetNamespace(type), GetContainingTypes(declaration), GetHeader(declaration), HintNames.ForNetwork(type), precision, form);
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), Stub: stub);
+        }
+
+        /// <summary>The Precision named argument of any of <paramref name="attributes"/> when it is a defined value, otherwise Single.</summary>
+        private static PrecisionKind DeclaredPrecision(IEnumerable<AttributeData> attributes)
+        {
+            foreach (AttributeData attribute in attributes)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "Precision" && argument.Value.Value is int raw && Enum.IsDefined(typeof(PrecisionKind), raw))
+                    {
+                        return (PrecisionKind)raw;
+                    }
+                }
+            }
+
+            return PrecisionKind.Single;
         }
 
         /// <summary>The rates as round-trip invariant literals, or an empty array when no layer drops out (so such models equal those of before dropout existed).</summary>

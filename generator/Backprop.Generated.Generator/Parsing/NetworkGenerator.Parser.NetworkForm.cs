@@ -57,10 +57,13 @@ public sealed partial class NetworkGenerator
 
             CheckDeclaration(type, declaration, diagnostics);
             CheckPlatform(compilation, type, declaration, diagnostics);
+            bool canHost = diagnostics.Count == 0;
 
             if (!TryReadAttribute(attribute, attributeSyntax, diagnostics, out Declaration? read) || diagnostics.Count > 0)
             {
-                return Result(null, diagnostics);
+                return canHost
+                    ? Invalid(type, declaration, DeclaredPrecision(new[] { attribute }), DeclarationForm.Network, diagnostics)
+                    : Result(null, diagnostics);
             }
 
             return WithWeights(Finish(type, declaration, read!, DeclarationForm.Network, diagnostics), attribute, attributeSyntax);
