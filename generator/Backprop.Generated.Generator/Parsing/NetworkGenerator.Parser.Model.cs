@@ -48,12 +48,13 @@ public sealed partial class NetworkGenerator
         {
             int[] sizes = read.Sizes;
             bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, read.Precision, diagnostics);
+            bool argumentsFit = CheckLimits(read, diagnostics) && CheckLossFitsOutput(read, diagnostics);
             if (!namesFit)
             {
                 return Result(null, diagnostics);
             }
 
-            if (!CheckLimits(read, diagnostics) || !CheckLossFitsOutput(read, diagnostics))
+            if (!argumentsFit)
             {
                 return Invalid(type, declaration, read.Precision, form, diagnostics);
             }
