@@ -29,6 +29,7 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
         public const string Parse = nameof(Parse);
         public const string ParseLayers = nameof(ParseLayers);
         public const string Models = nameof(Models);
+        public const string Stubs = nameof(Stubs);
         public const string Endpoints = nameof(Endpoints);
         public const string ReferencedEndpoints = nameof(ReferencedEndpoints);
     }
@@ -102,7 +103,7 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
     private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult> results)
     {
         // Diagnostics are reported by Analyzers.DeclarationAnalyzer, which runs the same parser with real
-        // source locations; here an invalid declaration simply produces no model.
+        // source locations; here an invalid declaration produces no model (at most a stub, below).
         IncrementalValuesProvider<NetworkModel> models = results
             .Select(static (result, _) => result.Model!)
             .Where(static model => model is not null)
@@ -110,5 +111,15 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(models, static (spc, model) =>
             spc.AddSource(model.HintName, SourceText.From(NetworkEmitter.Emit(model), System.Text.Encoding.UTF8)));
+
+        // An invalid declaration on a usable type gets the members' signatures only (bodies that throw; the build fails on
+        // the BPG error anyway), so the user's call sites bind and that error is the one the build reports.
+        IncrementalValuesProvider<StubModel> stubs = results
+            .Select(static (result, _) => result.Stub!)
+            .Where(static stub => stub is not null)
+            .WithTrackingName(TrackingNames.Stubs);
+
+        context.RegisterSourceOutput(stubs, static (spc, stub) =>
+            spc.AddSource(stub.HintName, SourceText.From(StubEmitter.Emit(stub), System.Text.Encoding.UTF8)));
     }
 }

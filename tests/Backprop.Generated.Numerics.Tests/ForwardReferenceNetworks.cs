@@ -6,14 +6,14 @@ namespace Backprop.Generated.Numerics.Tests.ForwardReference;
 [Network(3, 2, 1, Hidden = Activation.Tanh, Output = Activation.Sigmoid)]
 public partial class Student { }
 
-[Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax })]
+[Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
 public partial class Mixed4 { }
 
 [Network(5, 6, 6, 6, 6, 6, 6, 6, 6, 4, Activations = new[]
 {
     Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU,
     Activation.ELU, Activation.SiLU, Activation.Softplus, Activation.Softmax,
-})]
+}, Loss = Loss.MeanSquaredError)]
 public partial class EveryActivation { }
 
 // Softmax is allowed in a hidden layer, as in Keras and RTNeural.
@@ -25,18 +25,18 @@ public partial class SoftmaxHidden { }
 public partial class LoopThenUnrolled { }
 
 // Unrolled 2x8, vector loop 8x64, unrolled 64x3.
-[Network(2, 8, 64, 3, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Softmax })]
+[Network(2, 8, 64, 3, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
 public partial class UnrolledLoopUnrolled { }
 
-[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax)]
+[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
 public partial class Mnist { }
 
-[Network(4, 5, 3, Hidden = Activation.Softplus, Output = Activation.Softmax, Precision = Precision.Double)]
+[Network(4, 5, 3, Hidden = Activation.Softplus, Output = Activation.Softmax, Precision = Precision.Double, Loss = Loss.MeanSquaredError)]
 public partial class DoubleNet { }
 
 // Register-held layers that take 512-bit registers where accelerated: the digits network of samples/Digits, the
 // benchmarks' W2 shape, and sigmoid layers with an odd number of inputs.
-[Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax)]
+[Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class Digits { }
 
 [Network(8, 16, 16, 4, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Identity })]

@@ -27,7 +27,7 @@ public partial class SiluNet { }
 [Network(5, 7, 6, 4, Hidden = Activation.Softplus, Output = Activation.Softplus)]
 public partial class SoftplusNet { }
 
-[Network(5, 7, 6, 4, Hidden = Activation.Softmax, Output = Activation.Softmax)]
+[Network(5, 7, 6, 4, Hidden = Activation.Softmax, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
 public partial class SoftmaxNet { }
 
 [Network(5, 7, 6, 4, Hidden = Activation.Identity, Output = Activation.Identity, Precision = Precision.Double)]
@@ -54,7 +54,7 @@ public partial class SiluNetD { }
 [Network(5, 7, 6, 4, Hidden = Activation.Softplus, Output = Activation.Softplus, Precision = Precision.Double)]
 public partial class SoftplusNetD { }
 
-[Network(5, 7, 6, 4, Hidden = Activation.Softmax, Output = Activation.Softmax, Precision = Precision.Double)]
+[Network(5, 7, 6, 4, Hidden = Activation.Softmax, Output = Activation.Softmax, Precision = Precision.Double, Loss = Loss.MeanSquaredError)]
 public partial class SoftmaxNetD { }
 
 // The two classification pairings: sigmoid output with binary cross-entropy, softmax output with cross-entropy.
@@ -72,7 +72,7 @@ public partial class MultiClassifierD { }
 {
     Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU,
     Activation.ELU, Activation.SiLU, Activation.Softplus, Activation.Softmax,
-})]
+}, Loss = Loss.MeanSquaredError)]
 public partial class AllActivations { }
 
 [Network(3, 1)]

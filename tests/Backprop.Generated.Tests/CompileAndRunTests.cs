@@ -78,7 +78,7 @@ public class CompileAndRunTests
         var assembly = GeneratorHarness.CompileAndLoad("""
             using Backprop.Generated;
 
-            [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax)]
+            [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
             public partial class Mnist { }
             """);
         var net = new LoadedNetwork(assembly, "Mnist");
@@ -124,7 +124,7 @@ public class CompileAndRunTests
                     }
                 }
 
-                [Network(3, 3, Output = Activation.Softmax, Precision = Precision.Double)]
+                [Network(3, 3, Output = Activation.Softmax, Precision = Precision.Double, Loss = Loss.MeanSquaredError)]
                 public sealed partial class PrimaryConstructorNet(int id) { public int Id => id; }
 
                 [Network(2, 2)]

@@ -56,7 +56,11 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Call sites in generated code too (a T4 file, a [GeneratedCode] member): each of these errors stands for an
+        // ArgumentException that the call throws every time it runs, as certain as a compiler error (which the compiler
+        // reports in generated code as well); the fix belongs in the template. This generator's own files call only
+        // the private *Core methods and kernels, which no rule here matches.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
@@ -266,13 +270,51 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             ? $"their element types differ ({sourceElement} and {targetElement}), and Precision must match"
             : !SymbolEqualityComparer.Default.Equals(sourceType.ContainingAssembly, here) && !SymbolEqualityComparer.Default.Equals(candidate.ContainingType.ContainingAssembly, here)
                 ? $"both are declared in other assemblies ({sourceType.ContainingAssembly.Name} and {candidate.ContainingType.ContainingAssembly.Name}), and a conversion can only be generated in the project that declares one of them"
-                : null;
+                : NoConversionReason(sourceType) ?? NoConversionReason(candidate.ContainingType);
         if (reason is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.CompositionUnavailable, argument.GetLocation(), source.Name, target.Name, Count(target.InputSize, "value"), reason, sourceElement ?? "float"));
         }
     }
+
+    /// <summary>
+    /// Why the generator writes no conversion to or from <paramref name="network"/>, or null: the rules of the parser's
+    /// GetEndpoint (a generic type in the chain has no type arguments the composition file could write; a file-local,
+    /// private or protected type cannot be named from the other network's struct).
+    /// </summary>
+    private static string? NoConversionReason(INamedTypeSymbol network)
+    {
+        for (INamedTypeSymbol? current = network.OriginalDefinition; current is not null; current = current.ContainingType)
+        {
+            string which = SymbolEqualityComparer.Default.Equals(current, network.OriginalDefinition) ? network.Name + " is" : $"{network.Name} is inside {current.Name}, which is";
+            if (current.Arity > 0)
+            {
+                return $"{which} generic, and the generated conversions cannot name a type that needs type arguments";
+            }
+
+            if (current.IsFileLocal)
+            {
+                return $"{which} file-local, and the generated conversions cannot name it";
+            }
+
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal))
+            {
+                return $"{which} {AccessibilityText(current.DeclaredAccessibility)}, and the generated conversions are written only for public and internal networks";
+            }
+        }
+
+        return null;
+    }
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "not public or internal",
+    };
 
     /// <summary>float or double: the type argument of the network's INetwork&lt;T&gt;.</summary>
     private static string? ElementType(INamedTypeSymbol network) =>

@@ -121,6 +121,16 @@ internal static class DiagnosticDescriptors
         description: "softmax(z) = e^z / e^z = 1 for a single unit, for every input and every parameter, so its gradient is 0.",
         helpLinkUri: HelpLink(DocsUrl, "BPG015"));
 
+    public static readonly DiagnosticDescriptor SoftmaxWithDefaultLoss = new(
+        "BPG018",
+        "Softmax output trained with the default squared error",
+        "Layer {0}, the output layer, applies softmax (class probabilities), but no Loss is set, so training uses the default mean squared error, whose gradient vanishes when a softmax is confidently wrong; set Loss = Loss.CrossEntropy for one-hot targets, or write Loss = Loss.MeanSquaredError to keep squared error",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Under squared error dZ[L] = A * (dA - sum_k dA_k A_k) with dA = A - Y, which tends to 0 as A tends to a wrong one-hot vector; under cross-entropy dZ[L] = A - Y.",
+        helpLinkUri: HelpLink(DocsUrl, "BPG018"));
+
     // BPG016-BPG017: dropout rates (reported by DeclarationAnalyzer).
 
     public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error(

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Backprop.Generated.Generator.Model;
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
 
 namespace Backprop.Generated.Generator.Emit;
 
@@ -15,7 +16,7 @@ namespace Backprop.Generated.Generator.Emit;
 internal static class BakedWeightsEmitter
 {
     /// <summary>The nested class that holds the baked values (one name reserved in <see cref="GeneratedMembers"/>).</summary>
-    public const string Name = "__BakedWeights";
+    public const string Name = Names.BakedWeights;
 
     public static string Emit(BakedWeightsModel baked)
     {

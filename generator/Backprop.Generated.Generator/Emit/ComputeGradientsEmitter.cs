@@ -1,6 +1,7 @@
 using System.Linq;
 using Backprop.Generated.Compute;
 using Backprop.Generated.Generator.Model;
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
 
 namespace Backprop.Generated.Generator.Emit;
 
@@ -31,16 +32,16 @@ internal static class ComputeGradientsEmitter
         w.Line("/// Length of the training scratch: for one block of <c>BlockRows</c> examples in lanes, A[0], then Z[l], A[l] and dZ[l]");
         w.Line("/// of every layer, the targets, the examples' losses and dZ as rows; then the unscaled gradient sums, rows of dW padded.");
         w.Line("/// </summary>");
-        w.Member($"private const int TrainingScratchLength = {Literals.Int(layout.LaneUnits)} * LaneStride + {Literals.Int(layout.RowsLength)} + {Literals.Int(layout.SumsLength)};");
+        w.Member($"private const int {Names.TrainingScratchLength} = {Literals.Int(layout.LaneUnits)} * LaneStride + {Literals.Int(layout.RowsLength)} + {Literals.Int(layout.SumsLength)};");
         w.Line();
         w.Line($"/// <summary>Training scratch, allocated on the first <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> call and reused.</summary>");
-        w.Member($"private {EmitContext.Compute}.AlignedArray<{t}> _trainingScratch;");
+        w.Member($"private {EmitContext.Compute}.AlignedArray<{t}> {Names.TrainingScratch};");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// n_0, ..., n_L for the gradient write-back, copied from <see cref=\"LayerSizes\"/> with the training scratch: an");
         w.Line("/// unoptimised (Debug) build allocates on every read of <see cref=\"LayerSizes\"/>, and the type keeps no static state.");
         w.Line("/// </summary>");
-        w.Member("private int[]? _trainingLayerSizes;");
+        w.Member($"private int[]? {Names.TrainingLayerSizes};");
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Computes the cost J = (1/m) sum_i L_i of one batch, {LossDescription(c.Model.Loss)}, and writes dJ/dtheta into");
@@ -54,14 +55,14 @@ internal static class ComputeGradientsEmitter
         w.Line("/// <param name=\"gradients\">Receives dJ/dtheta (<see cref=\"ParameterCount\"/> values); its previous contents are ignored.</param>");
         w.Line("/// <returns>J, the mean loss over the m examples (NaN if any example's loss is NaN).</returns>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the batch is empty.</exception>");
-        using (w.MemberBlock($"public {t} ComputeGradients(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients)"))
+        using (w.MemberBlock($"public {t} {Names.ComputeGradients}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients)"))
         {
             w.Line("return ComputeGradientsCore(inputs, targets, gradients, out _);");
         }
 
         w.Line();
         w.Line($"/// <summary><see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/>, also telling whether every gradient written is finite (checked while writing).</summary>");
-        using (w.MemberBlock($"private {t} ComputeGradientsCore(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients, out bool finite)"))
+        using (w.MemberBlock($"private {t} {Names.ComputeGradientsCore}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients, out bool finite)"))
         {
             w.Line($"int m = {rt}.ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));");
             w.Line($"{rt}.TrainingGuard.NotEmpty(m, nameof(inputs));");
@@ -176,14 +177,14 @@ internal static class ComputeGradientsEmitter
     {
         string rt = EmitContext.Runtime;
         w.Line("/// <summary>The stream the training masks are drawn from (see <see cref=\"DropoutRandom\"/>).</summary>");
-        w.Member($"private {rt}.SplitMix64 _dropoutRandom;");
+        w.Member($"private {rt}.SplitMix64 {Names.DropoutRandomField};");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The stream the next <c>ComputeGradients</c> or <c>TrainStep</c> draws its inverted-dropout masks from: one draw per unit of");
         w.Line("/// each dropped layer, example by example, then layer by layer, then unit by unit (docs/dropout.md).");
         w.Line("/// <c>InitializeParameters(seed)</c> sets it to the weights' stream after the last weight. Forward never drops units.");
         w.Line("/// </summary>");
-        w.Member($"public {rt}.SplitMix64 DropoutRandom");
+        w.Member($"public {rt}.SplitMix64 {Names.DropoutRandom}");
         w.Line("{");
         w.Line("    get => _dropoutRandom;");
         w.Line("    set => _dropoutRandom = value;");

@@ -1,5 +1,6 @@
 using System.Linq;
 using Backprop.Generated.Generator.Model;
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
 
 namespace Backprop.Generated.Generator.Emit;
 
@@ -22,7 +23,7 @@ internal static class ForwardEmitter
         w.Line("/// <param name=\"input\">The n_0 features of one example.</param>");
         w.Line("/// <param name=\"output\">Receives the n_L outputs.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have exactly the length above.</exception>");
-        using (w.MemberBlock($"public void Forward(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)"))
+        using (w.MemberBlock($"public void {Names.Forward}(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)"))
         {
             w.Line($"{rt}.ShapeGuard.Length(input.Length, InputSize, nameof(input));");
             w.Line($"{rt}.ShapeGuard.Length(output.Length, OutputSize, nameof(output));");
@@ -33,7 +34,7 @@ internal static class ForwardEmitter
         w.Line("/// <summary>Runs one example through the network; the fixed-size types make a length mistake impossible.</summary>");
         w.Line("/// <param name=\"input\">The n_0 features of one example.</param>");
         w.Line("/// <returns>The n_L outputs A[L].</returns>");
-        using (w.MemberBlock("public Output Forward(in Input input)"))
+        using (w.MemberBlock($"public Output {Names.Forward}(in Input input)"))
         {
             w.Line("Output output = default;");
             w.Line("ForwardCore(input, output);");
@@ -63,7 +64,7 @@ internal static class ForwardEmitter
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         }
 
-        using (w.MemberBlock($"private void ForwardCore(global::System.ReadOnlySpan<{t}> a0, global::System.Span<{t}> output)"))
+        using (w.MemberBlock($"private void {Names.ForwardCore}(global::System.ReadOnlySpan<{t}> a0, global::System.Span<{t}> output)"))
         {
             w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
             EmitLayers(w, c, width: 0);
@@ -259,11 +260,11 @@ internal static class ForwardEmitter
         string rt = EmitContext.Internals; // ShapeGuard
         string dense = EmitContext.Compute + ".Dense";
         w.Line($"/// <summary>Length of the per-thread <c>ForwardBatch</c> scratch: A[0]..A[L] of one block of <c>BlockRows</c> examples, in lanes.</summary>");
-        w.Member($"private const int ForwardScratchLength = {Literals.Int(BatchScratchUnits(c))} * LaneStride;");
+        w.Member($"private const int {Names.ForwardScratchLength} = {Literals.Int(BatchScratchUnits(c))} * LaneStride;");
         w.Line();
         w.Line("/// <summary>The <c>ForwardBatch</c> scratch of this thread, allocated on its first call (one per thread, so concurrent calls never share it).</summary>");
         w.Line("[global::System.ThreadStatic]");
-        w.Member($"private static {EmitContext.Compute}.AlignedArray<{t}> t_forwardScratch;");
+        w.Member($"private static {EmitContext.Compute}.AlignedArray<{t}> {Names.ForwardScratch};");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Runs the design matrix X through the network: m rows of n_0 features in, m rows of n_L outputs out,");
@@ -284,7 +285,7 @@ internal static class ForwardEmitter
         w.Line("/// <param name=\"inputs\">X, m x n_0 row-major.</param>");
         w.Line("/// <param name=\"outputs\">Receives A[L], m x n_L row-major.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"inputs\"/> is not whole rows, or <paramref name=\"outputs\"/> is not m rows.</exception>");
-        using (w.MemberBlock($"public void ForwardBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)"))
+        using (w.MemberBlock($"public void {Names.ForwardBatch}(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)"))
         {
             w.Line($"int m = {rt}.ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));");
             w.Line($"{rt}.ShapeGuard.Length(outputs.Length, m * OutputSize, nameof(outputs));");

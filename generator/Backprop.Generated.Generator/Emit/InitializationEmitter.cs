@@ -1,4 +1,5 @@
 using Backprop.Generated.Generator.Model;
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
 
 namespace Backprop.Generated.Generator.Emit;
 
@@ -30,7 +31,7 @@ internal static class InitializationEmitter
         w.Line("/// </list>");
         w.Line("/// </remarks>");
         w.Line("/// <param name=\"seed\">The seed; equal seeds give equal parameters.</param>");
-        using (w.MemberBlock("public void InitializeParameters(int seed)"))
+        using (w.MemberBlock($"public void {Names.InitializeParameters}(int seed)"))
         {
             w.Line($"{rt}.SplitMix64 random = {EmitContext.Internals}.Initialization.CreateStream(seed);");
             for (int l = 1; l <= c.L; l++)

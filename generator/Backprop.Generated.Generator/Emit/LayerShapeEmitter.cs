@@ -1,4 +1,5 @@
 using Backprop.Generated.Generator.Model;
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
 
 namespace Backprop.Generated.Generator.Emit;
 
@@ -21,10 +22,10 @@ internal static class LayerShapeEmitter
         }
 
         w.Line("/// <summary>The examples that the batch kernels process together, feature-major (\"lanes\").</summary>");
-        w.Member($"private const int BlockRows = {EmitContext.Compute}.Dense.BlockRows;");
+        w.Member($"private const int {Names.BlockRows} = {EmitContext.Compute}.Dense.BlockRows;");
         w.Line();
         w.Line("/// <summary>The distance between two units' rows of a block in lanes (BlockRows plus padding that spreads rows over the L1 cache sets).</summary>");
-        w.Member($"private const int LaneStride = {EmitContext.Compute}.Dense.LaneStride;");
+        w.Member($"private const int {Names.LaneStride} = {EmitContext.Compute}.Dense.LaneStride;");
 
         for (int l = 1; l <= c.L; l++)
         {
@@ -43,9 +44,9 @@ internal static class LayerShapeEmitter
         }
     }
 
-    public static string WeightOffset(int l) => $"W{l}Offset";
+    public static string WeightOffset(int l) => Names.WeightOffset(l);
 
-    public static string BiasOffset(int l) => $"b{l}Offset";
+    public static string BiasOffset(int l) => Names.BiasOffset(l);
 
-    public static string ShapeName(int l) => $"Layer{l}Shape";
+    public static string ShapeName(int l) => Names.LayerShape(l);
 }

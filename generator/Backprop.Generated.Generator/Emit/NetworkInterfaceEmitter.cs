@@ -1,4 +1,5 @@
 using System.Linq;
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
 
 namespace Backprop.Generated.Generator.Emit;
 
@@ -22,7 +23,7 @@ internal static class NetworkInterfaceEmitter
         string network = Interface(c);
 
         w.Line("/// <summary>n_0, n_1, ..., n_L. (Static data in an optimised build; an unoptimised (Debug) build of the declaring project allocates the array on each read.)</summary>");
-        w.Member("public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { " + string.Join(", ", c.Sizes.Select(Literals.Int)) + " };");
+        w.Member($"public static global::System.ReadOnlySpan<int> {Names.LayerSizes} => new int[] {{ " + string.Join(", ", c.Sizes.Select(Literals.Int)) + " };");
         w.Line();
         w.Member($"int {network}.InputSize => InputSize;");
         w.Line();

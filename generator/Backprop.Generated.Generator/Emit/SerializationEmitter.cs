@@ -1,5 +1,6 @@
 using System.Linq;
 using Backprop.Generated.Generator.Model;
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
 
 namespace Backprop.Generated.Generator.Emit;
 
@@ -26,7 +27,7 @@ internal static class SerializationEmitter
         w.Line($"/// {string.Join(", ", c.Model.Activations.Select(EmitContext.FormulaName))}, loss {c.Model.Loss}. Weights files are checked against it and record it in their metadata.");
         w.Line("/// A new instance on every call, so the type keeps no static state.");
         w.Line("/// </summary>");
-        w.Member($"public static {Serialization}.NetworkTopology Topology => new {Serialization}.NetworkTopology(");
+        w.Member($"public static {Serialization}.NetworkTopology {Names.Topology} => new {Serialization}.NetworkTopology(");
         w.Line($"    new int[] {{ {sizes} }},");
         w.Line($"    new {EmitContext.Runtime}.Activation[] {{ {activations} }},");
         w.Line($"    {EmitContext.Runtime}.Loss.{c.Model.Loss});");
@@ -44,7 +45,7 @@ internal static class SerializationEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"values\">Every weight and bias.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"values\"/> does not have ParameterCount values; the parameters are unchanged.</exception>");
-        using (w.MemberBlock($"public void LoadParameters(global::System.ReadOnlySpan<{t}> values)"))
+        using (w.MemberBlock($"public void {Names.LoadParameters}(global::System.ReadOnlySpan<{t}> values)"))
         {
             w.Line($"{EmitContext.Internals}.ShapeGuard.Length(values.Length, ParameterCount, nameof(values));");
             w.Line("values.CopyTo(_parameters);");
@@ -54,12 +55,12 @@ internal static class SerializationEmitter
         string layout = "layers.{i}.weight [n_l, n_{l-1}] (W[l] transposed, PyTorch nn.Linear layout) and layers.{i}.bias [n_l] for i = l - 1";
         w.Line($"/// <summary>The parameters as a safetensors file: {layout}, {(c.Model.Precision == PrecisionKind.Single ? "F32" : "F64")}, with <see cref=\"Topology\"/> in its metadata.</summary>");
         w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter is NaN or infinite.</exception>");
-        w.Member($"public byte[] ToSafeTensors() => {st}.Save<{t}>(_parameters, Topology);");
+        w.Member($"public byte[] {Names.ToSafeTensors}() => {st}.Save<{t}>(_parameters, Topology);");
         w.Line();
         w.Line("/// <summary>Writes the parameters to <paramref name=\"stream\"/> as a safetensors file (see <see cref=\"ToSafeTensors\"/>).</summary>");
         w.Line("/// <param name=\"stream\">A writable stream.</param>");
         w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter is NaN or infinite; nothing is written.</exception>");
-        w.Member($"public void Save(global::System.IO.Stream stream) => {st}.Save<{t}>(_parameters, Topology, stream);");
+        w.Member($"public void {Names.Save}(global::System.IO.Stream stream) => {st}.Save<{t}>(_parameters, Topology, stream);");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Writes the parameters as a safetensors file at <paramref name=\"path\"/>, atomically: a temporary file in the same");
@@ -68,7 +69,7 @@ internal static class SerializationEmitter
         w.Line("/// <param name=\"path\">The file to write (conventionally *.safetensors).</param>");
         w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter is NaN or infinite; nothing is written.</exception>");
         w.Line("/// <exception cref=\"global::System.IO.IOException\">The file cannot be written.</exception>");
-        w.Member($"public void Save(string path) => {st}.Save<{t}>(_parameters, Topology, path);");
+        w.Member($"public void {Names.Save}(string path) => {st}.Save<{t}>(_parameters, Topology, path);");
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Loads a safetensors file into <see cref=\"Parameters\"/>: {layout}, or a PyTorch nn.Sequential state dict");
@@ -77,18 +78,18 @@ internal static class SerializationEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"safetensors\">The whole file.</param>");
         w.Line($"/// <exception cref=\"{exception}\">The file is malformed or does not fit this network; the message names the tensor and the expected and actual shapes; the parameters are unchanged.</exception>");
-        w.Member($"public void Load(global::System.ReadOnlySpan<byte> safetensors) => {st}.Load<{t}>(safetensors, Topology, _parameters);");
+        w.Member($"public void {Names.Load}(global::System.ReadOnlySpan<byte> safetensors) => {st}.Load<{t}>(safetensors, Topology, _parameters);");
         w.Line();
         w.Line("/// <summary>Reads a safetensors file from <paramref name=\"stream\"/> to its end and loads it as <see cref=\"Load(global::System.ReadOnlySpan{byte})\"/> does.</summary>");
         w.Line("/// <param name=\"stream\">A readable stream positioned at the start of the file.</param>");
         w.Line($"/// <exception cref=\"{exception}\">The content is malformed or does not fit this network; the parameters are unchanged.</exception>");
         w.Line("/// <exception cref=\"global::System.IO.IOException\">Reading failed; the parameters are unchanged.</exception>");
-        w.Member($"public void Load(global::System.IO.Stream stream) => {st}.Load<{t}>(stream, Topology, _parameters);");
+        w.Member($"public void {Names.Load}(global::System.IO.Stream stream) => {st}.Load<{t}>(stream, Topology, _parameters);");
         w.Line();
         w.Line("/// <summary>Reads the safetensors file at <paramref name=\"path\"/> and loads it as <see cref=\"Load(global::System.ReadOnlySpan{byte})\"/> does.</summary>");
         w.Line("/// <param name=\"path\">The file to read.</param>");
         w.Line($"/// <exception cref=\"{exception}\">The file is malformed or does not fit this network; the parameters are unchanged.</exception>");
         w.Line("/// <exception cref=\"global::System.IO.IOException\">The file cannot be read; the parameters are unchanged.</exception>");
-        w.Member($"public void Load(string path) => {st}.Load<{t}>(path, Topology, _parameters);");
+        w.Member($"public void {Names.Load}(string path) => {st}.Load<{t}>(path, Topology, _parameters);");
     }
 }

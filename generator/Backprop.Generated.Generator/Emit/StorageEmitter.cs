@@ -1,3 +1,5 @@
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
+
 namespace Backprop.Generated.Generator.Emit;
 
 /// <summary>
@@ -12,21 +14,21 @@ internal static class StorageEmitter
         int[] n = c.Sizes;
 
         w.Line("/// <summary>n_0, the number of input features of one example.</summary>");
-        w.Member($"public const int InputSize = {Literals.Int(n[0])};");
+        w.Member($"public const int {Names.InputSize} = {Literals.Int(n[0])};");
         w.Line();
         w.Line($"/// <summary>n_{c.L}, the number of outputs of one example.</summary>");
-        w.Member($"public const int OutputSize = {Literals.Int(n[c.L])};");
+        w.Member($"public const int {Names.OutputSize} = {Literals.Int(n[c.L])};");
         w.Line();
         w.Line("/// <summary>L, the number of layers with weights.</summary>");
-        w.Member($"public const int LayerCount = {Literals.Int(c.L)};");
+        w.Member($"public const int {Names.LayerCount} = {Literals.Int(c.L)};");
         w.Line();
         w.Line("/// <summary>The number of weights and biases: the sum over l of n_{l-1} * n_l + n_l.</summary>");
-        w.Member($"public const int ParameterCount = {Literals.Int(c.ParameterCount)};");
+        w.Member($"public const int {Names.ParameterCount} = {Literals.Int(c.ParameterCount)};");
         w.Line();
         w.Line("/// <summary>Every weight and bias, laid out as <see cref=\"Parameters\"/> documents; the first on a 64-byte boundary, so the kernels' vector loads of W[l]'s rows do not straddle cache lines.</summary>");
         w.Member(c.Model.Weights is null
-            ? $"private readonly {EmitContext.Compute}.AlignedArray<{t}> _parameters = new(ParameterCount);"
-            : $"private readonly {EmitContext.Compute}.AlignedArray<{t}> _parameters = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
+            ? $"private readonly {EmitContext.Compute}.AlignedArray<{t}> {Names.ParameterStorage} = new(ParameterCount);"
+            : $"private readonly {EmitContext.Compute}.AlignedArray<{t}> {Names.ParameterStorage} = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
         w.Line();
 
         w.Line("/// <summary>");
@@ -44,23 +46,23 @@ internal static class StorageEmitter
 
         w.Line("/// </list>");
         w.Line("/// </remarks>");
-        w.Member($"public global::System.Span<{t}> Parameters => _parameters.Span;");
+        w.Member($"public global::System.Span<{t}> {Names.Parameters} => _parameters.Span;");
 
         for (int l = 1; l <= c.L; l++)
         {
             w.Line();
             w.Line($"/// <summary>W[{l}], shape ({n[l - 1]}, {n[l]}) row-major: element (j, k) weighs input j of unit k.</summary>");
-            w.Member($"public global::System.Span<{t}> W{l} => _parameters.Span.Slice({Literals.Int(c.WeightOffset[l])}, {Literals.Int(n[l - 1] * n[l])});");
+            w.Member($"public global::System.Span<{t}> {Names.WeightView(l)} => _parameters.Span.Slice({Literals.Int(c.WeightOffset[l])}, {Literals.Int(n[l - 1] * n[l])});");
             w.Line();
             w.Line($"/// <summary>b[{l}], the biases of layer {l} (n_{l} = {n[l]} values), broadcast over the rows of Z[{l}].</summary>");
-            w.Member($"public global::System.Span<{t}> b{l} => _parameters.Span.Slice({Literals.Int(c.BiasOffset[l])}, {Literals.Int(n[l])});");
+            w.Member($"public global::System.Span<{t}> {Names.BiasView(l)} => _parameters.Span.Slice({Literals.Int(c.BiasOffset[l])}, {Literals.Int(n[l])});");
         }
 
         w.Line();
         w.Line("/// <summary>One example's n_0 input features, as a fixed-size value: it cannot have the wrong length.</summary>");
         // partial: the composition file adds implicit conversions from other networks' Output of the same size.
         w.Line("[global::System.Runtime.CompilerServices.InlineArray(InputSize)]");
-        using (w.MemberBlock("public partial struct Input"))
+        using (w.MemberBlock("public partial struct " + Names.Input))
         {
             w.Line($"private {t} _element0;");
         }
@@ -68,7 +70,7 @@ internal static class StorageEmitter
         w.Line();
         w.Line("/// <summary>One example's n_L outputs, as a fixed-size value.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.InlineArray(OutputSize)]");
-        using (w.MemberBlock("public partial struct Output"))
+        using (w.MemberBlock("public partial struct " + Names.Output))
         {
             w.Line($"private {t} _element0;");
         }

@@ -1,3 +1,5 @@
+using Names = Backprop.Generated.Generator.Rules.GeneratedMembers;
+
 namespace Backprop.Generated.Generator.Emit;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal static class TrainStepEmitter
         // Crefs name the full signature: a user's own overload of TrainStep or ComputeGradients would make a bare name ambiguous (CS0419).
         string spanT = $"global::System.ReadOnlySpan{{{t}}}";
         w.Line($"/// <summary>dJ/dtheta of the last <see cref=\"TrainStep({spanT}, {spanT}, {rt}.IOptimizer)\"/>, allocated on its first call and reused.</summary>");
-        w.Member($"private {EmitContext.Compute}.AlignedArray<{t}> _gradients;");
+        w.Member($"private {EmitContext.Compute}.AlignedArray<{t}> {Names.Gradients};");
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// One step of training on one batch: <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> into a buffer this instance keeps,");
@@ -27,7 +29,7 @@ internal static class TrainStepEmitter
         w.Line("/// <returns>J of the batch before the update.</returns>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the batch is empty.</exception>");
         w.Line("/// <exception cref=\"global::Backprop.Generated.TrainingDivergedException\">J or a gradient is not finite; the parameters are unchanged.</exception>");
-        using (w.MemberBlock($"public {t} TrainStep(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, {rt}.IOptimizer optimizer)"))
+        using (w.MemberBlock($"public {t} {Names.TrainStep}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, {rt}.IOptimizer optimizer)"))
         {
             using (w.Block("if (optimizer is null)"))
             {

@@ -31,4 +31,4 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 /// network can take part in typed composition) its <see cref="CompositionEndpoint"/>, and where the <c>Weights</c>
 /// argument is (for the baked-weights diagnostics; kept out of the model so moving it does not re-emit the network).
 /// </summary>
-internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, CompositionEndpoint? Endpoint = null, LocationInfo? WeightsLocation = null);
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, CompositionEndpoint? Endpoint = null, LocationInfo? WeightsLocation = null, StubModel? Stub = null);

@@ -117,15 +117,13 @@ public sealed partial class NetworkGenerator
                     return false;
                 }
 
-                // The getters of the generated properties reserve get_X() (CS0082).
-                if (name.StartsWith("get_", StringComparison.Ordinal) && method.Parameters.Length == 0)
+                // The accessors of the generated properties reserve get_X() and set_X(value) (CS0082). The setter's
+                // parameter type is not compared: a user set_X of one parameter is almost surely this mistake.
+                if (GeneratedMembers.IsAccessor(name, layerCount, out string property)
+                    && method.Parameters.Length == (name[0] == 'g' ? 0 : 1))
                 {
-                    string property = name.Substring(4);
-                    if (property is "Parameters" or "LayerSizes" or "Topology" || GeneratedMembers.IsLayerView(property, layerCount, out _))
-                    {
-                        generated = "the getter of " + property;
-                        return true;
-                    }
+                    generated = (name[0] == 'g' ? "the getter of " : "the setter of ") + property;
+                    return true;
                 }
 
                 // A method named like a generated method is an overload unless its parameter types match (CS0111).
@@ -163,9 +161,19 @@ public sealed partial class NetworkGenerator
             for (int i = 0; i < parameters.Length; i++)
             {
                 ITypeSymbol actual = method.Parameters[i].Type;
-                bool same = parameters[i] == "Input"
+                string expected = parameters[i];
+                // A by-value parameter overloads an in or out one; ref, in and out against each other do not (CS0663).
+                int space = expected.IndexOf(' ');
+                bool byReference = space > 0;
+                if (byReference != (method.Parameters[i].RefKind != RefKind.None))
+                {
+                    return false;
+                }
+
+                expected = expected.Substring(space + 1);
+                bool same = expected == "Input"
                     ? actual.Name == "Input"
-                    : actual.ToDisplayString() == parameters[i].Replace("<T>", "<" + element + ">");
+                    : actual.ToDisplayString() == expected.Replace("<T>", "<" + element + ">");
                 if (!same)
                 {
                     return false;

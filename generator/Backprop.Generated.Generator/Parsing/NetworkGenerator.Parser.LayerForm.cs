@@ -75,11 +75,14 @@ public sealed partial class NetworkGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkAndLayerMixed, where, type.Name));
             }
 
+            bool canHost = diagnostics.Count == 0 && carrying.Count <= 1;
             if (carrying.Count > 1
                 || !TryReadLayers(layers, syntax, diagnostics, out Declaration? read)
                 || diagnostics.Count > 0)
             {
-                return Result(null, diagnostics);
+                return canHost
+                    ? Invalid(type, declaration, DeclaredPrecision(layers), DeclarationForm.Layer, diagnostics)
+                    : Result(null, diagnostics);
             }
 
             return Finish(type, declaration, read!, DeclarationForm.Layer, diagnostics);
@@ -177,7 +180,8 @@ public sealed partial class NetworkGenerator
                 LossLocation: lossLocation ?? first,
                 WholeLocation: first,
                 Dropout: dropout,
-                ActivationLocation: l => activationLocations[l - 1] ?? LocationInfo.From(syntax[l - 1]) ?? first);
+                ActivationLocation: l => activationLocations[l - 1] ?? LocationInfo.From(syntax[l - 1]) ?? first,
+                LossWritten: lossLayer > 0);
             return true;
         }
 

@@ -29,6 +29,7 @@ public sealed partial class NetworkGenerator
         /// <param name="WholeLocation">The whole declaration, for problems of the network as a whole.</param>
         /// <param name="Dropout">The validated dropout rate p of layers 1..L (0 for none).</param>
         /// <param name="ActivationLocation">Where the activation of layer l (1-based) is chosen (or the layer, when it is the default).</param>
+        /// <param name="LossWritten">Whether the declaration sets Loss (false: the default mean squared error).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -39,16 +40,23 @@ public sealed partial class NetworkGenerator
             LocationInfo? LossLocation,
             LocationInfo? WholeLocation,
             double[] Dropout,
-            Func<int, LocationInfo?> ActivationLocation);
+            Func<int, LocationInfo?> ActivationLocation,
+            bool LossWritten);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
         {
             int[] sizes = read.Sizes;
             bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, read.Precision, diagnostics);
-            if (!CheckLimits(read, diagnostics) || !CheckLossFitsOutput(read, diagnostics) || !namesFit)
+            bool argumentsFit = CheckLimits(read, diagnostics) && CheckLossFitsOutput(read, diagnostics);
+            if (!namesFit)
             {
                 return Result(null, diagnostics);
+            }
+
+            if (!argumentsFit)
+            {
+                return Invalid(type, declaration, read.Precision, form, diagnostics);
             }
 
             var model = new NetworkModel(
@@ -65,7 +73,43 @@ public sealed partial class NetworkGenerator
 
             ReportLoopLayers(read, diagnostics);
             ReportOneUnitSoftmax(read, diagnostics);
+            ReportSoftmaxWithDefaultLoss(read, diagnostics);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), GetEndpoint(type, model));
+        }
+
+        /// <summary>
+        /// The result of an invalid declaration on a type that can host generated members (the caller checked that it is a
+        /// partial class in partial containers, neither static nor file-local, on a supported platform): no model, but a
+        /// <see cref="StubModel"/> whose members keep the user's call sites from cascading into CS errors (issue 20 item 9),
+        /// unless a user member has a generated name (the stub would then collide; BPG040 follows once the declaration is fixed).
+        /// </summary>
+        private static ParseResult Invalid(INamedTypeSymbol type, TypeDeclarationSyntax declaration, PrecisionKind precision, DeclarationForm form, List<DiagnosticInfo> diagnostics)
+        {
+            // Layer count 0: the stub declares no per-layer member; a collision is checked silently, not reported twice.
+            if (!CheckGeneratedNames(type, declaration, 0, precision, new List<DiagnosticInfo>()))
+            {
+                return Result(null, diagnostics);
+            }
+
+            var stub = new StubModel(GetNamespace(type), GetContainingTypes(declaration), GetHeader(declaration), HintNames.ForNetwork(type), precision, form);
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), Stub: stub);
+        }
+
+        /// <summary>The Precision named argument of any of <paramref name="attributes"/> when it is a defined value, otherwise Single.</summary>
+        private static PrecisionKind DeclaredPrecision(IEnumerable<AttributeData> attributes)
+        {
+            foreach (AttributeData attribute in attributes)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "Precision" && argument.Value.Value is int raw && Enum.IsDefined(typeof(PrecisionKind), raw))
+                    {
+                        return (PrecisionKind)raw;
+                    }
+                }
+            }
+
+            return PrecisionKind.Single;
         }
 
         /// <summary>The rates as round-trip invariant literals, or an empty array when no layer drops out (so such models equal those of before dropout existed).</summary>
@@ -290,6 +334,24 @@ public sealed partial class NetworkGenerator
                         l,
                         output ? "use Activation.Sigmoid with Loss.BinaryCrossEntropy for one probability, or two output units with softmax and Loss.CrossEntropy" : "use Activation.Sigmoid, or give the layer two or more units"));
                 }
+            }
+        }
+
+        /// <summary>
+        /// BPG018 (warning): a softmax output of two or more units (one unit is BPG015) trained with the default squared
+        /// error. The other output/loss mismatches are errors (BPG008: binary cross-entropy needs sigmoid, cross-entropy
+        /// softmax); squared error after any other output is ordinary regression, and an explicit
+        /// <c>Loss = Loss.MeanSquaredError</c> after softmax is a choice (the Brier score), so neither is reported.
+        /// </summary>
+        private static void ReportSoftmaxWithDefaultLoss(Declaration read, List<DiagnosticInfo> diagnostics)
+        {
+            int layers = read.Sizes.Length - 1;
+            if (!read.LossWritten
+                && read.Loss == LossKind.MeanSquaredError
+                && read.Activations[layers - 1] == ActivationKind.Softmax
+                && read.Sizes[layers] > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxWithDefaultLoss, read.ActivationLocation(layers), layers));
             }
         }
 

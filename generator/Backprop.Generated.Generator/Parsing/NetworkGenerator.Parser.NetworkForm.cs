@@ -57,10 +57,13 @@ public sealed partial class NetworkGenerator
 
             CheckDeclaration(type, declaration, diagnostics);
             CheckPlatform(compilation, type, declaration, diagnostics);
+            bool canHost = diagnostics.Count == 0;
 
             if (!TryReadAttribute(attribute, attributeSyntax, diagnostics, out Declaration? read) || diagnostics.Count > 0)
             {
-                return Result(null, diagnostics);
+                return canHost
+                    ? Invalid(type, declaration, DeclaredPrecision(new[] { attribute }), DeclarationForm.Network, diagnostics)
+                    : Result(null, diagnostics);
             }
 
             return WithWeights(Finish(type, declaration, read!, DeclarationForm.Network, diagnostics), attribute, attributeSyntax);
@@ -175,7 +178,8 @@ public sealed partial class NetworkGenerator
                 Dropout: Enumerable.Range(1, layers).Select(l => l < layers ? dropout : 0).ToArray(),
                 ActivationLocation: l => perLayer is not null
                     ? ElementLocation(NamedArgument(syntax, "Activations")?.Expression, l - 1) ?? NamedLocation(syntax, "Activations") ?? attributeLocation
-                    : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation);
+                    : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation,
+                LossWritten: named.ContainsKey("Loss"));
             return true;
         }
 

@@ -3,61 +3,123 @@ using System.Collections.Generic;
 namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>
-/// The names the emitter declares on a network type, so the parser can report a user member that would
-/// collide with one (BPG040-BPG042) instead of leaving the user a CS0102/CS0111 in generated code.
-/// Keep this list in step with the emitters: every generated member name belongs here.
+/// The one list of the names the emitters declare on a network type. The emitters write every member name from the
+/// constants and functions here (never a literal), and the parser reports a user member that would collide with one
+/// (BPG040-BPG042) instead of leaving the user a CS0102/CS0111 in generated code. A test parses the generated source of
+/// every emission form and checks that each name declared in the user's type is one of these
+/// (GeneratedMemberListTests).
 /// </summary>
 internal static class GeneratedMembers
 {
+    public const string InputSize = nameof(InputSize);
+    public const string OutputSize = nameof(OutputSize);
+    public const string LayerCount = nameof(LayerCount);
+    public const string ParameterCount = nameof(ParameterCount);
+    public const string ParameterStorage = "_parameters";
+    public const string Parameters = nameof(Parameters);
+    public const string Input = nameof(Input);
+    public const string Output = nameof(Output);
+    public const string LayerSizes = nameof(LayerSizes);
+    public const string Gradients = "_gradients";
+    public const string TrainingScratch = "_trainingScratch";
+    public const string TrainingScratchLength = nameof(TrainingScratchLength);
+    public const string TrainingLayerSizes = "_trainingLayerSizes";
+    public const string BlockRows = nameof(BlockRows);
+    public const string LaneStride = nameof(LaneStride);
+    public const string ForwardScratchLength = nameof(ForwardScratchLength);
+    public const string ForwardScratch = "t_forwardScratch";
+    public const string DropoutRandomField = "_dropoutRandom";
+    public const string DropoutRandom = nameof(DropoutRandom);
+    public const string Topology = nameof(Topology);
+    public const string BakedWeights = "__BakedWeights";
+
+    public const string Forward = nameof(Forward);
+    public const string ForwardBatch = nameof(ForwardBatch);
+    public const string ForwardCore = nameof(ForwardCore);
+    public const string ComputeGradients = nameof(ComputeGradients);
+    public const string ComputeGradientsCore = nameof(ComputeGradientsCore);
+    public const string TrainStep = nameof(TrainStep);
+    public const string InitializeParameters = nameof(InitializeParameters);
+    public const string LoadParameters = nameof(LoadParameters);
+    public const string ToSafeTensors = nameof(ToSafeTensors);
+    public const string Save = nameof(Save);
+    public const string Load = nameof(Load);
+
+    /// <summary>W[l]'s view, e.g. <c>W2</c>.</summary>
+    public static string WeightView(int layer) => "W" + layer;
+
+    /// <summary>b[l]'s view, e.g. <c>b2</c>.</summary>
+    public static string BiasView(int layer) => "b" + layer;
+
+    /// <summary>The constant offset of W[l] in the parameters, e.g. <c>W2Offset</c>.</summary>
+    public static string WeightOffset(int layer) => WeightView(layer) + "Offset";
+
+    /// <summary>The constant offset of b[l] in the parameters, e.g. <c>b2Offset</c>.</summary>
+    public static string BiasOffset(int layer) => BiasView(layer) + "Offset";
+
+    /// <summary>Layer l's kernel shape struct, e.g. <c>Layer2Shape</c>.</summary>
+    public static string LayerShape(int layer) => "Layer" + layer + "Shape";
+
     /// <summary>
     /// Members that cannot be overloaded (constants, fields, properties, nested types), each with a short
     /// description for the diagnostic message. Any user member of the same name collides.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Unique = new Dictionary<string, string>(System.StringComparer.Ordinal)
     {
-        ["InputSize"] = "the constant n_0",
-        ["OutputSize"] = "the constant n_L",
-        ["LayerCount"] = "the constant L",
-        ["ParameterCount"] = "the constant number of weights and biases",
-        ["_parameters"] = "the parameter storage field",
-        ["Parameters"] = "the span over all weights and biases",
-        ["Input"] = "the fixed-size input type",
-        ["Output"] = "the fixed-size output type",
-        ["LayerSizes"] = "the static property n_0..n_L",
-        ["_gradients"] = "the gradient buffer of TrainStep",
-        ["_trainingScratch"] = "the training scratch buffer",
-        ["TrainingScratchLength"] = "the training scratch length",
-        ["BlockRows"] = "the constant block size of the batch kernels",
-        ["LaneStride"] = "the constant row stride of the batch kernels' lanes",
-        ["ForwardScratchLength"] = "the ForwardBatch scratch length",
-        ["t_forwardScratch"] = "the per-thread ForwardBatch scratch",
-        ["_dropoutRandom"] = "the dropout random stream",
-        ["DropoutRandom"] = "the dropout random stream property",
-        ["Topology"] = "the static property describing the declaration for weights files",
-        ["__BakedWeights"] = "the class holding weights baked in at build time",
+        [InputSize] = "the constant n_0",
+        [OutputSize] = "the constant n_L",
+        [LayerCount] = "the constant L",
+        [ParameterCount] = "the constant number of weights and biases",
+        [ParameterStorage] = "the parameter storage field",
+        [Parameters] = "the span over all weights and biases",
+        [Input] = "the fixed-size input type",
+        [Output] = "the fixed-size output type",
+        [LayerSizes] = "the static property n_0..n_L",
+        [Gradients] = "the gradient buffer of TrainStep",
+        [TrainingScratch] = "the training scratch buffer",
+        [TrainingScratchLength] = "the training scratch length",
+        [TrainingLayerSizes] = "the training copy of the layer sizes",
+        [BlockRows] = "the constant block size of the batch kernels",
+        [LaneStride] = "the constant row stride of the batch kernels' lanes",
+        [ForwardScratchLength] = "the ForwardBatch scratch length",
+        [ForwardScratch] = "the per-thread ForwardBatch scratch",
+        [DropoutRandomField] = "the dropout random stream",
+        [DropoutRandom] = "the dropout random stream property",
+        [Topology] = "the static property describing the declaration for weights files",
+        [BakedWeights] = "the class holding weights baked in at build time",
     };
 
     /// <summary>
+    /// The generated properties whose accessor methods (<c>get_X</c>, and <c>set_X</c> for those in
+    /// <see cref="SettableProperties"/>) a user method may not declare (CS0082); W1..WL and b1..bL too.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Properties = new[] { Parameters, LayerSizes, Topology, DropoutRandom };
+
+    /// <summary>The generated properties with a setter.</summary>
+    public static readonly IReadOnlyList<string> SettableProperties = new[] { DropoutRandom };
+
+    /// <summary>
     /// Generated methods and their parameter types ("T" stands for float or double, "Input" for the
-    /// generated input type). A user method of the same name with other parameter types is an overload
-    /// and is allowed; a member of the same name that is not a method collides.
+    /// generated input type, an "in " or "out " prefix for a parameter passed by reference). A user method of the same name with other parameter
+    /// types is an overload and is allowed; a member of the same name that is not a method collides.
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string[] Parameters)> Methods = new (string, string[])[]
     {
-        ("Forward", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
-        ("Forward", new[] { "Input" }),
-        ("ForwardBatch", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
-        ("ForwardCore", new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
-        ("ComputeGradients", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
-        ("TrainStep", new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
-        ("InitializeParameters", new[] { "int" }),
-        ("LoadParameters", new[] { "System.ReadOnlySpan<T>" }),
-        ("ToSafeTensors", new string[0]),
-        ("Save", new[] { "System.IO.Stream" }),
-        ("Save", new[] { "string" }),
-        ("Load", new[] { "System.ReadOnlySpan<byte>" }),
-        ("Load", new[] { "System.IO.Stream" }),
-        ("Load", new[] { "string" }),
+        (Forward, new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (Forward, new[] { "in Input" }),
+        (ForwardBatch, new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ForwardCore, new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ComputeGradients, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ComputeGradientsCore, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "out bool" }),
+        (TrainStep, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
+        (InitializeParameters, new[] { "int" }),
+        (LoadParameters, new[] { "System.ReadOnlySpan<T>" }),
+        (ToSafeTensors, new string[0]),
+        (Save, new[] { "System.IO.Stream" }),
+        (Save, new[] { "string" }),
+        (Load, new[] { "System.ReadOnlySpan<byte>" }),
+        (Load, new[] { "System.IO.Stream" }),
+        (Load, new[] { "string" }),
     };
 
     /// <summary>Is <paramref name="name"/> W1..WL or b1..bL (the per-layer parameter views)?</summary>
@@ -99,6 +161,28 @@ internal static class GeneratedMembers
         return false;
     }
 
+    /// <summary>
+    /// Is <paramref name="name"/> (a method's name) an accessor of a generated property: get_P of one of
+    /// <see cref="Properties"/> or of a layer view, or set_P of one of <see cref="SettableProperties"/>?
+    /// </summary>
+    public static bool IsAccessor(string name, int layerCount, out string property)
+    {
+        property = string.Empty;
+        if (name.StartsWith("get_", System.StringComparison.Ordinal))
+        {
+            property = name.Substring(4);
+            return Contains(Properties, property) || IsLayerView(property, layerCount, out _);
+        }
+
+        if (name.StartsWith("set_", System.StringComparison.Ordinal))
+        {
+            property = name.Substring(4);
+            return Contains(SettableProperties, property);
+        }
+
+        return false;
+    }
+
     /// <summary>Is <paramref name="name"/> the name of any generated member of a network with L = <paramref name="layerCount"/>?</summary>
     public static bool IsGeneratedName(string name, int layerCount)
     {
@@ -110,6 +194,19 @@ internal static class GeneratedMembers
         foreach ((string method, _) in Methods)
         {
             if (method == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IReadOnlyList<string> names, string name)
+    {
+        foreach (string candidate in names)
+        {
+            if (candidate == name)
             {
                 return true;
             }

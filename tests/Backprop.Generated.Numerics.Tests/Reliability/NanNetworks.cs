@@ -30,7 +30,7 @@ public partial class NanUnrolledSiLUSingle { }
 [Network(2, 3, 2, Activations = new[] { Activation.Softplus, Activation.Softplus })]
 public partial class NanUnrolledSoftplusSingle { }
 
-[Network(2, 3, 2, Activations = new[] { Activation.Softmax, Activation.Softmax })]
+[Network(2, 3, 2, Activations = new[] { Activation.Softmax, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
 public partial class NanUnrolledSoftmaxSingle { }
 
 [Network(2, 3, 2, Hidden = Activation.Tanh, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]
@@ -63,7 +63,7 @@ public partial class NanUnrolledSiLUDouble { }
 [Network(2, 3, 2, Activations = new[] { Activation.Softplus, Activation.Softplus }, Precision = Precision.Double)]
 public partial class NanUnrolledSoftplusDouble { }
 
-[Network(2, 3, 2, Activations = new[] { Activation.Softmax, Activation.Softmax }, Precision = Precision.Double)]
+[Network(2, 3, 2, Activations = new[] { Activation.Softmax, Activation.Softmax }, Precision = Precision.Double, Loss = Loss.MeanSquaredError)]
 public partial class NanUnrolledSoftmaxDouble { }
 
 [Network(2, 3, 2, Hidden = Activation.Tanh, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
@@ -96,7 +96,7 @@ public partial class NanLoopSiLUSingle { }
 [Network(2, 130, 2, Activations = new[] { Activation.Softplus, Activation.Softplus })]
 public partial class NanLoopSoftplusSingle { }
 
-[Network(2, 130, 2, Activations = new[] { Activation.Softmax, Activation.Softmax })]
+[Network(2, 130, 2, Activations = new[] { Activation.Softmax, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
 public partial class NanLoopSoftmaxSingle { }
 
 [Network(2, 130, 2, Hidden = Activation.Tanh, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]
@@ -129,7 +129,7 @@ public partial class NanLoopSiLUDouble { }
 [Network(2, 130, 2, Activations = new[] { Activation.Softplus, Activation.Softplus }, Precision = Precision.Double)]
 public partial class NanLoopSoftplusDouble { }
 
-[Network(2, 130, 2, Activations = new[] { Activation.Softmax, Activation.Softmax }, Precision = Precision.Double)]
+[Network(2, 130, 2, Activations = new[] { Activation.Softmax, Activation.Softmax }, Precision = Precision.Double, Loss = Loss.MeanSquaredError)]
 public partial class NanLoopSoftmaxDouble { }
 
 [Network(2, 130, 2, Hidden = Activation.Tanh, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]

@@ -24,7 +24,7 @@ namespace Backprop.Generated.Numerics.Tests.Training.Checked;
 [Network(3, 4, 3, Output = Activation.ELU, Precision = Precision.Double)] public partial class OutputELU { }
 [Network(3, 4, 3, Output = Activation.SiLU, Precision = Precision.Double)] public partial class OutputSiLU { }
 [Network(3, 4, 3, Output = Activation.Softplus, Precision = Precision.Double)] public partial class OutputSoftplus { }
-[Network(3, 4, 3, Output = Activation.Softmax, Precision = Precision.Double)] public partial class OutputSoftmax { }
+[Network(3, 4, 3, Output = Activation.Softmax, Precision = Precision.Double, Loss = Loss.MeanSquaredError)] public partial class OutputSoftmax { }
 
 // The fused losses.
 [Network(4, 5, 3, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)] public partial class LossBce { }

@@ -17,7 +17,7 @@ public partial class TorchMixed4 { }
 {
     Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU,
     Activation.ELU, Activation.SiLU, Activation.Softplus, Activation.Softmax,
-})]
+}, Loss = Loss.MeanSquaredError)]
 public partial class TorchEveryActivation { }
 
 // 64x32 and 32x10 are both vector loops.

@@ -73,6 +73,27 @@ public class CodeFixTests
         "using Backprop.Generated;\n[Network(4, 1, 3, Activations = new[] { Activation.Sigmoid, Activation.Softmax }, Loss = Loss.CrossEntropy)]\npublic partial class Net { }\n");
 
     [Fact]
+    public Task BPG018_network_form_gets_cross_entropy() => VerifyFix(
+        new SoftmaxLossCodeFixProvider(),
+        "BPG018",
+        "using Backprop.Generated;\n[Network(13, 8, 3, Hidden = Activation.ReLU, Output = Activation.Softmax)]\npublic partial class Wine { }\n",
+        "using Backprop.Generated;\n[Network(13, 8, 3, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Wine { }\n");
+
+    [Fact]
+    public Task BPG018_layer_form_gets_cross_entropy_on_the_output_layer() => VerifyFix(
+        new SoftmaxLossCodeFixProvider(),
+        "BPG018",
+        "using Backprop.Generated;\n[Layer(4, 3, Activation.Tanh, Precision = Precision.Double)]\n[Layer(3, 2, Activation.Softmax)]\npublic partial class Net { }\n",
+        "using Backprop.Generated;\n[Layer(4, 3, Activation.Tanh, Precision = Precision.Double)]\n[Layer(3, 2, Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }\n");
+
+    [Fact]
+    public Task BPG018_qualified_activation_gets_a_qualified_loss() => VerifyFix(
+        new SoftmaxLossCodeFixProvider(),
+        "BPG018",
+        "[Backprop.Generated.Network(4, 3, Activations = new[] { global::Backprop.Generated.Activation.Softmax })]\npublic partial class Net { }\n",
+        "[Backprop.Generated.Network(4, 3, Activations = new[] { global::Backprop.Generated.Activation.Softmax }, Loss = global::Backprop.Generated.Loss.CrossEntropy)]\npublic partial class Net { }\n");
+
+    [Fact]
     public Task BPG020_sets_inputs_to_the_previous_outputs() => VerifyFix(
         new FixLayerInputsCodeFixProvider(),
         "BPG020",

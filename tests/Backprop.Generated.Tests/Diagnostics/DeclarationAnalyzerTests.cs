@@ -28,9 +28,9 @@ public class DeclarationAnalyzerTests
         Assert.Same(run.Input.SyntaxTrees.Single(), diagnostic.Location.SourceTree);
         Assert.Equal("0", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
 
-        // The generator itself reports nothing (it only declines to emit), so nothing is reported twice.
+        // The generator itself reports nothing (it emits only the stub of signatures), so nothing is reported twice.
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.DoesNotContain(run.Sources.Keys, k => k.StartsWith("Net", System.StringComparison.Ordinal));
+        Assert.DoesNotContain("ForwardCore", Assert.Single(run.Sources.Values), System.StringComparison.Ordinal);
     }
 
     [Fact]

@@ -228,6 +228,42 @@ public class GeneratorDiagnosticTests
         "BPG015",
         "Layer 2 applies softmax to a single unit, which always outputs 1: nothing before it can learn; " + OutputSoftmaxAdvice);
 
+    private const string SoftmaxDefaultLossMessage = "Layer {0}, the output layer, applies softmax (class probabilities), but no Loss is set, so training uses the default mean squared error, whose gradient vanishes when a softmax is confidently wrong; set Loss = Loss.CrossEntropy for one-hot targets, or write Loss = Loss.MeanSquaredError to keep squared error";
+
+    [Fact]
+    public void BPG018_SoftmaxOutputWithDefaultLoss_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(13, 8, 3, Hidden = Activation.ReLU, [|Output = Activation.Softmax|])]\npublic partial class Wine { }",
+        "BPG018",
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, SoftmaxDefaultLossMessage, 2));
+
+    [Fact]
+    public void BPG018_SoftmaxOutput_InActivations_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Network(4, 5, 3, Activations = new[] { Activation.Softmax, [|Activation.Softmax|] })]\npublic partial class Net { }",
+        "BPG018",
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, SoftmaxDefaultLossMessage, 2));
+
+    [Fact]
+    public void BPG018_SoftmaxOutput_LayerForm_Fires() => DiagnosticVerifier.Verify(
+        Usings + "[Layer(4, 3, Activation.Tanh, Precision = Precision.Double)]\n[Layer(3, 2, [|Activation.Softmax|])]\npublic partial class Net { }",
+        "BPG018",
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, SoftmaxDefaultLossMessage, 2));
+
+    /// <summary>
+    /// The decisions of docs/diagnostics/BPG018.md: an explicit squared error after softmax is a choice; squared error after any
+    /// other output is regression (sigmoid outputs in [0, 1] included); softmax in a hidden layer has no loss; one unit is BPG015 only.
+    /// </summary>
+    [Fact]
+    public void BPG018_Silent_ForExplicitLossOtherOutputsAndHiddenSoftmax()
+    {
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 3, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]\npublic partial class Net { }");
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 3, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]\npublic partial class Net { }");
+        DiagnosticVerifier.VerifySilent(Usings + "[Layer(4, 3, Loss = Loss.MeanSquaredError)]\n[Layer(3, 2, Activation.Softmax)]\npublic partial class Net { }");
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 3, Output = Activation.Sigmoid)]\npublic partial class Net { }");
+        DiagnosticVerifier.VerifySilent(Usings + "[Network(4, 5, 3, Hidden = Activation.Softmax)]\npublic partial class Net { }");
+        GeneratorRun oneUnit = DiagnosticVerifier.Run(Usings + "[Network(4, 1, Output = Activation.Softmax)]\npublic partial class Net { }");
+        Assert.Equal(new[] { "BPG015" }, oneUnit.AllDiagnostics.Where(d => d.Id.StartsWith("BPG", System.StringComparison.Ordinal)).Select(d => d.Id));
+    }
+
     [Fact]
     public void BPG015_Silent_ForTwoUnitSoftmaxAndOneUnitSigmoid()
     {
@@ -327,10 +363,10 @@ public class GeneratorDiagnosticTests
     [Fact]
     public void InvalidDeclarations_NeverThrow_AndLeaveBindingErrorsToTheCompiler()
     {
-        // [Layer(3)] does not bind (CS1729): no BPG diagnostic, no generated code, no exception.
+        // [Layer(3)] does not bind (CS1729): no BPG diagnostic, no exception, and only the stub of signatures (no network code).
         GeneratorRun run = DiagnosticVerifier.Run(Usings + "[Layer(3)]\n[Layer(3, 1)]\npublic partial class Net { }");
-        Assert.Contains(run.AllDiagnostics, d => d.Id == "CS1729");
+        Assert.Equal(new[] { "CS1729" }, run.AllDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Select(d => d.Id));
         Assert.DoesNotContain(run.AllDiagnostics, d => d.Id.StartsWith("BPG", System.StringComparison.Ordinal) || d.Id.StartsWith("CS8785", System.StringComparison.Ordinal));
-        Assert.Empty(run.Sources);
+        Assert.DoesNotContain("ForwardCore", Assert.Single(run.Sources.Values), System.StringComparison.Ordinal);
     }
 }

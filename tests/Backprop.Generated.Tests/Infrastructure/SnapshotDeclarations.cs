@@ -48,7 +48,7 @@ public static class SnapshotDeclarations
 
         namespace Demo;
 
-        [Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax })]
+        [Network(4, 8, 6, 5, 3, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.SiLU, Activation.Softmax }, Loss = Loss.MeanSquaredError)]
         public partial class Classifier { }
         """;
 
@@ -61,7 +61,7 @@ public static class SnapshotDeclarations
             {
                 internal partial record class Holder<TKey>
                 {
-                    [Network(2, 3, 2, Hidden = Activation.LeakyReLU, Output = Activation.Softmax)]
+                    [Network(2, 3, 2, Hidden = Activation.LeakyReLU, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
                     public partial class Net { }
                 }
             }
@@ -71,7 +71,7 @@ public static class SnapshotDeclarations
     public const string Wide_784_128_10 = """
         using Backprop.Generated;
 
-        [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax)]
+        [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.MeanSquaredError)]
         public partial class Mnist { }
         """;
 

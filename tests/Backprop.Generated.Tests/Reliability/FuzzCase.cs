@@ -406,11 +406,17 @@ internal sealed class FuzzCase
             expected.UnionWith(later);
         }
 
-        // BPG015 (a warning, an error under warnings-as-errors) comes with the model, so only when nothing else is reported.
-        if (expected.Count == 0 && sizes is not null && activationValues.Length == layers
-            && Enumerable.Range(1, layers).Any(l => activationValues[l - 1] == 8 && sizes[l] == 1))
+        // BPG015 and BPG018 (warnings, errors under warnings-as-errors) come with the model, so only when nothing else is reported.
+        bool model = expected.Count == 0 && sizes is not null && activationValues.Length == layers;
+        if (model && Enumerable.Range(1, layers).Any(l => activationValues[l - 1] == 8 && sizes![l] == 1))
         {
             expected.Add("BPG015");
+        }
+
+        // A softmax output of two or more units with no Loss written trains with the default squared error.
+        if (model && layers >= 1 && sizes!.Length > layers && activationValues[layers - 1] == 8 && sizes[layers] > 1 && !named.Any(n => n.StartsWith("Loss = ", StringComparison.Ordinal)))
+        {
+            expected.Add("BPG018");
         }
 
         var sb = new StringBuilder();

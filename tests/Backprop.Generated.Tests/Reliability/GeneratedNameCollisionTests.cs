@@ -65,6 +65,30 @@ public class GeneratedNameCollisionTests
         "BPG040",
         "'Parameters' in 'Net' has the name of a member that the generator adds (the span over all weights and biases); rename 'Parameters'");
 
+    /// <summary>Issue 20 item 6: this field was missing from the list and gave CS0102 inside the generated file.</summary>
+    [Fact]
+    public void BPG040_Field_named_like_the_training_copy_of_the_layer_sizes() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public int[]? [|_trainingLayerSizes|];\n}",
+        "BPG040",
+        "'_trainingLayerSizes' in 'Net' has the name of a member that the generator adds (the training copy of the layer sizes); rename '_trainingLayerSizes'");
+
+    /// <summary>Issue 20 item 6: this method was missing from the list and gave CS0111 inside the generated file.</summary>
+    [Fact]
+    public void BPG040_Method_with_the_signature_of_ComputeGradientsCore() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    private float [|ComputeGradientsCore|](ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> g, out bool finite) => throw new NotSupportedException();\n}",
+        "BPG040",
+        "'ComputeGradientsCore' in 'Net' has the name of a member that the generator adds (ComputeGradientsCore(ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, out bool)); rename 'ComputeGradientsCore'");
+
+    [Fact]
+    public void BPG040_Method_named_like_the_setter_of_DropoutRandom() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1, Dropout = 0.5)]\npublic partial class Net\n{\n    public void [|set_DropoutRandom|](SplitMix64 value) { }\n}",
+        "BPG040",
+        "'set_DropoutRandom' in 'Net' has the name of a member that the generator adds (the setter of DropoutRandom); rename 'set_DropoutRandom'");
+
+    [Fact]
+    public void A_by_value_overload_of_ComputeGradientsCore_is_allowed() => DiagnosticVerifier.VerifySilent(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    private float ComputeGradientsCore(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> g, bool finite) => 0;\n    public float Use() => ComputeGradientsCore(default, default, default, true);\n}");
+
     [Fact]
     public void BPG040_Type_parameter() => DiagnosticVerifier.Verify(
         Usings + "[Network(3, 2, 1)]\npublic partial class Net<[|Output|]> { }",

@@ -223,6 +223,48 @@ public class CrossAssemblyCompositionTests
         Assert.Contains("their element types differ (float and double), and Precision must match", bpg031.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 20 item 10: networks inside generic types get no conversion, and got only a bare CS1503.</summary>
+    [Fact]
+    public void Networks_inside_generic_types_get_BPG031_on_the_argument()
+    {
+        const string source = """
+            using Backprop.Generated;
+            public partial class Models<T>
+            {
+                [Network(3, 2)] public partial class Encoder { }
+                [Network(2, 1)] public partial class Decoder { }
+            }
+            public static class Use
+            {
+                public static void Run(Models<int>.Encoder a, Models<int>.Decoder b) => b.Forward(a.Forward(new Models<int>.Encoder.Input()));
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12, new ShapeAnalyzer());
+        Diagnostic bpg031 = Assert.Single(run.AllDiagnostics, d => d.Id == "BPG031");
+        Assert.Equal("a.Forward(new Models<int>.Encoder.Input())", source.Substring(bpg031.Location.SourceSpan.Start, bpg031.Location.SourceSpan.Length));
+        Assert.Equal(
+            "The Output of Encoder cannot be passed to Decoder.Forward although both hold 2 values: Encoder is inside Models, which is generic, and the generated conversions cannot name a type that needs type arguments; copy the values through a span instead: var input = new Decoder.Input(); ((System.ReadOnlySpan<float>)output).CopyTo(input);",
+            bpg031.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(run.AllDiagnostics, d => d.Id.StartsWith("BPG", StringComparison.Ordinal) && d.Id != "BPG031");
+    }
+
+    [Fact]
+    public void A_private_nested_network_gets_BPG031()
+    {
+        const string source = """
+            using Backprop.Generated;
+            public partial class Host
+            {
+                [Network(3, 2)] private partial class Encoder { }
+                [Network(2, 1)] private partial class Decoder { }
+                private static void Run(Encoder a, Decoder b) => b.Forward(a.Forward(new Encoder.Input()));
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12, new ShapeAnalyzer());
+        Diagnostic bpg031 = Assert.Single(run.AllDiagnostics, d => d.Id == "BPG031");
+        Assert.Contains("Encoder is private, and the generated conversions are written only for public and internal networks", bpg031.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_library_that_references_another_hosts_the_conversion_for_its_consumers()
     {

@@ -59,11 +59,14 @@ public class LayerFormTests
                 string[] activations = Enumerable.Range(0, layers)
                     .Select(l => "Activation." + (names[choice[l]] == "Softmax" && sizes[l + 1] == 1 ? "Sigmoid" : names[choice[l]]))
                     .ToArray();
+                // A softmax output with the default loss is warning BPG018: the loss is written (the same squared error).
                 string network = explicitActivations
-                    ? $"[Network({string.Join(", ", sizes)}, Activations = new[] {{ {string.Join(", ", activations)} }})]"
+                    ? $"[Network({string.Join(", ", sizes)}, Activations = new[] {{ {string.Join(", ", activations)} }}, Loss = Loss.MeanSquaredError)]"
                     : $"[Network({string.Join(", ", sizes)})]";
                 string layerForm = string.Join("\n", Enumerable.Range(1, layers).Select(l =>
-                    explicitActivations ? $"[Layer({sizes[l - 1]}, {sizes[l]}, {activations[l - 1]})]" : $"[Layer({sizes[l - 1]}, {sizes[l]})]"));
+                    explicitActivations
+                        ? $"[Layer({sizes[l - 1]}, {sizes[l]}, {activations[l - 1]}{(l == layers ? ", Loss = Loss.MeanSquaredError" : string.Empty)})]"
+                        : $"[Layer({sizes[l - 1]}, {sizes[l]})]"));
 
                 string[] left = GenerateNetworkFile(network).Split('\n');
                 string[] right = GenerateNetworkFile(layerForm).Split('\n');
