@@ -93,7 +93,7 @@ internal static class ForwardEmitter
         w.Line("/// so one call remains).");
         w.Line("/// </summary>");
         w.Line($"[{methodImpl}({options}.AggressiveInlining)]");
-        using (w.MemberBlock($"private void ForwardCore({ReadOnlySpan} a0, {Span} output)"))
+        using (w.MemberBlock($"private void {Names.ForwardCore}({ReadOnlySpan} a0, {Span} output)"))
         {
             w.Line($"{ReadOnlySpan} theta = _parameters;");
             string keyword = "if";
@@ -101,7 +101,7 @@ internal static class ForwardEmitter
             {
                 using (w.Block($"{keyword} (global::System.Runtime.Intrinsics.Vector{Literals.Int(width)}.IsHardwareAccelerated)"))
                 {
-                    w.Line($"ForwardInRegisters{Literals.Int(width)}(theta, a0, output);");
+                    w.Line($"{Names.ForwardInRegisters(width)}(theta, a0, output);");
                 }
 
                 keyword = "else if";
@@ -109,7 +109,7 @@ internal static class ForwardEmitter
 
             using (w.Block("else"))
             {
-                w.Line("ForwardWithoutSimd(theta, a0, output);");
+                w.Line($"{Names.ForwardWithoutSimd}(theta, a0, output);");
             }
         }
 
@@ -126,7 +126,7 @@ internal static class ForwardEmitter
             w.Line($"[{methodImpl}(");
             w.Line($"    {options}.NoInlining");
             w.Line($"    | {options}.AggressiveOptimization)]");
-            using (w.MemberBlock($"private static void ForwardInRegisters{Literals.Int(width)}({ReadOnlySpan} theta, {ReadOnlySpan} a0, {Span} output)"))
+            using (w.MemberBlock($"private static void {Names.ForwardInRegisters(width)}({ReadOnlySpan} theta, {ReadOnlySpan} a0, {Span} output)"))
             {
                 w.Line("ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);");
                 EmitLayers(w, c, width);
@@ -136,7 +136,7 @@ internal static class ForwardEmitter
         w.Line();
         w.Line("/// <summary>The forward pass without SIMD (or with it turned off): the runtime's one-example kernels, in scalar code.</summary>");
         w.Line($"[{methodImpl}({options}.NoInlining)]");
-        using (w.MemberBlock($"private static void ForwardWithoutSimd({ReadOnlySpan} theta, {ReadOnlySpan} a0, {Span} output)"))
+        using (w.MemberBlock($"private static void {Names.ForwardWithoutSimd}({ReadOnlySpan} theta, {ReadOnlySpan} a0, {Span} output)"))
         {
             EmitLayers(w, c, width: 0);
         }

@@ -36,6 +36,10 @@ internal static class GeneratedMembers
     public const string Forward = nameof(Forward);
     public const string ForwardBatch = nameof(ForwardBatch);
     public const string ForwardCore = nameof(ForwardCore);
+    public const string ForwardWithoutSimd = nameof(ForwardWithoutSimd);
+
+    /// <summary>The one-example pass written for registers of at most <paramref name="width"/> bits (512, 256, 128).</summary>
+    public static string ForwardInRegisters(int width) => "ForwardInRegisters" + width.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public const string ComputeGradients = nameof(ComputeGradients);
     public const string ComputeGradientsCore = nameof(ComputeGradientsCore);
     public const string TrainStep = nameof(TrainStep);
@@ -109,6 +113,10 @@ internal static class GeneratedMembers
         (Forward, new[] { "in Input" }),
         (ForwardBatch, new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ForwardCore, new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ForwardInRegisters(512), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ForwardInRegisters(256), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ForwardInRegisters(128), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ForwardWithoutSimd, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ComputeGradients, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ComputeGradientsCore, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "out bool" }),
         (TrainStep, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
