@@ -123,9 +123,62 @@ public static class LaneMath
         return TOps.SelectGreater(TOps.Zero, z, TOps.Multiply(e, s), s);
     }
 
-    /// <summary>tanh(z) per lane.</summary>
+    /// <summary>
+    /// tanh(z) per lane: the rational approximation x P(x^2) / Q(x^2) of Eigen 3.4's <c>generic_fast_tanh_float</c>
+    /// (Eigen/src/Core/MathFunctionsImpl.h; P of degree 6 and Q of degree 3 in x^2, their coefficients Eigen's), +-1 for
+    /// |z| above Eigen's clamp 7.9988 and z itself for |z| &lt; 0.0004. Both polynomials in Estrin's form, so the chain
+    /// is z^2, z^4, z^8, two multiply-adds, a product and one division: no e^x, a short latency for the few registers of
+    /// a small network's one-example pass. Relative error at most 3.2e-7 (4.9 ulps; docs/performance.md).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Tanh<TOps, TV>(TV z)
+        where TOps : ILanes<TV, float>
+        where TV : struct
+    {
+        // P(y) = a1 + a3 y + ... + a13 y^6 and Q(y) = b0 + b2 y + b4 y^2 + b6 y^3 with y = x^2, in Estrin's form.
+        TV y = TOps.Multiply(z, z);
+        TV y2 = TOps.Multiply(y, y);
+        TV y4 = TOps.Multiply(y2, y2);
+        TV p01 = TOps.MultiplyAdd(TOps.Broadcast(TanhA3), y, TOps.Broadcast(TanhA1));
+        TV p23 = TOps.MultiplyAdd(TOps.Broadcast(TanhA7), y, TOps.Broadcast(TanhA5));
+        TV p45 = TOps.MultiplyAdd(TOps.Broadcast(TanhA11), y, TOps.Broadcast(TanhA9));
+        TV p = TOps.MultiplyAdd(TOps.MultiplyAdd(TOps.Broadcast(TanhA13), y2, p45), y4, TOps.MultiplyAdd(p23, y2, p01));
+        TV q = TOps.MultiplyAdd(
+            TOps.MultiplyAdd(TOps.Broadcast(TanhB6), y, TOps.Broadcast(TanhB4)), y2, TOps.MultiplyAdd(TOps.Broadcast(TanhB2), y, TOps.Broadcast(TanhB0)));
+        TV t = TOps.Divide(TOps.Multiply(z, p), q);
+
+        // |z| > c: +-1 (within 2.3e-7 of tanh there; P / Q is fitted up to c and overflows far above it). A NaN compares
+        // false and stays NaN.
+        TV a = TOps.Abs(z);
+        t = TOps.SelectGreater(a, TOps.Broadcast(TanhClamp), TOps.SelectGreater(TOps.Zero, z, TOps.Broadcast(-1f), TOps.Broadcast(1f)), t);
+
+        // |z| < 0.0004: tanh z = z (1 - z^2/3 + ...) rounds to z within 5.4e-8, where z P would lose bits to underflow.
+        return TOps.SelectGreater(TOps.Broadcast(TanhTiny), a, z, t);
+    }
+
+    // Eigen 3.4's generic_fast_tanh_float: the clamp of its FMA builds (here the switch to +-1), the tiny threshold, the numerator's (odd) and the
+    // denominator's (even) monomial coefficients. RegisterMath uses the same constants.
+    internal const float TanhClamp = 7.99881172180175781f;
+    internal const float TanhTiny = 0.0004f;
+    internal const float TanhA1 = 4.89352455891786e-03f;
+    internal const float TanhA3 = 6.37261928875436e-04f;
+    internal const float TanhA5 = 1.48572235717979e-05f;
+    internal const float TanhA7 = 5.12229709037114e-08f;
+    internal const float TanhA9 = -8.60467152213735e-11f;
+    internal const float TanhA11 = 2.00018790482477e-13f;
+    internal const float TanhA13 = -2.76076847742355e-16f;
+    internal const float TanhB0 = 4.89352518554385e-03f;
+    internal const float TanhB2 = 2.26843463243900e-03f;
+    internal const float TanhB4 = 1.18534705686654e-04f;
+    internal const float TanhB6 = 1.19825839466702e-06f;
+
+    /// <summary>
+    /// tanh(z) per lane with relative error about 1.4e-7 near 0.6 (Cephes tanhf's z + z^3 P(z^2) below |z| = 0.625,
+    /// (1 - e) / (1 + e) with e = e^-2|z| above): the form <see cref="ExpM1{TOps, TV}"/> builds on, where the
+    /// relative error of t = tanh(x / 2) near 0 becomes that of e^x - 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV TanhViaExp<TOps, TV>(TV z)
         where TOps : ILanes<TV, float>
         where TV : struct
     {
@@ -155,7 +208,7 @@ public static class LaneMath
         where TOps : ILanes<TV, float>
         where TV : struct
     {
-        TV t = Tanh<TOps, TV>(TOps.Multiply(x, TOps.Broadcast(0.5f)));
+        TV t = TanhViaExp<TOps, TV>(TOps.Multiply(x, TOps.Broadcast(0.5f)));
         TV result = TOps.Divide(TOps.Add(t, t), TOps.Subtract(TOps.Broadcast(1f), t));
 
         // Above 0.5, 1 - t cancels as t nears 1, while e^x - 1 from exp loses at most a factor e^x / (e^x - 1) < 2.6 of

@@ -213,23 +213,24 @@ public static class RegisterMath
         return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), e * s, s);
     }
 
-    /// <summary>tanh(z) per lane: z + z^3 P(z^2) for |z| &lt; 0.625, else (1 - e) / (1 + e), e = e^(-2|z|), signed.</summary>
+    /// <summary>tanh(z) per lane: z P(z^2) / Q(z^2), +-1 above |z| = 7.9988, z itself for |z| &lt; 0.0004 (LaneMath.Tanh).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> z)
     {
-        Vector128<float> one = Vector128.Create(1f);
+        Vector128<float> y = z * z;
+        Vector128<float> y2 = y * y;
+        Vector128<float> y4 = y2 * y2;
+        Vector128<float> p01 = MultiplyAdd(Vector128.Create(LaneMath.TanhA3), y, Vector128.Create(LaneMath.TanhA1));
+        Vector128<float> p23 = MultiplyAdd(Vector128.Create(LaneMath.TanhA7), y, Vector128.Create(LaneMath.TanhA5));
+        Vector128<float> p45 = MultiplyAdd(Vector128.Create(LaneMath.TanhA11), y, Vector128.Create(LaneMath.TanhA9));
+        Vector128<float> p = MultiplyAdd(MultiplyAdd(Vector128.Create(LaneMath.TanhA13), y2, p45), y4, MultiplyAdd(p23, y2, p01));
+        Vector128<float> q = MultiplyAdd(
+            MultiplyAdd(Vector128.Create(LaneMath.TanhB6), y, Vector128.Create(LaneMath.TanhB4)), y2, MultiplyAdd(Vector128.Create(LaneMath.TanhB2), y, Vector128.Create(LaneMath.TanhB0)));
+        Vector128<float> t = (z * p) / q;
         Vector128<float> a = Vector128.Abs(z);
-        Vector128<float> e = ExpNonPositive(a * Vector128.Create(-2f));
-        Vector128<float> large = (one - e) / (one + e);
-        large = Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), Vector128<float>.Zero - large, large);
-        Vector128<float> s = z * z;
-        Vector128<float> p = Vector128.Create(-5.70498872745E-3f);
-        p = MultiplyAdd(p, s, Vector128.Create(2.06390887954E-2f));
-        p = MultiplyAdd(p, s, Vector128.Create(-5.37397155531E-2f));
-        p = MultiplyAdd(p, s, Vector128.Create(1.33314422036E-1f));
-        p = MultiplyAdd(p, s, Vector128.Create(-3.33332819422E-1f));
-        Vector128<float> small = MultiplyAdd(p * s, z, z);
-        return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Create(0.625f), a), small, large);
+        Vector128<float> one = Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), Vector128.Create(-1f), Vector128.Create(1f));
+        t = Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128.Create(LaneMath.TanhClamp)), one, t);
+        return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Create(LaneMath.TanhTiny), a), z, t);
     }
 
     /// <summary>g = sigmoid in place on <paramref name="registers"/> whole Vector256 registers from <paramref name="y"/>.</summary>
@@ -405,23 +406,24 @@ public static class RegisterMath
         return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), e * s, s);
     }
 
-    /// <summary>tanh(z) per lane: z + z^3 P(z^2) for |z| &lt; 0.625, else (1 - e) / (1 + e), e = e^(-2|z|), signed.</summary>
+    /// <summary>tanh(z) per lane: z P(z^2) / Q(z^2), +-1 above |z| = 7.9988, z itself for |z| &lt; 0.0004 (LaneMath.Tanh).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> z)
     {
-        Vector256<float> one = Vector256.Create(1f);
+        Vector256<float> y = z * z;
+        Vector256<float> y2 = y * y;
+        Vector256<float> y4 = y2 * y2;
+        Vector256<float> p01 = MultiplyAdd(Vector256.Create(LaneMath.TanhA3), y, Vector256.Create(LaneMath.TanhA1));
+        Vector256<float> p23 = MultiplyAdd(Vector256.Create(LaneMath.TanhA7), y, Vector256.Create(LaneMath.TanhA5));
+        Vector256<float> p45 = MultiplyAdd(Vector256.Create(LaneMath.TanhA11), y, Vector256.Create(LaneMath.TanhA9));
+        Vector256<float> p = MultiplyAdd(MultiplyAdd(Vector256.Create(LaneMath.TanhA13), y2, p45), y4, MultiplyAdd(p23, y2, p01));
+        Vector256<float> q = MultiplyAdd(
+            MultiplyAdd(Vector256.Create(LaneMath.TanhB6), y, Vector256.Create(LaneMath.TanhB4)), y2, MultiplyAdd(Vector256.Create(LaneMath.TanhB2), y, Vector256.Create(LaneMath.TanhB0)));
+        Vector256<float> t = (z * p) / q;
         Vector256<float> a = Vector256.Abs(z);
-        Vector256<float> e = ExpNonPositive(a * Vector256.Create(-2f));
-        Vector256<float> large = (one - e) / (one + e);
-        large = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), Vector256<float>.Zero - large, large);
-        Vector256<float> s = z * z;
-        Vector256<float> p = Vector256.Create(-5.70498872745E-3f);
-        p = MultiplyAdd(p, s, Vector256.Create(2.06390887954E-2f));
-        p = MultiplyAdd(p, s, Vector256.Create(-5.37397155531E-2f));
-        p = MultiplyAdd(p, s, Vector256.Create(1.33314422036E-1f));
-        p = MultiplyAdd(p, s, Vector256.Create(-3.33332819422E-1f));
-        Vector256<float> small = MultiplyAdd(p * s, z, z);
-        return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Create(0.625f), a), small, large);
+        Vector256<float> one = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), Vector256.Create(-1f), Vector256.Create(1f));
+        t = Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(LaneMath.TanhClamp)), one, t);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Create(LaneMath.TanhTiny), a), z, t);
     }
 
     /// <summary>g = sigmoid in place on <paramref name="registers"/> whole Vector512 registers from <paramref name="y"/>.</summary>
@@ -597,23 +599,24 @@ public static class RegisterMath
         return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), e * s, s);
     }
 
-    /// <summary>tanh(z) per lane: z + z^3 P(z^2) for |z| &lt; 0.625, else (1 - e) / (1 + e), e = e^(-2|z|), signed.</summary>
+    /// <summary>tanh(z) per lane: z P(z^2) / Q(z^2), +-1 above |z| = 7.9988, z itself for |z| &lt; 0.0004 (LaneMath.Tanh).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> z)
     {
-        Vector512<float> one = Vector512.Create(1f);
+        Vector512<float> y = z * z;
+        Vector512<float> y2 = y * y;
+        Vector512<float> y4 = y2 * y2;
+        Vector512<float> p01 = MultiplyAdd(Vector512.Create(LaneMath.TanhA3), y, Vector512.Create(LaneMath.TanhA1));
+        Vector512<float> p23 = MultiplyAdd(Vector512.Create(LaneMath.TanhA7), y, Vector512.Create(LaneMath.TanhA5));
+        Vector512<float> p45 = MultiplyAdd(Vector512.Create(LaneMath.TanhA11), y, Vector512.Create(LaneMath.TanhA9));
+        Vector512<float> p = MultiplyAdd(MultiplyAdd(Vector512.Create(LaneMath.TanhA13), y2, p45), y4, MultiplyAdd(p23, y2, p01));
+        Vector512<float> q = MultiplyAdd(
+            MultiplyAdd(Vector512.Create(LaneMath.TanhB6), y, Vector512.Create(LaneMath.TanhB4)), y2, MultiplyAdd(Vector512.Create(LaneMath.TanhB2), y, Vector512.Create(LaneMath.TanhB0)));
+        Vector512<float> t = (z * p) / q;
         Vector512<float> a = Vector512.Abs(z);
-        Vector512<float> e = ExpNonPositive(a * Vector512.Create(-2f));
-        Vector512<float> large = (one - e) / (one + e);
-        large = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), Vector512<float>.Zero - large, large);
-        Vector512<float> s = z * z;
-        Vector512<float> p = Vector512.Create(-5.70498872745E-3f);
-        p = MultiplyAdd(p, s, Vector512.Create(2.06390887954E-2f));
-        p = MultiplyAdd(p, s, Vector512.Create(-5.37397155531E-2f));
-        p = MultiplyAdd(p, s, Vector512.Create(1.33314422036E-1f));
-        p = MultiplyAdd(p, s, Vector512.Create(-3.33332819422E-1f));
-        Vector512<float> small = MultiplyAdd(p * s, z, z);
-        return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(0.625f), a), small, large);
+        Vector512<float> one = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), Vector512.Create(-1f), Vector512.Create(1f));
+        t = Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512.Create(LaneMath.TanhClamp)), one, t);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(LaneMath.TanhTiny), a), z, t);
     }
 }
 #endif
