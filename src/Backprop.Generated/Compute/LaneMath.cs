@@ -111,7 +111,7 @@ public static class LaneMath
         return TOps.SelectGreater(lowest, x, TOps.Zero, e);
     }
 
-    /// <summary>1 / (1 + e^-z) per lane.</summary>
+    /// <summary>1 / (1 + e^-z) per lane: 1 / (1 + e^-|z|) for z &gt;= 0, e^-|z| / (1 + e^-|z|) for z &lt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Sigmoid<TOps, TV>(TV z)
         where TOps : ILanes<TV, float>
@@ -119,10 +119,10 @@ public static class LaneMath
     {
         TV one = TOps.Broadcast(1f);
         TV e = ExpNonPositive<TOps, TV>(TOps.Subtract(TOps.Zero, TOps.Abs(z)));
-        TV s = TOps.Divide(one, TOps.Add(one, e));
 
-        // z >= 0: 1 / (1 + e^-z); z < 0: e^z / (1 + e^z). A NaN z makes e, and so both forms, NaN.
-        return TOps.SelectGreater(TOps.Zero, z, TOps.Multiply(e, s), s);
+        // z >= 0: 1 / (1 + e^-z); z < 0: e^z / (1 + e^z), one division either way (the numerator is chosen while the
+        // denominator is formed, so no product follows the division). A NaN z makes e, and so the quotient, NaN.
+        return TOps.Divide(TOps.SelectGreater(TOps.Zero, z, e, one), TOps.Add(one, e));
     }
 
     /// <summary>

@@ -203,14 +203,13 @@ public static class RegisterMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ReLU(Vector128<float> z) => Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), Vector128<float>.Zero, z);
 
-    /// <summary>sigmoid(z) = 1 / (1 + e^-z) per lane: 1 / (1 + e^-|z|), times e^-|z| for z &lt; 0.</summary>
+    /// <summary>sigmoid(z) = 1 / (1 + e^-z) per lane: 1 / (1 + e^-|z|), or e^-|z| / (1 + e^-|z|) for z &lt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> z)
     {
         Vector128<float> one = Vector128.Create(1f);
         Vector128<float> e = ExpNonPositive(Vector128<float>.Zero - Vector128.Abs(z));
-        Vector128<float> s = one / (one + e);
-        return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), e * s, s);
+        return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), e, one) / (one + e);
     }
 
     /// <summary>tanh(z) per lane: z P(z^2) / Q(z^2), +-1 above |z| = 7.9988, z itself for |z| &lt; 0.0004 (LaneMath.Tanh).</summary>
@@ -396,14 +395,13 @@ public static class RegisterMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ReLU(Vector256<float> z) => Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), Vector256<float>.Zero, z);
 
-    /// <summary>sigmoid(z) = 1 / (1 + e^-z) per lane: 1 / (1 + e^-|z|), times e^-|z| for z &lt; 0.</summary>
+    /// <summary>sigmoid(z) = 1 / (1 + e^-z) per lane: 1 / (1 + e^-|z|), or e^-|z| / (1 + e^-|z|) for z &lt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> z)
     {
         Vector256<float> one = Vector256.Create(1f);
         Vector256<float> e = ExpNonPositive(Vector256<float>.Zero - Vector256.Abs(z));
-        Vector256<float> s = one / (one + e);
-        return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), e * s, s);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), e, one) / (one + e);
     }
 
     /// <summary>tanh(z) per lane: z P(z^2) / Q(z^2), +-1 above |z| = 7.9988, z itself for |z| &lt; 0.0004 (LaneMath.Tanh).</summary>
@@ -589,14 +587,13 @@ public static class RegisterMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ReLU(Vector512<float> z) => Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), Vector512<float>.Zero, z);
 
-    /// <summary>sigmoid(z) = 1 / (1 + e^-z) per lane: 1 / (1 + e^-|z|), times e^-|z| for z &lt; 0.</summary>
+    /// <summary>sigmoid(z) = 1 / (1 + e^-z) per lane: 1 / (1 + e^-|z|), or e^-|z| / (1 + e^-|z|) for z &lt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> z)
     {
         Vector512<float> one = Vector512.Create(1f);
         Vector512<float> e = ExpNonPositive(Vector512<float>.Zero - Vector512.Abs(z));
-        Vector512<float> s = one / (one + e);
-        return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), e * s, s);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), e, one) / (one + e);
     }
 
     /// <summary>tanh(z) per lane: z P(z^2) / Q(z^2), +-1 above |z| = 7.9988, z itself for |z| &lt; 0.0004 (LaneMath.Tanh).</summary>
