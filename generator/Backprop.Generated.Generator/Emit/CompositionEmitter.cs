@@ -44,7 +44,13 @@ internal static class CompositionEmitter
             foreach (CompositionEndpoint target in sorted)
             {
                 // Two networks of other assemblies: neither Input nor Output can be extended here (BPG031 at the call).
-                if (source.OutputSize != target.InputSize || source.Precision != target.Precision || (source.IsExternal && target.IsExternal))
+                // A stub (invalid declaration, sizes unknown) chains with every other network of its precision, so the
+                // call binds and the build reports the declaration's BPG error alone; not with itself, which would give
+                // every invalid declaration a composition file.
+                bool chains = source.IsStub || target.IsStub
+                    ? !ReferenceEquals(source, target)
+                    : source.OutputSize == target.InputSize;
+                if (!chains || source.Precision != target.Precision || (source.IsExternal && target.IsExternal))
                 {
                     continue;
                 }

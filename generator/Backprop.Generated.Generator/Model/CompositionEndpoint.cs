@@ -30,4 +30,10 @@ internal sealed record CompositionEndpoint(
 {
     /// <summary>Declared in a referenced assembly: its Input and Output cannot host a conversion written here.</summary>
     public bool IsExternal => Assembly is not null;
+
+    /// <summary>The sizes of a network whose declaration is invalid (a stub): unknown, so it composes with any network.</summary>
+    public const int UnknownSize = -1;
+
+    /// <summary>The network is a stub of an invalid declaration (<see cref="StubModel"/>): its sizes are unknown.</summary>
+    public bool IsStub => InputSize == UnknownSize;
 }

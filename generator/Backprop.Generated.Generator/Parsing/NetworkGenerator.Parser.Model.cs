@@ -92,7 +92,8 @@ public sealed partial class NetworkGenerator
             }
 
             var stub = new StubModel(GetNamespace(type), GetContainingTypes(declaration), GetHeader(declaration), HintNames.ForNetwork(type), precision, form);
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), Stub: stub);
+            CompositionEndpoint? endpoint = GetEndpoint(type, stub.Namespace, stub.ContainingTypes, stub.Type, CompositionEndpoint.UnknownSize, CompositionEndpoint.UnknownSize, precision);
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), endpoint, Stub: stub);
         }
 
         /// <summary>The Precision named argument of any of <paramref name="attributes"/> when it is a defined value, otherwise Single.</summary>
@@ -467,7 +468,23 @@ public sealed partial class NetworkGenerator
         /// generated code could not name its Input/Output: inside a generic type (no type arguments to
         /// write), or not plainly public or internal (a protected or private type).
         /// </summary>
-        private static CompositionEndpoint? GetEndpoint(INamedTypeSymbol type, NetworkModel model)
+        private static CompositionEndpoint? GetEndpoint(INamedTypeSymbol type, NetworkModel model) =>
+            GetEndpoint(type, model.Namespace, model.ContainingTypes, model.Type, model.InputSize, model.OutputSize, model.Precision);
+
+        /// <summary>
+        /// The endpoint of a network that other networks' outputs can feed and whose output can feed them: none for a
+        /// generic, file-local or private type (BPG031 explains such a call). A stub's sizes are
+        /// <see cref="CompositionEndpoint.UnknownSize"/>, so <c>b.Forward(a.Forward(x))</c> binds whatever the sizes and
+        /// the build reports only the invalid declaration's BPG error (issue 20 item 9).
+        /// </summary>
+        private static CompositionEndpoint? GetEndpoint(
+            INamedTypeSymbol type,
+            string? @namespace,
+            EquatableArray<TypeHeader> containingTypes,
+            TypeHeader header,
+            int inputSize,
+            int outputSize,
+            PrecisionKind precision)
         {
             bool isPublic = true;
             for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
@@ -490,7 +507,7 @@ public sealed partial class NetworkGenerator
             }
 
             string fullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            return new CompositionEndpoint(fullName, model.Namespace, model.ContainingTypes, model.Type, model.InputSize, model.OutputSize, model.Precision, isPublic);
+            return new CompositionEndpoint(fullName, @namespace, containingTypes, header, inputSize, outputSize, precision, isPublic);
         }
     }
 }

@@ -82,6 +82,51 @@ public class InvalidDeclarationStubTests
         Assert.Contains(run.AllDiagnostics, d => d.Id == "CS0117" || d.Id == "CS1061");
     }
 
+    [Theory]
+    [InlineData("[Network(4, [|0|], 3)]", "BPG004")]
+    [InlineData("[Network(4, 8, 3, [|Output = (Activation)42|])]", "BPG005")]
+    public void Composing_an_invalid_network_with_valid_ones_gives_only_its_BPG_error(string declaration, string id)
+    {
+        // b.Forward(a.Forward(x)) and a.Forward(c.Forward(x)) with A invalid: its stub's Output and Input convert to and
+        // from every other network of its precision (sizes unknown), so neither call adds a CS1503; a double-precision
+        // network still gets no conversion from a single-precision stub (CS1503 there is the right error).
+        string app = """
+            using System;
+            using Backprop.Generated;
+
+            {{DECLARATION}}
+            public partial class A { }
+
+            [Network(3, 5, 4)]
+            public partial class C { }
+
+            [Network(3, 2)]
+            public partial class B { }
+
+            public static class Program
+            {
+                public static float Main()
+                {
+                    var a = new A();
+                    var b = new B();
+                    var c = new C();
+                    B.Output y = b.Forward(a.Forward(new A.Input()));
+                    A.Output z = a.Forward(c.Forward(new C.Input()));
+                    return y[0] + z[0];
+                }
+            }
+            """.Replace("{{DECLARATION}}", declaration);
+        (string source, Microsoft.CodeAnalysis.Text.TextSpan span) = DiagnosticVerifier.Unmark(app);
+        GeneratorRun run = DiagnosticVerifier.Run(source);
+        Diagnostic error = Assert.Single(run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Equal(id, error.Id);
+        Assert.Equal(span, error.Location.SourceSpan);
+
+        // The control: the same calls into a double-precision network find no conversion.
+        GeneratorRun mixed = DiagnosticVerifier.Run(source.Replace("[Network(3, 2)]", "[Network(3, 2, Precision = Precision.Double)]"));
+        Assert.Contains(mixed.AllDiagnostics, d => d.Id == "CS1503");
+    }
+
     [Fact]
     public void A_stub_declares_only_listed_names_each_with_GeneratedCode_and_double_precision_when_declared()
     {
