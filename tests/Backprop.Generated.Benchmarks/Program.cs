@@ -25,6 +25,8 @@ using Perfolizer.Horology;
 //                                issue 21's scaling table (ThreadScaling.cs): 1, 2, 3 threads and all cores, ONNX Runtime
 //                                with its default threads beside ForwardBatch; NOT pinned (it measures several cores);
 //                                written to results/threads.md
+//   --threads-idle               bytes allocated over all threads per parallel call after warm-up, and the process CPU
+//                                time in the second after the last call (issue 21); written to results/threads-idle.md
 //   --peak                       the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -118,6 +120,12 @@ if (args.Length > 0 && args[0] == "--threads")
     }
 
     ThreadScaling.Write(ThreadScaling.Run(rounds, !args.Contains("--no-fit"), fitBatch), "threads.md");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--threads-idle")
+{
+    ThreadScaling.Write(ThreadScaling.AllocationAndIdle(), "threads-idle.md");
     return 0;
 }
 

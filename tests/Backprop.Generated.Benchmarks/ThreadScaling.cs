@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using Backprop.Generated;
 
 /// <summary>
@@ -72,6 +73,53 @@ public static class ThreadScaling
         Small(table, Workloads.W2, new W2Net(), rounds);
         Small(table, Workloads.W3, new W3Net(), rounds);
         return table.ToString();
+    }
+
+    /// <summary>
+    /// Bytes allocated over all threads (<see cref="GC.GetTotalAllocatedBytes(bool)"/>) per call after warm-up, and the
+    /// process CPU time in the second after the last call, for W4 and W5 at m = 1,024 with all cores.
+    /// </summary>
+    public static string AllocationAndIdle()
+    {
+        var text = new StringBuilder();
+        foreach (Workload workload in new[] { Workloads.W4, Workloads.W5 })
+        {
+            INetwork<float> net = workload == Workloads.W4 ? new W4Net() : new W5Net();
+            net.InitializeParameters(Workloads.Seed);
+            const int m = 1024;
+            (float[] x, float[] y) = Workloads.Data(workload, m, 1);
+            float[] outputs = new float[m * net.OutputSize];
+            float[] gradients = new float[net.ParameterCount];
+            var sgd = new Sgd(1e-4);
+            foreach (int degree in new[] { -1, 3 })
+            {
+                net.MaxDegreeOfParallelism = degree;
+                for (int i = 0; i < 3; i++)
+                {
+                    net.ForwardBatch(x, outputs);
+                    net.ComputeGradients(x, y, gradients);
+                    net.TrainStep(x, y, sgd);
+                }
+
+                const int calls = 20;
+                long before = GC.GetTotalAllocatedBytes(precise: true);
+                for (int i = 0; i < calls; i++)
+                {
+                    net.ForwardBatch(x, outputs);
+                    net.ComputeGradients(x, y, gradients);
+                    net.TrainStep(x, y, sgd);
+                }
+
+                long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                Thread.Sleep(1000);
+                TimeSpan cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"{workload.Name}, m = {m:N0}, MaxDegreeOfParallelism {degree}: {allocated} bytes allocated over all threads in {calls} x (ForwardBatch + ComputeGradients + TrainStep); process CPU in the second after the last call: {(cpuAfter - cpuBefore).TotalMilliseconds:F1} ms");
+            }
+        }
+
+        return text.ToString();
     }
 
     private static void Small(StringBuilder table, Workload workload, INetwork<float> net, int rounds)

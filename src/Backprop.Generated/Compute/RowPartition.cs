@@ -51,10 +51,19 @@ public interface IRowChunks<T>
 public static unsafe class RowPartition
 {
     /// <summary>
-    /// The least work, in multiply-adds, worth one more thread: about 1 ms of one core's kernel time (a parallel call's
-    /// fixed cost, waking the workers and waiting for the last, measured 2 to 60 microseconds, stays under 5% of it).
+    /// The least work, in multiply-adds, worth one more thread: 2^25, about 0.8 ms of one core's batch kernels (42 G
+    /// multiply-adds per second measured on 784-128-10). A parallel call's fixed cost was measured at 1 to 2 microseconds
+    /// while the workers still spin from the last call, and 100 to 250 microseconds when they sleep and their core idles
+    /// (docs/performance.md, "Several cores"): the grain keeps the second under a fifth of the work it saves.
     /// </summary>
     public const long GrainMultiplyAdds = 1L << 25;
+
+    /// <summary>
+    /// The fewest rows of a <c>ComputeGradients</c> chunk (but the last): each chunk's sums, as long as the parameters, are
+    /// read once more when the chunks are added up, a memory-bound pass that must stay small beside the chunk's 3 x rows x
+    /// parameters multiply-adds.
+    /// </summary>
+    public const int MinGradientChunkRows = 256;
 
     /// <summary>The most chunks a <c>ComputeGradients</c> call is split into (each keeps its own gradient sums).</summary>
     public const int MaxGradientChunks = 16;
@@ -116,7 +125,14 @@ public static unsafe class RowPartition
     {
         int blocks = (m + Dense.BlockRows - 1) / Dense.BlockRows;
         long blockWork = 3 * Dense.BlockRows * Math.Max(1, multiplyAddsPerRow);
-        int blocksPerChunk = (int)Math.Min(blocks, Math.Max(1, (GrainMultiplyAdds + blockWork - 1) / blockWork));
+        long grainBlocks = Math.Max(1, (GrainMultiplyAdds + blockWork - 1) / blockWork);
+        int blocksPerChunk = (int)Math.Min(blocks, Math.Max(MinGradientChunkRows / Dense.BlockRows, grainBlocks));
+        if (blocksPerChunk == blocks && blocks >= MinGradientChunkRows / Dense.BlockRows && 2 * grainBlocks <= blocks)
+        {
+            // A batch of one chunk's rows (256 to 511) still splits in two, of at least 128 rows and the grain each.
+            blocksPerChunk = (blocks + 1) / 2;
+        }
+
         int chunks = (blocks + blocksPerChunk - 1) / blocksPerChunk;
         if (chunks > MaxGradientChunks)
         {
