@@ -29,8 +29,8 @@ internal static class ComputeGradientsEmitter
         }
 
         w.Line("/// <summary>");
-        w.Line("/// Length of one thread's training lane buffers: for one block of <c>BlockRows</c> examples in lanes, A[0], then Z[l],");
-        w.Line("/// A[l] and dZ[l] of every layer, the targets and the examples' losses; then dZ as rows.");
+        w.Line("/// Length of one thread's training lane buffers: for one block of <c>BlockRows</c> examples in lanes,");
+        w.Line("/// A[0], then Z[l], A[l] and dZ[l] of every layer, the targets and the examples' losses; then dZ as rows.");
         w.Line("/// </summary>");
         w.Member($"private const int {Names.TrainingLanesLength} = {Literals.Int(layout.LaneUnits)} * LaneStride + {Literals.Int(layout.RowsLength)};");
         w.Line();
@@ -44,9 +44,10 @@ internal static class ComputeGradientsEmitter
         w.Line($"/// Computes the cost J = (1/m) sum_i L_i of one batch, {LossDescription(c.Model.Loss)}, and writes dJ/dtheta into");
         w.Line("/// <paramref name=\"gradients\"/> in exactly the layout of <see cref=\"Parameters\"/>: dW[l] = (1/m) A[l-1]^T dZ[l],");
         w.Line("/// db[l] = (1/m) sum over rows of dZ[l], with dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]).");
-        w.Line("/// Works on blocks of <c>BlockRows</c> examples side by side in SIMD lanes, each product a register-blocked kernel;");
-        w.Line("/// a large batch is split into chunks of blocks over up to <see cref=\"MaxDegreeOfParallelism\"/> threads, with the same");
-        w.Line("/// results for every thread count. Allocates nothing after the first call. Not safe to call concurrently on one instance.");
+        w.Line("/// Works on blocks of <c>BlockRows</c> examples side by side in SIMD lanes, each product a register-blocked");
+        w.Line("/// kernel; a large batch is split into chunks of blocks over up to <see cref=\"MaxDegreeOfParallelism\"/>");
+        w.Line("/// threads, with the same results for every thread count. Allocates nothing after the first call.");
+        w.Line("/// Not safe to call concurrently on one instance.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"inputs\">X, m x n_0 row-major, m &gt;= 1.</param>");
         w.Line("/// <param name=\"targets\">Y, m x n_L row-major.</param>");
@@ -73,9 +74,10 @@ internal static class ComputeGradientsEmitter
             }
 
             w.Line();
-            w.Line("// The rows in chunks of whole blocks fixed by m alone, each summed into its own gradient sums on up to");
-            w.Line("// MaxDegreeOfParallelism threads; then J = (1/m) sum_i L_i and dJ/dtheta = (1/m) (the chunks' sums added in chunk");
-            w.Line("// order), into the layout of Parameters: the same bits for every thread count (docs/threading.md)");
+            w.Line("// The rows in chunks of whole blocks fixed by m alone, each summed into its own gradient sums on up");
+            w.Line("// to MaxDegreeOfParallelism threads; then J = (1/m) sum_i L_i and dJ/dtheta = (1/m) (the chunks'");
+            w.Line("// sums added in chunk order), into the layout of Parameters: the same bits for every thread count");
+            w.Line("// (docs/threading.md)");
             w.Line($"{t} cost = {EmitContext.Compute}.RowPartition.ComputeGradients(new {Names.RowChunks}(this), inputs, targets, gradients, _trainingScratch, m, multiplyAddsPerRow: {Literals.Long(ParallelismEmitter.MultiplyAddsPerRow(c))}, {Names.MaxDegreeOfParallelismField}, out finite);");
             if (c.Model.HasDropout)
             {
@@ -88,10 +90,10 @@ internal static class ComputeGradientsEmitter
 
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// The unscaled gradient sums and summed loss of rows <paramref name=\"first\"/>..first+count-1, one chunk of a");
-        w.Line("/// <c>ComputeGradients</c> call, a block of <c>BlockRows</c> examples at a time: <paramref name=\"scratch\"/> holds the");
-        w.Line("/// block's lane buffers (this thread's), <paramref name=\"sums\"/> receives the chunk's sums (the first block stores, the");
-        w.Line("/// others add).");
+        w.Line("/// The unscaled gradient sums and summed loss of rows <paramref name=\"first\"/>..first+count-1, one chunk");
+        w.Line("/// of a <c>ComputeGradients</c> call, a block of <c>BlockRows</c> examples at a time:");
+        w.Line("/// <paramref name=\"scratch\"/> holds the block's lane buffers (this thread's), <paramref name=\"sums\"/>");
+        w.Line("/// receives the chunk's sums (the first block stores, the others add).");
         w.Line("/// </summary>");
         using (w.MemberBlock($"private {t} {Names.GradientRows}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, int first, int count, global::System.Span<{t}> scratch, global::System.Span<{t}> sums)"))
         {

@@ -270,9 +270,9 @@ internal static class ForwardEmitter
         w.Line("/// Runs the design matrix X through the network: m rows of n_0 features in, m rows of n_L outputs out,");
         w.Line("/// both row-major, with m = inputs.Length / InputSize. Computes Z[l] = A[l-1] W[l] + b[l] (b broadcast");
         w.Line("/// over rows) and A[l] = g(Z[l]) for blocks of <c>BlockRows</c> examples at a time, the examples of a block");
-        w.Line("/// side by side in SIMD lanes; a large batch is split into chunks of blocks over up to <see cref=\"MaxDegreeOfParallelism\"/>");
-        w.Line("/// threads, with the same results. Allocates nothing after a thread's first call; reads the parameters only, so");
-        w.Line("/// concurrent calls on one instance are safe.");
+        w.Line("/// side by side in SIMD lanes; a large batch is split into chunks of blocks over up to");
+        w.Line("/// <see cref=\"MaxDegreeOfParallelism\"/> threads, with the same results. Allocates nothing after a");
+        w.Line("/// thread's first call; reads the parameters only, so concurrent calls on one instance are safe.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
         w.Line("/// <list type=\"bullet\">");
@@ -303,8 +303,8 @@ internal static class ForwardEmitter
 
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// <c>ForwardBatch</c>'s rows <paramref name=\"first\"/>..first+count-1 on this thread, a block of <c>BlockRows</c> examples");
-        w.Line("/// at a time in this thread's scratch.");
+        w.Line("/// <c>ForwardBatch</c>'s rows <paramref name=\"first\"/>..first+count-1 on this thread, a block of");
+        w.Line("/// <c>BlockRows</c> examples at a time in this thread's scratch.");
         w.Line("/// </summary>");
         using (w.MemberBlock($"private void {Names.ForwardRows}(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs, int first, int count)"))
         {

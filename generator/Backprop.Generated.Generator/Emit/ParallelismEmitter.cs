@@ -45,10 +45,10 @@ internal static class ParallelismEmitter
         w.Member($"private int {Names.MaxDegreeOfParallelismField} = -1;");
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// The most threads one <c>ForwardBatch</c>, <c>ComputeGradients</c>, <c>TrainStep</c> or <c>Fit</c> call uses: -1 (the default)");
-        w.Line("/// for all cores (<see cref=\"global::System.Environment.ProcessorCount\"/>), 1 for the calling thread only, or any larger");
-        w.Line("/// number. A call splits its rows over threads only when the batch is large enough to gain from it, and results are");
-        w.Line("/// bit-identical for every value (docs/threading.md).");
+        w.Line("/// The most threads one <c>ForwardBatch</c>, <c>ComputeGradients</c>, <c>TrainStep</c> or <c>Fit</c> call");
+        w.Line("/// uses: -1 (the default) for all cores (<see cref=\"global::System.Environment.ProcessorCount\"/>), 1 for");
+        w.Line("/// the calling thread only, or any larger number. A call splits its rows over threads only when the batch");
+        w.Line("/// is large enough to gain from it, and results are bit-identical for every value (docs/threading.md).");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is 0 or below -1.</exception>");
         w.Member($"public int {Names.MaxDegreeOfParallelism}");
