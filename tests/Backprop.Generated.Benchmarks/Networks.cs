@@ -20,6 +20,10 @@ public partial class W3Net { }
 [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class W4Net { }
 
+/// <summary>W5: 784-512-512-10, ReLU/ReLU/softmax, cross-entropy: the wider network of issue 21's scaling table.</summary>
+[Network(784, 512, 512, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+public partial class W5Net { }
+
 /// <summary>Digits: 64-32-10, tanh/softmax, cross-entropy (samples/Digits).</summary>
 [Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class DigitsNet { }
@@ -62,6 +66,7 @@ public static class Workloads
     public static readonly Workload W2 = new("W2 8-16-16-4", new[] { 8, 16, 16, 4 }, new[] { ArrayMlp.Kind.Tanh, ArrayMlp.Kind.Tanh, ArrayMlp.Kind.Identity }, false);
     public static readonly Workload W3 = new("W3 16-64-64-8", new[] { 16, 64, 64, 8 }, new[] { ArrayMlp.Kind.ReLU, ArrayMlp.Kind.ReLU, ArrayMlp.Kind.Identity }, false);
     public static readonly Workload W4 = new("W4 784-128-10", new[] { 784, 128, 10 }, new[] { ArrayMlp.Kind.ReLU, ArrayMlp.Kind.Softmax }, true);
+    public static readonly Workload W5 = new("W5 784-512-512-10", new[] { 784, 512, 512, 10 }, new[] { ArrayMlp.Kind.ReLU, ArrayMlp.Kind.ReLU, ArrayMlp.Kind.Softmax }, true);
     public static readonly Workload Digits = new("Digits 64-32-10", new[] { 64, 32, 10 }, new[] { ArrayMlp.Kind.Tanh, ArrayMlp.Kind.Softmax }, true);
 
     /// <summary>

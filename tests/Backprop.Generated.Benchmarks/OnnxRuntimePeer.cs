@@ -15,17 +15,24 @@ public sealed class OnnxRuntimePeer : IDisposable
     private readonly OrtIoBinding _single;
     private readonly OrtIoBinding _batch;
 
-    public OnnxRuntimePeer(Workload workload, ReadOnlySpan<float> parameters, int batch)
+    /// <param name="workload">The network shape.</param>
+    /// <param name="parameters">The generated network's parameters.</param>
+    /// <param name="batch">The rows of the batch binding.</param>
+    /// <param name="defaultThreading">ONNX Runtime's own thread settings (an intra-op pool of one thread per physical
+    /// core, spinning between runs) instead of one thread: the all-cores inference peer of issue 21.</param>
+    public OnnxRuntimePeer(Workload workload, ReadOnlySpan<float> parameters, int batch, bool defaultThreading = false)
     {
         int n0 = workload.Sizes[0];
         int nL = workload.Sizes[^1];
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        using var options = defaultThreading
+            ? new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL }
+            : new SessionOptions
+            {
+                IntraOpNumThreads = 1,
+                InterOpNumThreads = 1,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            };
         _session = new InferenceSession(OnnxModelWriter.Write(workload, parameters), options);
         SingleInput = new float[n0];
         SingleOutput = new float[nL];

@@ -21,6 +21,12 @@ using Perfolizer.Horology;
 //                                (with a WORKLOAD, to results/paired-WORKLOAD.md)
 //   --min [W1|W2]                the small-network peers of issue 19 on W1 and W2, 300 alternating rounds of ~1 ms: min,
 //                                10th percentile and median ns (MinTiming.cs; development: comparing versions of a peer)
+//   --threads [ROUNDS] [--no-fit] [--fit-batch N]
+//                                issue 21's scaling table (ThreadScaling.cs): 1, 2, 3 threads and all cores, ONNX Runtime
+//                                with its default threads beside ForwardBatch; NOT pinned (it measures several cores);
+//                                written to results/threads.md
+//   --threads-idle               bytes allocated over all threads per parallel call after warm-up, and the process CPU
+//                                time in the second after the last call (issue 21); written to results/threads-idle.md
 //   --peak                       the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -100,6 +106,26 @@ if (args.Length > 0 && args[0] == "--paired")
 if (args.Length > 0 && args[0] == "--min")
 {
     MinTiming.Run(args.Length > 1 ? args[1] : string.Empty);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--threads")
+{
+    int rounds = args.Length > 1 && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out int r) ? r : 7;
+    int fitBatch = 256;
+    int at = Array.IndexOf(args, "--fit-batch");
+    if (at > 0 && at + 1 < args.Length)
+    {
+        fitBatch = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
+    }
+
+    ThreadScaling.Write(ThreadScaling.Run(rounds, !args.Contains("--no-fit"), fitBatch), "threads.md");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--threads-idle")
+{
+    ThreadScaling.Write(ThreadScaling.AllocationAndIdle(), "threads-idle.md");
     return 0;
 }
 

@@ -29,26 +29,25 @@ internal static class ComputeGradientsEmitter
         }
 
         w.Line("/// <summary>");
-        w.Line("/// Length of the training scratch: for one block of <c>BlockRows</c> examples in lanes, A[0], then Z[l], A[l] and dZ[l]");
-        w.Line("/// of every layer, the targets, the examples' losses and dZ as rows; then the unscaled gradient sums, rows of dW padded.");
+        w.Line("/// Length of one thread's training lane buffers: for one block of <c>BlockRows</c> examples in lanes,");
+        w.Line("/// A[0], then Z[l], A[l] and dZ[l] of every layer, the targets and the examples' losses; then dZ as rows.");
         w.Line("/// </summary>");
-        w.Member($"private const int {Names.TrainingScratchLength} = {Literals.Int(layout.LaneUnits)} * LaneStride + {Literals.Int(layout.RowsLength)} + {Literals.Int(layout.SumsLength)};");
+        w.Member($"private const int {Names.TrainingLanesLength} = {Literals.Int(layout.LaneUnits)} * LaneStride + {Literals.Int(layout.RowsLength)};");
         w.Line();
-        w.Line($"/// <summary>Training scratch, allocated on the first <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> call and reused.</summary>");
-        w.Member($"private {EmitContext.Compute}.AlignedArray<{t}> {Names.TrainingScratch};");
+        w.Line("/// <summary>Length of one chunk's unscaled gradient sums: for each layer, the rows of dW[l] padded to GradientStride(n_l), then db[l].</summary>");
+        w.Member($"private const int {Names.GradientSumsLength} = {Literals.Int(layout.SumsLength)};");
         w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// n_0, ..., n_L for the gradient write-back, copied from <see cref=\"LayerSizes\"/> with the training scratch: an");
-        w.Line("/// unoptimised (Debug) build allocates on every read of <see cref=\"LayerSizes\"/>, and the type keeps no static state.");
-        w.Line("/// </summary>");
-        w.Member($"private int[]? {Names.TrainingLayerSizes};");
+        w.Line($"/// <summary>Training scratch (lane buffers per thread, gradient sums per chunk), created by the first <see cref=\"ComputeGradients({spanT}, {spanT}, global::System.Span{{{t}}})\"/> call and grown on demand.</summary>");
+        w.Member($"private {EmitContext.Compute}.TrainingScratch<{t}>? {Names.TrainingScratch};");
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Computes the cost J = (1/m) sum_i L_i of one batch, {LossDescription(c.Model.Loss)}, and writes dJ/dtheta into");
         w.Line("/// <paramref name=\"gradients\"/> in exactly the layout of <see cref=\"Parameters\"/>: dW[l] = (1/m) A[l-1]^T dZ[l],");
         w.Line("/// db[l] = (1/m) sum over rows of dZ[l], with dZ[l-1] = (dZ[l] W[l]^T) * g'(Z[l-1]).");
-        w.Line("/// Works on blocks of <c>BlockRows</c> examples side by side in SIMD lanes, each product a register-blocked kernel.");
-        w.Line("/// Allocates nothing after the first call. Not safe to call concurrently on one instance.");
+        w.Line("/// Works on blocks of <c>BlockRows</c> examples side by side in SIMD lanes, each product a register-blocked");
+        w.Line("/// kernel; a large batch is split into chunks of blocks over up to <see cref=\"MaxDegreeOfParallelism\"/>");
+        w.Line("/// threads, with the same results for every thread count. Allocates nothing after the first call.");
+        w.Line("/// Not safe to call concurrently on one instance.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"inputs\">X, m x n_0 row-major, m &gt;= 1.</param>");
         w.Line("/// <param name=\"targets\">Y, m x n_L row-major.</param>");
@@ -69,35 +68,62 @@ internal static class ComputeGradientsEmitter
             w.Line($"{rt}.ShapeGuard.Length(targets.Length, m * OutputSize, nameof(targets));");
             w.Line($"{rt}.ShapeGuard.Length(gradients.Length, ParameterCount, nameof(gradients));");
             w.Line();
-            w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
-            using (w.Block("if (_trainingScratch.IsDefault)"))
+            using (w.Block("if (_trainingScratch is null)"))
             {
-                w.Line("_trainingScratch = new(TrainingScratchLength);");
-                w.Line("_trainingLayerSizes = LayerSizes.ToArray();");
+                w.Line("_trainingScratch = new(TrainingLanesLength, GradientSumsLength, LayerSizes);");
             }
 
             w.Line();
+            w.Line("// The rows in chunks of whole blocks fixed by m alone, each summed into its own gradient sums on up");
+            w.Line("// to MaxDegreeOfParallelism threads; then J = (1/m) sum_i L_i and dJ/dtheta = (1/m) (the chunks'");
+            w.Line("// sums added in chunk order), into the layout of Parameters: the same bits for every thread count");
+            w.Line("// (docs/threading.md)");
+            w.Line($"{t} cost = {EmitContext.Compute}.RowPartition.ComputeGradients(new {Names.RowChunks}(this), inputs, targets, gradients, _trainingScratch, m, multiplyAddsPerRow: {Literals.Long(ParallelismEmitter.MultiplyAddsPerRow(c))}, {Names.MaxDegreeOfParallelismField}, out finite);");
+            if (c.Model.HasDropout)
+            {
+                w.Line($"// The chunks drew from copies of the dropout stream; move it on past the batch's {Literals.Int(ParallelismEmitter.DropoutDrawsPerExample(c))} draws per example");
+                w.Line($"{EmitContext.Compute}.Dropout.Skip(ref _dropoutRandom, (long)m * {Literals.Int(ParallelismEmitter.DropoutDrawsPerExample(c))});");
+            }
 
-            w.Line($"global::System.Span<{t}> scratch = _trainingScratch.Span;");
+            w.Line("return cost;");
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The unscaled gradient sums and summed loss of rows <paramref name=\"first\"/>..first+count-1, one chunk");
+        w.Line("/// of a <c>ComputeGradients</c> call, a block of <c>BlockRows</c> examples at a time:");
+        w.Line("/// <paramref name=\"scratch\"/> holds the block's lane buffers (this thread's), <paramref name=\"sums\"/>");
+        w.Line("/// receives the chunk's sums (the first block stores, the others add).");
+        w.Line("/// </summary>");
+        using (w.MemberBlock($"private {t} {Names.GradientRows}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, int first, int count, global::System.Span<{t}> scratch, global::System.Span<{t}> sums)"))
+        {
+            w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
             foreach ((string name, int units) in layout.LaneBuffers)
             {
                 w.Line($"global::System.Span<{t}> {name} = scratch.Slice({Literals.Int(layout.Offset[name])} * LaneStride, {Literals.Int(units)} * LaneStride);");
             }
 
             w.Line($"global::System.Span<{t}> dzRows = scratch.Slice({Literals.Int(layout.LaneUnits)} * LaneStride, {Literals.Int(layout.RowsLength)});");
-            w.Line($"global::System.Span<{t}> sums = scratch.Slice(({Literals.Int(layout.LaneUnits)} * LaneStride) + {Literals.Int(layout.RowsLength)});");
             w.Line("// The gradient sums of each layer l: dW[l] with rows padded to GradientStride(n_l) values, then db[l]");
             for (int l = 1; l <= c.L; l++)
             {
                 w.Line($"global::System.Span<{t}> {SumsName(l)} = sums.Slice({Literals.Int(layout.SumsOffset[l])}, {Literals.Int(layout.SumsLengthOf(l))});");
             }
 
-            w.Line($"{t} cost = {c.Zero};");
-            w.Line();
-            using (w.Block("for (int row = 0; row < m; row += BlockRows)"))
+            if (c.Model.HasDropout)
             {
-                w.Line("int rows = global::System.Math.Min(BlockRows, m - row);");
-                w.Line("bool first = row == 0; // the first block stores its gradient sums, the others add to them");
+                w.Line($"// The dropout stream as a sequential run would reach row 'first': {Literals.Int(ParallelismEmitter.DropoutDrawsPerExample(c))} draws per earlier example");
+                w.Line($"{EmitContext.Runtime}.SplitMix64 random = _dropoutRandom;");
+                w.Line($"{EmitContext.Compute}.Dropout.Skip(ref random, (long)first * {Literals.Int(ParallelismEmitter.DropoutDrawsPerExample(c))});");
+            }
+
+            w.Line($"{t} cost = {c.Zero};");
+            w.Line("int end = first + count;");
+            w.Line();
+            using (w.Block("for (int row = first; row < end; row += BlockRows)"))
+            {
+                w.Line("int rows = global::System.Math.Min(BlockRows, end - row);");
+                w.Line("bool firstBlock = row == first; // the chunk's first block stores its gradient sums, the others add to them");
                 w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
                 w.Line($"{dense}.ToLanes(targets.Slice(row * OutputSize, rows * OutputSize), OutputSize, rows, y);");
                 if (c.Model.HasDropout)
@@ -110,7 +136,7 @@ internal static class ComputeGradientsEmitter
                         {
                             if (DropoutRate(c, l) is { } rate)
                             {
-                                w.Line($"{EmitContext.Compute}.Dropout.Draw(ref _dropoutRandom, mask{l}, i, {Literals.Int(c.Sizes[l])}, {rate}d);");
+                                w.Line($"{EmitContext.Compute}.Dropout.Draw(ref random, mask{l}, i, {Literals.Int(c.Sizes[l])}, {rate}d);");
                             }
                         }
                     }
@@ -134,7 +160,7 @@ internal static class ComputeGradientsEmitter
                 {
                     w.Line();
                     w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows; the first block stores it); db{l} += column sums of dZ{l}");
-                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, {SumsName(l)}, rows, first);");
+                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, {SumsName(l)}, rows, firstBlock);");
                     if (l > 1)
                     {
                         ActivationKind g = c.Activation(l - 1);
@@ -156,10 +182,7 @@ internal static class ComputeGradientsEmitter
             }
 
             w.Line();
-            w.Line("// J = (1/m) sum_i L_i; dW[l] = (1/m) A[l-1]^T dZ[l]; db[l] = (1/m) sum_i dZ[l]_i, into the layout of Parameters");
-            w.Line($"{t} scale = {c.Real(1)} / m;");
-            w.Line($"finite = {dense}.WriteGradients<{t}>(sums, gradients, scale, _trainingLayerSizes);");
-            w.Line("return cost * scale;");
+            w.Line("return cost;");
         }
     }
 

@@ -270,8 +270,9 @@ internal static class ForwardEmitter
         w.Line("/// Runs the design matrix X through the network: m rows of n_0 features in, m rows of n_L outputs out,");
         w.Line("/// both row-major, with m = inputs.Length / InputSize. Computes Z[l] = A[l-1] W[l] + b[l] (b broadcast");
         w.Line("/// over rows) and A[l] = g(Z[l]) for blocks of <c>BlockRows</c> examples at a time, the examples of a block");
-        w.Line("/// side by side in SIMD lanes. Allocates nothing after a thread's first call; reads the parameters only, so");
-        w.Line("/// concurrent calls on one instance are safe.");
+        w.Line("/// side by side in SIMD lanes; a large batch is split into chunks of blocks over up to");
+        w.Line("/// <see cref=\"MaxDegreeOfParallelism\"/> threads, with the same results. Allocates nothing after a");
+        w.Line("/// thread's first call; reads the parameters only, so concurrent calls on one instance are safe.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
         w.Line("/// <list type=\"bullet\">");
@@ -295,6 +296,18 @@ internal static class ForwardEmitter
             }
 
             w.Line();
+            w.Line("// Chunks of whole blocks on up to MaxDegreeOfParallelism threads when the batch is large enough, else on this");
+            w.Line("// thread; each row's outputs are the same bits either way (docs/threading.md)");
+            w.Line($"{EmitContext.Compute}.RowPartition.ForwardBatch(new {Names.RowChunks}(this), inputs, outputs, m, multiplyAddsPerRow: {Literals.Long(ParallelismEmitter.MultiplyAddsPerRow(c))}, {Names.MaxDegreeOfParallelismField});");
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// <c>ForwardBatch</c>'s rows <paramref name=\"first\"/>..first+count-1 on this thread, a block of");
+        w.Line("/// <c>BlockRows</c> examples at a time in this thread's scratch.");
+        w.Line("/// </summary>");
+        using (w.MemberBlock($"private void {Names.ForwardRows}(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs, int first, int count)"))
+        {
             w.Line($"global::System.ReadOnlySpan<{t}> theta = _parameters;");
             using (w.Block("if (t_forwardScratch.IsDefault)"))
             {
@@ -311,9 +324,10 @@ internal static class ForwardEmitter
                 offset += c.Sizes[l];
             }
 
-            using (w.Block("for (int row = 0; row < m; row += BlockRows)"))
+            w.Line("int end = first + count;");
+            using (w.Block("for (int row = first; row < end; row += BlockRows)"))
             {
-                w.Line("int rows = global::System.Math.Min(BlockRows, m - row);");
+                w.Line("int rows = global::System.Math.Min(BlockRows, end - row);");
                 w.Line();
                 w.Line("// A0 = the block's rows of X, feature-major: feature j of example i at j * LaneStride + i");
                 w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");

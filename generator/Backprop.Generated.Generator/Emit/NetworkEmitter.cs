@@ -48,6 +48,8 @@ internal static class NetworkEmitter
             writer.Line();
             TrainStepEmitter.Emit(writer, context);
             writer.Line();
+            ParallelismEmitter.Emit(writer, context);
+            writer.Line();
             NetworkInterfaceEmitter.Emit(writer, context);
             writer.Line();
             InitializationEmitter.Emit(writer, context);

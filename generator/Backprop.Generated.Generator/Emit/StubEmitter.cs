@@ -78,6 +78,9 @@ internal static class StubEmitter
             Doc(w, "Runs the design matrix X (the declaration is invalid; see its BPG error).");
             w.Member($"public void {Names.ForwardBatch}({readOnlySpan} inputs, {span} outputs) => {fail};");
             w.Line();
+            Doc(w, "The most threads a call uses (the declaration is invalid; see its BPG error).");
+            w.Member($"public int {Names.MaxDegreeOfParallelism} {{ get => {fail}; set => {fail}; }}");
+            w.Line();
             Doc(w, "The cost J and dJ/dtheta of one batch (the declaration is invalid; see its BPG error).");
             w.Member($"public {t} {Names.ComputeGradients}({readOnlySpan} inputs, {readOnlySpan} targets, {span} gradients) => {fail};");
             w.Line();

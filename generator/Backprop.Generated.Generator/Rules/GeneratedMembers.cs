@@ -22,8 +22,11 @@ internal static class GeneratedMembers
     public const string LayerSizes = nameof(LayerSizes);
     public const string Gradients = "_gradients";
     public const string TrainingScratch = "_trainingScratch";
-    public const string TrainingScratchLength = nameof(TrainingScratchLength);
-    public const string TrainingLayerSizes = "_trainingLayerSizes";
+    public const string TrainingLanesLength = nameof(TrainingLanesLength);
+    public const string GradientSumsLength = nameof(GradientSumsLength);
+    public const string MaxDegreeOfParallelism = nameof(MaxDegreeOfParallelism);
+    public const string MaxDegreeOfParallelismField = "_maxDegreeOfParallelism";
+    public const string RowChunks = nameof(RowChunks);
     public const string BlockRows = nameof(BlockRows);
     public const string LaneStride = nameof(LaneStride);
     public const string ForwardScratchLength = nameof(ForwardScratchLength);
@@ -36,12 +39,14 @@ internal static class GeneratedMembers
     public const string Forward = nameof(Forward);
     public const string ForwardBatch = nameof(ForwardBatch);
     public const string ForwardCore = nameof(ForwardCore);
+    public const string ForwardRows = nameof(ForwardRows);
     public const string ForwardWithoutSimd = nameof(ForwardWithoutSimd);
 
     /// <summary>The one-example pass written for registers of at most <paramref name="width"/> bits (512, 256, 128).</summary>
     public static string ForwardInRegisters(int width) => "ForwardInRegisters" + width.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public const string ComputeGradients = nameof(ComputeGradients);
     public const string ComputeGradientsCore = nameof(ComputeGradientsCore);
+    public const string GradientRows = nameof(GradientRows);
     public const string TrainStep = nameof(TrainStep);
     public const string InitializeParameters = nameof(InitializeParameters);
     public const string LoadParameters = nameof(LoadParameters);
@@ -81,8 +86,11 @@ internal static class GeneratedMembers
         [LayerSizes] = "the static property n_0..n_L",
         [Gradients] = "the gradient buffer of TrainStep",
         [TrainingScratch] = "the training scratch buffer",
-        [TrainingScratchLength] = "the training scratch length",
-        [TrainingLayerSizes] = "the training copy of the layer sizes",
+        [TrainingLanesLength] = "the length of one thread's training lane buffers",
+        [GradientSumsLength] = "the length of one chunk's gradient sums",
+        [MaxDegreeOfParallelism] = "the property limiting the threads of a call",
+        [MaxDegreeOfParallelismField] = "the field behind MaxDegreeOfParallelism",
+        [RowChunks] = "the struct that runs chunks of rows on the worker threads",
         [BlockRows] = "the constant block size of the batch kernels",
         [LaneStride] = "the constant row stride of the batch kernels' lanes",
         [ForwardScratchLength] = "the ForwardBatch scratch length",
@@ -97,10 +105,10 @@ internal static class GeneratedMembers
     /// The generated properties whose accessor methods (<c>get_X</c>, and <c>set_X</c> for those in
     /// <see cref="SettableProperties"/>) a user method may not declare (CS0082); W1..WL and b1..bL too.
     /// </summary>
-    public static readonly IReadOnlyList<string> Properties = new[] { Parameters, LayerSizes, Topology, DropoutRandom };
+    public static readonly IReadOnlyList<string> Properties = new[] { Parameters, LayerSizes, Topology, DropoutRandom, MaxDegreeOfParallelism };
 
     /// <summary>The generated properties with a setter.</summary>
-    public static readonly IReadOnlyList<string> SettableProperties = new[] { DropoutRandom };
+    public static readonly IReadOnlyList<string> SettableProperties = new[] { DropoutRandom, MaxDegreeOfParallelism };
 
     /// <summary>
     /// Generated methods and their parameter types ("T" stands for float or double, "Input" for the
@@ -113,12 +121,14 @@ internal static class GeneratedMembers
         (Forward, new[] { "in Input" }),
         (ForwardBatch, new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ForwardCore, new[] { "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ForwardRows, new[] { "System.ReadOnlySpan<T>", "System.Span<T>", "int", "int" }),
         (ForwardInRegisters(512), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ForwardInRegisters(256), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ForwardInRegisters(128), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ForwardWithoutSimd, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ComputeGradients, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ComputeGradientsCore, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "out bool" }),
+        (GradientRows, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "int", "int", "System.Span<T>", "System.Span<T>" }),
         (TrainStep, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "Backprop.Generated.IOptimizer" }),
         (InitializeParameters, new[] { "int" }),
         (LoadParameters, new[] { "System.ReadOnlySpan<T>" }),

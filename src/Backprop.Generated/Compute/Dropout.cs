@@ -33,6 +33,15 @@ public static class Dropout
         }
     }
 
+    /// <summary>
+    /// Moves <paramref name="random"/> on by <paramref name="draws"/> draws, as that many <see cref="Draw{T}"/> units would:
+    /// a chunk of rows starting at row r of a batch starts its masks r x (the dropped units of one example) draws on, so
+    /// every example gets the factors of a sequential run whatever thread computes it.
+    /// </summary>
+    /// <param name="random">The stream.</param>
+    /// <param name="draws">The draws to skip, 0 or more.</param>
+    public static void Skip(ref SplitMix64 random, long draws) => random.Advance(draws);
+
     /// <summary>A~ = A * D, element by element over the first <paramref name="units"/> rows of lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> mask, Span<T> dropped, int units)

@@ -14,7 +14,8 @@ namespace Backprop.Generated;
 /// <remarks>
 /// Inference (<see cref="Forward"/>, <see cref="ForwardBatch"/>) is safe from many threads at once.
 /// Training members (<see cref="ComputeGradients"/>, <see cref="TrainStep"/>) reuse per-instance
-/// scratch buffers and must be called from one thread at a time.
+/// scratch buffers and must be called from one thread at a time. Each call may itself use several cores
+/// (<see cref="MaxDegreeOfParallelism"/>).
 /// </remarks>
 public interface INetwork<T>
     where T : unmanaged
@@ -44,6 +45,15 @@ public interface INetwork<T>
     /// All weights and biases: for l = 1..L, W[l] row-major with shape (n_{l-1}, n_l), then b[l].
     /// </summary>
     Span<T> Parameters { get; }
+
+    /// <summary>
+    /// The most threads one <see cref="ForwardBatch"/>, <see cref="ComputeGradients"/>, <see cref="TrainStep"/> or
+    /// <c>Fit</c> call uses: -1 (the default) for all cores (<see cref="Environment.ProcessorCount"/>), 1 for the calling
+    /// thread only, or any larger number. A call splits its rows over threads only when the batch is large enough, and the
+    /// results are bit-identical for every value (docs/threading.md).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to 0 or below -1.</exception>
+    int MaxDegreeOfParallelism { get; set; }
 
     /// <summary>Runs one example: <paramref name="output"/> = A[L] for A[0] = <paramref name="input"/>.</summary>
     /// <param name="input">n_0 features.</param>

@@ -25,6 +25,12 @@ public struct SplitMix64
         return z ^ (z >> 31);
     }
 
+    /// <summary>
+    /// Moves the stream on by <paramref name="draws"/> draws of <see cref="NextUInt64"/> at once (each draw adds one
+    /// constant to the state), so a chunk of a batch can start where a sequential run would be after its earlier rows.
+    /// </summary>
+    internal void Advance(long draws) => _state += unchecked((ulong)draws * 0x9E3779B97F4A7C15UL);
+
     /// <summary>A double uniform on [0, 1): the top 53 bits times 2^-53, exact in every IEEE implementation.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / 9007199254740992.0);
 

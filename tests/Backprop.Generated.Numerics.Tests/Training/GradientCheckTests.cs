@@ -147,6 +147,12 @@ public class GradientCheckTests
 
         public Span<double> Parameters => _inner.Parameters;
 
+        public int MaxDegreeOfParallelism
+        {
+            get => _inner.MaxDegreeOfParallelism;
+            set => _inner.MaxDegreeOfParallelism = value;
+        }
+
         public double ComputeGradients(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradients)
         {
             double cost = _inner.ComputeGradients(inputs, targets, gradients);

@@ -721,7 +721,8 @@ internal sealed class FuzzCase
     private static bool IsGeneratedName(string name, int layers) =>
         name is "InputSize" or "OutputSize" or "LayerCount" or "ParameterCount" or "_parameters" or "Parameters" or "Input" or "Output"
             or "Forward" or "ForwardBatch" or "ForwardCore" or "LayerSizes" or "_gradients"
-            or "ComputeGradients" or "AccumulateExample" or "TrainStep" or "InitializeParameters" or "_trainingScratch" or "TrainingScratchLength"
+            or "ComputeGradients" or "AccumulateExample" or "TrainStep" or "InitializeParameters" or "_trainingScratch" or "TrainingLanesLength"
+            or "GradientSumsLength" or "MaxDegreeOfParallelism" or "_maxDegreeOfParallelism" or "RowChunks" or "ForwardRows" or "GradientRows"
         || ((name.StartsWith('W') || name.StartsWith('b')) && int.TryParse(name.AsSpan(1), out int l) && l >= 1 && l <= layers && !name.Substring(1).StartsWith('0'));
 
     /// <summary>The declared name in a member's text: the identifier before its parameter list, body or initializer.</summary>

@@ -154,7 +154,8 @@ public class GeneratedMemberListTests
             }
         }
 
-        Assert.Contains(cases.Keys, k => k.Name == GeneratedMembers.TrainingLayerSizes);
+        Assert.Contains(cases.Keys, k => k.Name == GeneratedMembers.MaxDegreeOfParallelismField);
+        Assert.Contains(cases.Keys, k => k.Name == GeneratedMembers.GradientRows);
         Assert.Contains(cases.Keys, k => k.Name == GeneratedMembers.ComputeGradientsCore);
         var failures = new List<string>();
         foreach (((string name, string? parameters), (string declaration, Declared member)) in cases)

@@ -65,12 +65,12 @@ public class GeneratedNameCollisionTests
         "BPG040",
         "'Parameters' in 'Net' has the name of a member that the generator adds (the span over all weights and biases); rename 'Parameters'");
 
-    /// <summary>Issue 20 item 6: this field was missing from the list and gave CS0102 inside the generated file.</summary>
+    /// <summary>Issue 21: the field behind MaxDegreeOfParallelism is in the list, so a user field of that name is BPG040, not CS0102.</summary>
     [Fact]
-    public void BPG040_Field_named_like_the_training_copy_of_the_layer_sizes() => DiagnosticVerifier.Verify(
-        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public int[]? [|_trainingLayerSizes|];\n}",
+    public void BPG040_Field_named_like_the_field_behind_MaxDegreeOfParallelism() => DiagnosticVerifier.Verify(
+        Usings + "[Network(3, 2, 1)]\npublic partial class Net\n{\n    public int [|_maxDegreeOfParallelism|];\n}",
         "BPG040",
-        "'_trainingLayerSizes' in 'Net' has the name of a member that the generator adds (the training copy of the layer sizes); rename '_trainingLayerSizes'");
+        "'_maxDegreeOfParallelism' in 'Net' has the name of a member that the generator adds (the field behind MaxDegreeOfParallelism); rename '_maxDegreeOfParallelism'");
 
     /// <summary>Issue 20 item 6: this method was missing from the list and gave CS0111 inside the generated file.</summary>
     [Fact]
