@@ -55,6 +55,36 @@ public static partial class Dense
         where TLayer : IDenseLayer
         where TActivation : IActivation
     {
+        // A layer with tiles of 6 runs every tile inlined (the steady-state path of wide layers). A narrow layer (fewer
+        // than six units, or eight: no tile of 6) calls its one or two tiles instead: the JIT compiles a method on its
+        // first call only, so a narrow layer's first call compiles the tile it uses rather than all four inlined and
+        // then discarded (issue 19, "The first call": XOR's 2-4-1 first Fit 165 -> 103 ms of JIT on this machine).
+        if (SixTiles(TLayer.Units) > 0)
+        {
+            ForwardBlockWide<TOps, TV, T, TLayer, TActivation>(ref p, ref x, ref z, keepZ, ref a, rows);
+        }
+        else
+        {
+            ForwardBlockNarrow<TOps, TV, T, TLayer, TActivation>(ref p, ref x, ref z, keepZ, ref a, rows);
+        }
+
+        if (TActivation.IsSoftmax)
+        {
+            int tile = 2 * TOps.Count;
+            SoftmaxLanes<TOps, TV, T>(ref a, TLayer.Units, (rows + tile - 1) / tile * tile);
+        }
+    }
+
+    /// <summary>Z[l] and A[l] of a block for a layer with tiles of 6: units in tiles of 6 (12 accumulators), then tiles of 4,
+    /// 2 and 1 for the rest (see SixTiles), all inlined.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardBlockWide<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T z, bool keepZ, ref T a, int rows)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
         int tile = 2 * TOps.Count;
         int lanes = (rows + tile - 1) / tile * tile;
         int n = TLayer.Units;
@@ -63,8 +93,6 @@ public static partial class Dense
         int span = (TLayer.Inputs + blocks - 1) / blocks;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-
-        // Units in tiles of 6 (12 accumulators), then tiles of 4, 2 and 1 for the rest (see SixTiles).
         int sixes = SixTiles(n);
         for (int j0 = 0; j0 < TLayer.Inputs; j0 += span)
         {
@@ -96,12 +124,82 @@ public static partial class Dense
                 }
             }
         }
+    }
 
-        if (TActivation.IsSoftmax)
+    /// <summary>Z[l] and A[l] of a block for a layer without tiles of 6 (up to 5 units, or 8): the tiles of 4, 2 and 1
+    /// as calls (ForwardTile4Alone, ...), so only the ones this layer uses are ever compiled.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardBlockNarrow<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T z, bool keepZ, ref T a, int rows)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+    {
+        int tile = 2 * TOps.Count;
+        int lanes = (rows + tile - 1) / tile * tile;
+        int n = TLayer.Units;
+        int inputBlock = InputBlock<T>(n);
+        int blocks = (TLayer.Inputs + inputBlock - 1) / inputBlock;
+        int span = (TLayer.Inputs + blocks - 1) / blocks;
+        ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        ref T b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+        for (int j0 = 0; j0 < TLayer.Inputs; j0 += span)
         {
-            SoftmaxLanes<TOps, TV, T>(ref a, n, lanes);
+            int count = Math.Min(span, TLayer.Inputs - j0);
+            bool first = j0 == 0;
+            bool last = j0 + count == TLayer.Inputs;
+            for (int i = 0; i < lanes; i += tile)
+            {
+                int k = 0;
+                for (; k + 4 <= n; k += 4)
+                {
+                    ForwardTile4Alone<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                }
+
+                if (k + 2 <= n)
+                {
+                    ForwardTile2Alone<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                    k += 2;
+                }
+
+                if (k < n)
+                {
+                    ForwardTile1Alone<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                }
+            }
         }
     }
+
+    /// <summary>The tile of 4 units as a call of its own (<see cref="ForwardBlockNarrow"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardTile4Alone<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        => ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+
+    /// <summary>The tile of 2 units as a call of its own (<see cref="ForwardBlockNarrow"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardTile2Alone<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        => ForwardTile2<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+
+    /// <summary>The tile of 1 unit as a call of its own (<see cref="ForwardBlockNarrow"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardTile1Alone<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TActivation : IActivation
+        => ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
 
     /// <summary>Units k..k+5 of lanes i..i+2c over inputs j0..j0+count: 12 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
