@@ -77,15 +77,18 @@ public static partial class Dense
         int n = TLayer.Units;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
 
-        // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles).
+        // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles). The tiles of 6 are a
+        // method of their own, called only where there are any: the JIT compiles a method on its first call only, so a
+        // narrow layer's first call does not compile them (issue 19, "The first call").
         int sixes = SixTiles(TLayer.Inputs);
         for (int i = 0; i < lanes; i += tile)
         {
-            int j = 0;
-            for (; j < sixes; j += 6)
+            if (sixes > 0)
             {
-                BackwardTile6<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
+                BackwardSixes<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, sixes);
             }
+
+            int j = sixes;
 
             for (; j + 4 <= TLayer.Inputs; j += 4)
             {
@@ -157,6 +160,21 @@ public static partial class Dense
                     TOps.Store(TOps.Multiply(TOps.Load(ref Unsafe.Add(ref aPrevious, at)), TOps.Subtract(da, dot)), ref Unsafe.Add(ref dzPrevious, at));
                 }
             }
+        }
+    }
+
+    /// <summary>dZ[l-1] for inputs 0..sixes-1 of lanes i..i+2c, six at a time (<see cref="BackwardTile6"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardSixes<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int sixes)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TPreviousActivation : IActivation
+    {
+        for (int j = 0; j < sixes; j += 6)
+        {
+            BackwardTile6<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
         }
     }
 

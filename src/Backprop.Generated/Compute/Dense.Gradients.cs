@@ -49,17 +49,33 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
         where TLayer : IDenseLayer
     {
+        // Fewer units than a register holds: each dW[j, k] is a dot product along the lanes instead, which needs no copy
+        // of dZ into rows (the GEMM would leave most of every register empty). Two methods, called rather than inlined:
+        // the JIT compiles a method on its first call only, so a layer's first call compiles the form it uses
+        // (issue 19, "The first call").
+        if (TLayer.Units < TOps.Count)
+        {
+            AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref sums, rows, first);
+        }
+        else
+        {
+            AccumulateWideGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref dzRows, ref sums, rows, first);
+        }
+    }
+
+    /// <summary>dW[l] and db[l] sums of a block for a layer of at least one register of units: dZ into rows, then a GEMM
+    /// of register tiles.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateWideGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T dzRows, ref T sums, int rows, bool first)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+    {
         int c = TOps.Count;
         int n = TLayer.Units;
         int stride = GradientStride(TLayer.Units);
         int registers = (n + c - 1) / c;
-        if (n < c)
-        {
-            // Fewer units than a register holds: each dW[j, k] is a dot product along the lanes instead, which needs
-            // no copy of dZ into rows (the GEMM below would leave most of every register empty).
-            AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref sums, rows, first);
-            return;
-        }
 
         // dZ rows: dzRows[i, k] = dZ[k, i]; the columns up to the last register read are zero so they add nothing below.
         LanesToRows(ref dz, n, rows, ref dzRows, stride);
@@ -178,7 +194,7 @@ public static partial class Dense
     }
 
     /// <summary>dW[j, k] += sum_i A[j, i] dZ[k, i] and db[k] += sum_i dZ[k, i], each a dot product along the lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T sums, int rows, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
