@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -39,7 +40,12 @@ namespace Backprop.Generated.Generator.Analyzers;
 /// </remarks>
 internal sealed class LocalWrites
 {
-    private readonly ConditionalWeakTable<IOperation, Index> _byRoot = new();
+    /// <summary>
+    /// The indexes by tree root, kept beside the semantic model the trees belong to (one per syntax tree, which caches the
+    /// trees itself): weakly, so they go when the model goes, with one weak entry per syntax tree rather than per member.
+    /// </summary>
+    private readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, Index>> _byModel = new();
+    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, Index>>.CreateValueCallback NewTable = _ => new ConcurrentDictionary<IOperation, Index>();
     private int _walks;
 
     /// <summary>How many operation trees this instance has walked (a test hook: each tree is walked at most once).</summary>
@@ -54,7 +60,8 @@ internal sealed class LocalWrites
             root = parent;
         }
 
-        if (_byRoot.TryGetValue(root, out Index? index))
+        ConcurrentDictionary<IOperation, Index>? byRoot = root.SemanticModel is { } model ? _byModel.GetValue(model, NewTable) : null;
+        if (byRoot is not null && byRoot.TryGetValue(root, out Index? index))
         {
             return index;
         }
@@ -63,16 +70,7 @@ internal sealed class LocalWrites
         // build the same index and the first one stored is kept.
         index = Index.Build(root, cancellationToken);
         Interlocked.Increment(ref _walks);
-        lock (_byRoot)
-        {
-            if (_byRoot.TryGetValue(root, out Index? stored))
-            {
-                return stored;
-            }
-
-            _byRoot.Add(root, index);
-            return index;
-        }
+        return byRoot is null ? index : byRoot.GetOrAdd(root, index);
     }
 
     /// <summary>Whether <paramref name="name"/> stands where a write puts its target (syntax only: the operation says which local).</summary>
@@ -114,15 +112,10 @@ internal sealed class LocalWrites
         public IOperation? InitializerOf(ExpressionSyntax initializer) =>
             _initializers is not null && _initializers.TryGetValue(initializer, out IOperation? operation) ? operation : null;
 
-        /// <summary>The walk's work list, kept per thread between walks (empty between them: it holds no operation).</summary>
-        [System.ThreadStatic]
-        private static Stack<IOperation>? s_pending;
-
         internal static Index Build(IOperation root, CancellationToken cancellationToken)
         {
             var index = new Index();
-            Stack<IOperation> pending = s_pending ??= new Stack<IOperation>();
-            pending.Clear();
+            var pending = new Stack<IOperation>();
             pending.Push(root);
             while (pending.Count > 0)
             {
