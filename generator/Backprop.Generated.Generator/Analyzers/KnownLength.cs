@@ -40,15 +40,15 @@ internal sealed class KnownLength
 {
     private const int MaxDepth = 8;
     private readonly Func<INamedTypeSymbol, NetworkShape?> _shapeOf;
-    private readonly INamedTypeSymbol? _inlineArrayAttribute;
+    private readonly Func<INamedTypeSymbol?> _inlineArrayAttribute;
     private readonly CancellationToken _cancellationToken;
     private readonly LocalWrites _writes;
 
     /// <param name="shapeOf">The network shape of a type, or <see langword="null"/> for a type that is not a network.</param>
-    /// <param name="inlineArrayAttribute">System.Runtime.CompilerServices.InlineArrayAttribute, when the compilation has it.</param>
-    /// <param name="writes">The compilation's index of written locals, shared by every call site (built once per body).</param>
+    /// <param name="inlineArrayAttribute">System.Runtime.CompilerServices.InlineArrayAttribute, when the compilation has it (looked up when first needed).</param>
+    /// <param name="writes">The compilation's index of written locals, shared by every call site (each member's operations walked once, when first asked).</param>
     /// <param name="cancellationToken">The analysis' cancellation.</param>
-    public KnownLength(Func<INamedTypeSymbol, NetworkShape?> shapeOf, INamedTypeSymbol? inlineArrayAttribute, LocalWrites writes, CancellationToken cancellationToken)
+    public KnownLength(Func<INamedTypeSymbol, NetworkShape?> shapeOf, Func<INamedTypeSymbol?> inlineArrayAttribute, LocalWrites writes, CancellationToken cancellationToken)
     {
         _shapeOf = shapeOf;
         _inlineArrayAttribute = inlineArrayAttribute;
@@ -107,17 +107,17 @@ internal sealed class KnownLength
 
         // stackalloc has no IOperation of its own (it surfaces as OperationKind.None), and ICollectionExpressionOperation
         // is newer than the compiler floor (Roslyn 4.8 has no such interface): read the syntax of both.
-        return FromSyntax(operation.Syntax, operation.SemanticModel);
+        return FromSyntax(operation);
     }
 
     private Length? InlineLength(INamedTypeSymbol type)
     {
-        if (_inlineArrayAttribute is null)
+        if (_inlineArrayAttribute() is not { } inlineArrayAttribute)
         {
             return null;
         }
 
-        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _inlineArrayAttribute));
+        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, inlineArrayAttribute));
         if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not int length)
         {
             return null;
@@ -127,9 +127,9 @@ internal sealed class KnownLength
         return new Length(length, outputOf);
     }
 
-    private static Length? FromSyntax(SyntaxNode syntax, SemanticModel? model)
+    private static Length? FromSyntax(IOperation operation)
     {
-        switch (syntax)
+        switch (operation.Syntax)
         {
             case CollectionExpressionSyntax collection:
                 // [a, b, c] has as many elements as it lists; a spread (..other) has a length known only at run time.
@@ -138,13 +138,39 @@ internal sealed class KnownLength
                 return new Length(initializer.Expressions.Count);
             case StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax array }
                 when array.RankSpecifiers.Count == 1 && array.RankSpecifiers[0].Sizes.Count == 1
-                    && model?.GetConstantValue(array.RankSpecifiers[0].Sizes[0]) is { HasValue: true, Value: int value }:
+                    && ConstantValue(operation, array.RankSpecifiers[0].Sizes[0]) is { HasValue: true, Value: int value }:
                 return new Length(value);
             case ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc:
                 return new Length(implicitStackalloc.Initializer.Expressions.Count);
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The constant of <paramref name="expression"/>, a child of <paramref name="operation"/> (a stackalloc's size), as
+    /// <see cref="SemanticModel.GetConstantValue"/> gives it: the expression as written, so under any implicit conversion
+    /// the compiler added. Read from the operation's children, which the driver has already built (issue 20 item 13: the
+    /// semantic model query was a tenth of the analyzer's time at 200 call sites); the semantic model only if no child
+    /// has that syntax.
+    /// </summary>
+    internal static Optional<object?> ConstantValue(IOperation operation, ExpressionSyntax expression)
+    {
+        foreach (IOperation child in operation.ChildOperations)
+        {
+            if (child.Syntax == expression)
+            {
+                IOperation written = child;
+                while (written is IConversionOperation { IsImplicit: true, Operand: { } operand } && operand.Syntax == expression)
+                {
+                    written = operand;
+                }
+
+                return written.ConstantValue;
+            }
+        }
+
+        return operation.SemanticModel is { } model ? model.GetConstantValue(expression) : default;
     }
 
     /// <summary><c>new Span&lt;T&gt;(array)</c>, <c>(array, start, length)</c>, <c>(pointer, length)</c>.</summary>
@@ -213,23 +239,23 @@ internal sealed class KnownLength
     {
         ILocalSymbol local = reference.Local;
         SemanticModel? model = reference.SemanticModel;
-        if (model is null || local.IsRef || local.DeclaringSyntaxReferences.Length != 1)
+        if (model is null || local.IsRef || local.DeclaringSyntaxReferences is not { Length: 1 } declarations)
         {
             return null;
         }
 
-        if (local.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator
+        if (declarations[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator
             || declarator.SyntaxTree != model.SyntaxTree
-            || IsWrittenAfterDeclaration(local, declarator, model))
+            || _writes.Of(reference, _cancellationToken) is not { } member
+            || member.IsWritten(local))
         {
             return null;
         }
 
-        return Of(model.GetOperation(initializer, _cancellationToken), depth + 1);
+        // The initializer's operation in the tree the driver built; the semantic model only if the tree has none (that
+        // query maps the whole member).
+        return Of(member.InitializerOf(initializer) ?? model.GetOperation(initializer, _cancellationToken), depth + 1);
     }
-
-    private bool IsWrittenAfterDeclaration(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model) =>
-        _writes.IsWrittenAfterDeclaration(local, declarator, model, _cancellationToken);
 
     private static bool IsSpan(ITypeSymbol? type) =>
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };

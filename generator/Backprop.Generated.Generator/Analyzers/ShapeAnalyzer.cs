@@ -64,45 +64,74 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            INamedTypeSymbol? network = start.Compilation.GetTypeByMetadataName(NetworkGenerator.NetworkAttributeName);
-            INamedTypeSymbol? layer = start.Compilation.GetTypeByMetadataName(NetworkGenerator.LayerAttributeName);
-            if (network is null && layer is null)
-            {
-                return;
-            }
-
-            INamedTypeSymbol? inlineArray = start.Compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.InlineArrayAttribute");
+            // Nothing is looked up here. The first lookup in a compilation makes the compiler build its declaration table,
+            // which it has built anyway before the driver hands over any operation or syntax node, but which a lookup at
+            // compilation start builds inside this analyzer's time (issue 20 item 13: 1 to 4 ms of a fresh compilation,
+            // most of it for top-level statements).
+            var types = new AttributeTypes(start.Compilation);
             var shapes = new ConcurrentDictionary<INamedTypeSymbol, NetworkShape?>(SymbolEqualityComparer.Default);
-            NetworkShape? ShapeOf(INamedTypeSymbol type) => shapes.GetOrAdd(type.OriginalDefinition, t => NetworkShape.TryCreate(t, network, layer));
+            System.Func<INamedTypeSymbol, NetworkShape?> createShape = t => NetworkShape.TryCreate(t, types.Network, types.Layer);
+            System.Func<INamedTypeSymbol, NetworkShape?> shapeOf = type => types.Any ? shapes.GetOrAdd(type.OriginalDefinition, createShape) : null;
+            System.Func<INamedTypeSymbol?> inlineArray = () => types.InlineArray;
 
-            // One index of written locals for the whole compilation: each body is walked once however many calls it
-            // holds (issue 20 item 13).
+            // One index of written locals for the whole compilation: each member's operations are walked once however
+            // many calls it holds (issue 20 item 13).
             var writes = new LocalWrites();
-            start.RegisterOperationAction(
-                ctx => AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, ShapeOf, new KnownLength(ShapeOf, inlineArray, writes, ctx.CancellationToken)),
-                OperationKind.Invocation);
-            start.RegisterSyntaxNodeAction(ctx => AnalyzeUnboundForward(ctx, ShapeOf), SyntaxKind.InvocationExpression);
+            System.Func<System.Threading.CancellationToken, KnownLength> lengths = cancellationToken => new KnownLength(shapeOf, inlineArray, writes, cancellationToken);
+            start.RegisterOperationAction(ctx => AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, shapeOf, lengths), OperationKind.Invocation);
+            start.RegisterSyntaxNodeAction(ctx => AnalyzeUnboundForward(ctx, shapeOf), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, System.Func<INamedTypeSymbol, NetworkShape?> shapeOf, KnownLength lengths)
+    /// <summary>
+    /// The attribute types the rules compare with, when the compilation has them, each looked up the first time it is
+    /// needed (a compilation with no call to check never looks them up).
+    /// </summary>
+    private sealed class AttributeTypes
+    {
+        private readonly System.Lazy<(INamedTypeSymbol? Network, INamedTypeSymbol? Layer)> _networkAndLayer;
+        private readonly System.Lazy<INamedTypeSymbol?> _inlineArray;
+
+        public AttributeTypes(Compilation compilation)
+        {
+            _networkAndLayer = new(
+                () => (compilation.GetTypeByMetadataName(NetworkGenerator.NetworkAttributeName), compilation.GetTypeByMetadataName(NetworkGenerator.LayerAttributeName)),
+                System.Threading.LazyThreadSafetyMode.PublicationOnly);
+            _inlineArray = new(
+                () => compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.InlineArrayAttribute"),
+                System.Threading.LazyThreadSafetyMode.PublicationOnly);
+        }
+
+        public INamedTypeSymbol? Network => _networkAndLayer.Value.Network;
+
+        public INamedTypeSymbol? Layer => _networkAndLayer.Value.Layer;
+
+        public INamedTypeSymbol? InlineArray => _inlineArray.Value;
+
+        /// <summary>Without [Network] and [Layer] no type is a network: nothing to check.</summary>
+        public bool Any => _networkAndLayer.Value is { Network: not null } or { Layer: not null };
+    }
+
+    private static void AnalyzeInvocation(
+        OperationAnalysisContext context, IInvocationOperation invocation, System.Func<INamedTypeSymbol, NetworkShape?> shapeOf, System.Func<System.Threading.CancellationToken, KnownLength> newLengths)
     {
         IMethodSymbol method = invocation.TargetMethod;
         if (method.Name == "CopyTo")
         {
-            AnalyzeCopyTo(context, invocation, shapeOf, lengths);
+            AnalyzeCopyTo(context, invocation, shapeOf, newLengths(context.CancellationToken));
             return;
         }
 
-        if (!CheckedMethods.Any(m => m.Name == method.Name && m.Parameters.SequenceEqual(method.Parameters.Select(p => p.Name)))
+        if (!IsChecked(method)
             || method.ContainingType is null
             || shapeOf(method.ContainingType) is not { } shape)
         {
             return;
         }
 
+        KnownLength lengths = newLengths(context.CancellationToken);
         int? rows = null;
-        foreach (IArgumentOperation argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        foreach (IArgumentOperation argument in InParameterOrder(invocation.Arguments))
         {
             if (argument.Parameter is null || lengths.Of(argument.Value) is not { } length)
             {
@@ -181,6 +210,45 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
                     break;
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="method"/> has the name and parameter names of one of <see cref="CheckedMethods"/>.</summary>
+    private static bool IsChecked(IMethodSymbol method)
+    {
+        foreach ((string name, string[] parameters) in CheckedMethods)
+        {
+            if (name != method.Name || parameters.Length != method.Parameters.Length)
+            {
+                continue;
+            }
+
+            bool same = true;
+            for (int i = 0; i < parameters.Length && same; i++)
+            {
+                same = parameters[i] == method.Parameters[i].Name;
+            }
+
+            if (same)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The arguments by parameter ordinal, as a stable sort gives them (named arguments may come in any order).</summary>
+    private static ImmutableArray<IArgumentOperation> InParameterOrder(ImmutableArray<IArgumentOperation> arguments)
+    {
+        for (int i = 1; i < arguments.Length; i++)
+        {
+            if ((arguments[i].Parameter?.Ordinal ?? 0) < (arguments[i - 1].Parameter?.Ordinal ?? 0))
+            {
+                return arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToImmutableArray();
+            }
+        }
+
+        return arguments;
     }
 
     /// <summary>"1 value", "3 values": messages read as sentences.</summary>

@@ -135,6 +135,12 @@ public class ShapeAnalyzerTests
         "'outputs' of Student.ForwardBatch must hold 2 values (2 rows of 1, OutputSize) to match the 2 rows of 'inputs', but the argument holds 3 values");
 
     [Fact]
+    public void BPG026_NamedArgumentsOutOfOrder_Fires() => DiagnosticVerifier.Verify(
+        Program("net.ForwardBatch(outputs: [|new float[5]|], inputs: new float[6]);"),
+        "BPG026",
+        "'outputs' of Student.ForwardBatch must hold 2 values (2 rows of 1, OutputSize) to match the 2 rows of 'inputs', but the argument holds 5 values");
+
+    [Fact]
     public void BPG026_TargetsRowsMismatch_InTrainStep_Fires() => DiagnosticVerifier.Verify(
         Program("teacher.TrainStep(new float[] { 1, 2 }, [|new float[4]|], new Sgd(0.1));"),
         "BPG026",
