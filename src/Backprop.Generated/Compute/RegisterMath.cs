@@ -227,8 +227,8 @@ public static class RegisterMath
             MultiplyAdd(Vector128.Create(LaneMath.TanhB6), y, Vector128.Create(LaneMath.TanhB4)), y2, MultiplyAdd(Vector128.Create(LaneMath.TanhB2), y, Vector128.Create(LaneMath.TanhB0)));
         Vector128<float> t = (z * p) / q;
         Vector128<float> a = Vector128.Abs(z);
-        Vector128<float> one = Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), Vector128.Create(-1f), Vector128.Create(1f));
-        t = Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128.Create(LaneMath.TanhClamp)), one, t);
+        Vector128<float> saturated = Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), Vector128.Create(-1f), Vector128.Create(1f));
+        t = Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128.Create(LaneMath.TanhClamp)), saturated, t);
         return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Create(LaneMath.TanhTiny), a), z, t);
     }
 
@@ -419,8 +419,8 @@ public static class RegisterMath
             MultiplyAdd(Vector256.Create(LaneMath.TanhB6), y, Vector256.Create(LaneMath.TanhB4)), y2, MultiplyAdd(Vector256.Create(LaneMath.TanhB2), y, Vector256.Create(LaneMath.TanhB0)));
         Vector256<float> t = (z * p) / q;
         Vector256<float> a = Vector256.Abs(z);
-        Vector256<float> one = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), Vector256.Create(-1f), Vector256.Create(1f));
-        t = Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(LaneMath.TanhClamp)), one, t);
+        Vector256<float> saturated = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), Vector256.Create(-1f), Vector256.Create(1f));
+        t = Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(LaneMath.TanhClamp)), saturated, t);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Create(LaneMath.TanhTiny), a), z, t);
     }
 
@@ -611,8 +611,8 @@ public static class RegisterMath
             MultiplyAdd(Vector512.Create(LaneMath.TanhB6), y, Vector512.Create(LaneMath.TanhB4)), y2, MultiplyAdd(Vector512.Create(LaneMath.TanhB2), y, Vector512.Create(LaneMath.TanhB0)));
         Vector512<float> t = (z * p) / q;
         Vector512<float> a = Vector512.Abs(z);
-        Vector512<float> one = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), Vector512.Create(-1f), Vector512.Create(1f));
-        t = Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512.Create(LaneMath.TanhClamp)), one, t);
+        Vector512<float> saturated = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), Vector512.Create(-1f), Vector512.Create(1f));
+        t = Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512.Create(LaneMath.TanhClamp)), saturated, t);
         return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(LaneMath.TanhTiny), a), z, t);
     }
 }
