@@ -22,8 +22,8 @@ namespace Backprop.Generated.Generator.Analyzers;
 /// analyzer driver has already built for the call site's member (a method body, a field initializer, the top-level
 /// statements): the tree whose root the call site's operation reaches through <see cref="IOperation.Parent"/>. A local's
 /// scope lies inside that tree, so the tree holds every write to it. Each tree is walked once, the first time a call
-/// site in it asks (a member whose calls pass no local is never walked), and its index is kept beside the tree, weakly:
-/// it goes when the tree goes.
+/// site in it asks (a member whose calls pass no local is never walked), and its index is kept, weakly, beside the
+/// semantic model that holds the tree (one per syntax tree): it goes when the model goes.
 /// </para>
 /// <para>
 /// The walk binds nothing. A local reference in a write position (the syntactic positions a write can take) names the

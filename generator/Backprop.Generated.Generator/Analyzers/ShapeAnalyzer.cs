@@ -69,9 +69,7 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             // compilation start builds inside this analyzer's time (issue 20 item 13: 1 to 4 ms of a fresh compilation,
             // most of it for top-level statements).
             var types = new AttributeTypes(start.Compilation);
-            var shapes = new ConcurrentDictionary<INamedTypeSymbol, NetworkShape?>(SymbolEqualityComparer.Default);
-            System.Func<INamedTypeSymbol, NetworkShape?> createShape = t => NetworkShape.TryCreate(t, types.Network, types.Layer);
-            System.Func<INamedTypeSymbol, NetworkShape?> shapeOf = type => types.Any ? shapes.GetOrAdd(type.OriginalDefinition, createShape) : null;
+            System.Func<INamedTypeSymbol, NetworkShape?> shapeOf = new Shapes(types).Of;
             System.Func<INamedTypeSymbol?> inlineArray = () => types.InlineArray;
 
             // One index of written locals for the whole compilation: each member's operations are walked once however
@@ -81,6 +79,52 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(ctx => AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, shapeOf, lengths), OperationKind.Invocation);
             start.RegisterSyntaxNodeAction(ctx => AnalyzeUnboundForward(ctx, shapeOf), SyntaxKind.InvocationExpression);
         });
+    }
+
+    /// <summary>
+    /// The network shapes of one compilation, by type (<see langword="null"/> for a type that is not a network). The
+    /// last answer is kept beside the table: the calls of a method mostly go to one network, and the same type symbol
+    /// then costs one reference comparison instead of a lookup that hashes and compares symbols.
+    /// </summary>
+    private sealed class Shapes
+    {
+        private readonly AttributeTypes _types;
+        private readonly ConcurrentDictionary<INamedTypeSymbol, NetworkShape?> _byType = new(SymbolEqualityComparer.Default);
+        private readonly System.Func<INamedTypeSymbol, NetworkShape?> _create;
+        private Answer? _last;
+
+        public Shapes(AttributeTypes types)
+        {
+            _types = types;
+            _create = type => NetworkShape.TryCreate(type, types.Network, types.Layer);
+        }
+
+        public NetworkShape? Of(INamedTypeSymbol type)
+        {
+            Answer? last = System.Threading.Volatile.Read(ref _last);
+            if (last is not null && ReferenceEquals(last.Type, type))
+            {
+                return last.Shape;
+            }
+
+            NetworkShape? shape = _types.Any ? _byType.GetOrAdd(type.OriginalDefinition, _create) : null;
+            System.Threading.Volatile.Write(ref _last, new Answer(type, shape));
+            return shape;
+        }
+
+        /// <summary>One answer, published whole (threads share the instance).</summary>
+        private sealed class Answer
+        {
+            public Answer(INamedTypeSymbol type, NetworkShape? shape)
+            {
+                Type = type;
+                Shape = shape;
+            }
+
+            public INamedTypeSymbol Type { get; }
+
+            public NetworkShape? Shape { get; }
+        }
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using System;
+using System.Linq;
+using Backprop.Generated.Tests.Infrastructure;
 using Xunit;
 
 namespace Backprop.Generated.Tests.Diagnostics;
@@ -57,6 +60,37 @@ public class ShapeAnalyzerTests
         Program("var x = new Teacher.Input();\nnet.Forward([|x|], new float[1]);"),
         "BPG024",
         "'input' of Student.Forward must hold one example of 3 values (InputSize), but the argument holds 1 value");
+
+    /// <summary>
+    /// The analyzer keeps its last network shape beside its table of shapes (issue 20 item 13): calls that alternate
+    /// between networks, and a network's nested Input type between them, each get their own network's sizes.
+    /// </summary>
+    [Fact]
+    public void Calls_alternating_between_networks_each_get_their_own_shape()
+    {
+        GeneratorRun run = DiagnosticVerifier.Run(Program("""
+            net.Forward(new float[4], new float[1]);
+            teacher.Forward(new float[3], new float[4]);
+            net.Forward(new Teacher.Input(), new float[1]);
+            teacher.Forward(new float[1], new float[2]);
+            net.Forward(new float[3], new float[5]);
+            """));
+        string[] messages = run.AllDiagnostics
+            .Where(d => d.Id.StartsWith("BPG", StringComparison.Ordinal))
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "BPG024 'input' of Student.Forward must hold one example of 3 values (InputSize), but the argument holds 4 values",
+                "BPG024 'input' of Teacher.Forward must hold one example of 1 value (InputSize), but the argument holds 3 values",
+                "BPG024 'input' of Student.Forward must hold one example of 3 values (InputSize), but the argument holds 1 value",
+                "BPG024 'output' of Teacher.Forward must hold one example of 4 values (OutputSize), but the argument holds 2 values",
+                "BPG024 'output' of Student.Forward must hold one example of 1 value (OutputSize), but the argument holds 5 values",
+            },
+            messages);
+    }
 
     [Fact]
     public void BPG024_SliceWithConstantLength_Fires() => DiagnosticVerifier.Verify(
