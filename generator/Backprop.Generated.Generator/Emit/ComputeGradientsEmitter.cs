@@ -126,63 +126,87 @@ internal static class ComputeGradientsEmitter
                 w.Line("bool firstBlock = row == first; // the chunk's first block stores its gradient sums, the others add to them");
                 w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
                 w.Line($"{dense}.ToLanes(targets.Slice(row * OutputSize, rows * OutputSize), OutputSize, rows, y);");
-                if (c.Model.HasDropout)
+
+                void Kernels()
                 {
-                    w.Line();
-                    w.Line("// Inverted-dropout factors D of this block: keep with probability 1 - p, scaled by 1 / (1 - p); drawn example by example, then layer, then unit");
-                    using (w.Block("for (int i = 0; i < rows; i++)"))
+                    if (c.Model.HasDropout)
                     {
-                        for (int l = 1; l < c.L; l++)
+                        w.Line();
+                        w.Line("// Inverted-dropout factors D of this block: keep with probability 1 - p, scaled by 1 / (1 - p); drawn example by example, then layer, then unit");
+                        using (w.Block("for (int i = 0; i < rows; i++)"))
                         {
-                            if (DropoutRate(c, l) is { } rate)
+                            for (int l = 1; l < c.L; l++)
                             {
-                                w.Line($"{EmitContext.Compute}.Dropout.Draw(ref random, mask{l}, i, {Literals.Int(c.Sizes[l])}, {rate}d);");
+                                if (DropoutRate(c, l) is { } rate)
+                                {
+                                    w.Line($"{EmitContext.Compute}.Dropout.Draw(ref random, mask{l}, i, {Literals.Int(c.Sizes[l])}, {rate}d);");
+                                }
+                            }
+                        }
+                    }
+
+                    for (int l = 1; l <= c.L; l++)
+                    {
+                        if (l > 1 || c.Model.HasDropout || !RegisterBlockWriter.Applies(c))
+                        {
+                            w.Line();
+                        }
+
+                        w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}), both kept for the backward pass");
+                        w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, {Downstream(c, l - 1)}, z{l}, a{l}, rows);");
+                        if (DropoutRate(c, l) is { } rate)
+                        {
+                            w.Line($"// A~{l} = A{l} * D{l} (dropout p = {rate}, training only); the next layer sees A~{l}, g' still reads A{l}");
+                            w.Line($"{EmitContext.Compute}.Dropout.Apply(a{l}, mask{l}, dropped{l}, {Literals.Int(c.Sizes[l])});");
+                        }
+                    }
+
+                    w.Line();
+                    EmitLoss(w, c);
+                    for (int l = c.L; l >= 1; l--)
+                    {
+                        w.Line();
+                        w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows; the first block stores it); db{l} += column sums of dZ{l}");
+                        w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, {SumsName(l)}, rows, firstBlock);");
+                        if (l > 1)
+                        {
+                            ActivationKind g = c.Activation(l - 1);
+                            string derivative = g == ActivationKind.Softmax
+                                ? $"A{l - 1} * (dA{l - 1} - sum_k dA{l - 1}_k A{l - 1}_k) (softmax Jacobian-vector product)"
+                                : $"dA{l - 1} * {EmitContext.FormulaName(g)}'(Z{l - 1})";
+                            if (DropoutRate(c, l - 1) is not null)
+                            {
+                                w.Line($"// dA{l - 1} = (dZ{l} W{l}^T) * D{l - 1} (only the kept units); dZ{l - 1} = {derivative}");
+                                w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, mask{l - 1}, dz{l - 1}, rows);");
+                            }
+                            else
+                            {
+                                w.Line($"// dA{l - 1} = dZ{l} W{l}^T; dZ{l - 1} = {derivative}");
+                                w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, dz{l - 1}, rows);");
                             }
                         }
                     }
                 }
 
-                for (int l = 1; l <= c.L; l++)
+                if (RegisterBlockWriter.Applies(c))
                 {
                     w.Line();
-                    w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}), both kept for the backward pass");
-                    w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, {Downstream(c, l - 1)}, z{l}, a{l}, rows);");
-                    if (DropoutRate(c, l) is { } rate)
-                    {
-                        w.Line($"// A~{l} = A{l} * D{l} (dropout p = {rate}, training only); the next layer sees A~{l}, g' still reads A{l}");
-                        w.Line($"{EmitContext.Compute}.Dropout.Apply(a{l}, mask{l}, dropped{l}, {Literals.Int(c.Sizes[l])});");
-                    }
+                    w.Line($"// The block's loss and gradient sums in registers, written here for the widest accelerated width; without SIMD the runtime's kernels");
+                    RegisterBlockWriter.WriteDispatch(w, width => $"cost += {Names.GradientBlockInRegisters(width)}(theta, a0, y, sums, rows, firstBlock);", Kernels);
                 }
-
-                w.Line();
-                EmitLoss(w, c);
-                for (int l = c.L; l >= 1; l--)
+                else
                 {
-                    w.Line();
-                    w.Line($"// dW{l} += A{l - 1}^T dZ{l} ({c.Sizes[l - 1]}x{c.Sizes[l]}, a sum over the block's rows; the first block stores it); db{l} += column sums of dZ{l}");
-                    w.Line($"{dense}.AccumulateGradients<{LayerShapeEmitter.ShapeName(l)}, {t}>({Downstream(c, l - 1)}, dz{l}, dzRows, {SumsName(l)}, rows, firstBlock);");
-                    if (l > 1)
-                    {
-                        ActivationKind g = c.Activation(l - 1);
-                        string derivative = g == ActivationKind.Softmax
-                            ? $"A{l - 1} * (dA{l - 1} - sum_k dA{l - 1}_k A{l - 1}_k) (softmax Jacobian-vector product)"
-                            : $"dA{l - 1} * {EmitContext.FormulaName(g)}'(Z{l - 1})";
-                        if (DropoutRate(c, l - 1) is not null)
-                        {
-                            w.Line($"// dA{l - 1} = (dZ{l} W{l}^T) * D{l - 1} (only the kept units); dZ{l - 1} = {derivative}");
-                            w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, mask{l - 1}, dz{l - 1}, rows);");
-                        }
-                        else
-                        {
-                            w.Line($"// dA{l - 1} = dZ{l} W{l}^T; dZ{l - 1} = {derivative}");
-                            w.Line($"{dense}.BackwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(g)}, {t}>(theta, dz{l}, z{l - 1}, a{l - 1}, dz{l - 1}, rows);");
-                        }
-                    }
+                    Kernels();
                 }
             }
 
             w.Line();
             w.Line("return cost;");
+        }
+
+        if (RegisterBlockWriter.Applies(c))
+        {
+            RegisterBlockWriter.WriteGradientMethods(w, c);
         }
     }
 

@@ -281,6 +281,13 @@ internal static class ForwardEmitter
             w.Line($"/// <item><description>Layer {l} ({c.Shape(l)}): {Strategies.DescribeBatch(c, l)}, bias and {EmitContext.FormulaName(c.Activation(l))} fused.</description></item>");
         }
 
+        if (RegisterBlockWriter.Applies(c))
+        {
+            w.Line($"/// <item><description>With SIMD, all {Literals.Int(c.L)} layers at once instead: the whole network on each register");
+            w.Line("/// of a block's examples, straight-line code written into this type for 512-, 256- and 128-bit registers");
+            w.Line("/// (the kernels above run without SIMD).</description></item>");
+        }
+
         w.Line("/// </list>");
         w.Line("/// </remarks>");
         w.Line("/// <param name=\"inputs\">X, m x n_0 row-major.</param>");
@@ -331,17 +338,41 @@ internal static class ForwardEmitter
                 w.Line();
                 w.Line("// A0 = the block's rows of X, feature-major: feature j of example i at j * LaneStride + i");
                 w.Line($"{dense}.ToLanes(inputs.Slice(row * InputSize, rows * InputSize), InputSize, rows, a0);");
-                for (int l = 1; l <= c.L; l++)
+                bool registers = RegisterBlockWriter.Applies(c);
+                void Kernels()
+                {
+                    for (int l = 1; l <= c.L; l++)
+                    {
+                        if (l > 1 || !registers)
+                        {
+                            w.Line();
+                        }
+
+                        w.Line(Header(c, l, $" ({Strategies.DescribeBatch(c, l)})"));
+                        w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, default, a{l}, rows);");
+                    }
+                }
+
+                if (registers)
                 {
                     w.Line();
-                    w.Line(Header(c, l, $" ({Strategies.DescribeBatch(c, l)})"));
-                    w.Line($"{dense}.ForwardBlock<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, default, a{l}, rows);");
+                    w.Line($"// Layers 1..{c.L}: A{c.L} from A0 in registers, written here for the widest accelerated width; without SIMD the runtime's kernels");
+                    RegisterBlockWriter.WriteDispatch(w, width => $"{Names.ForwardBlockInRegisters(width)}(theta, a0, a{c.L}, rows);", Kernels);
+                }
+                else
+                {
+                    Kernels();
                 }
 
                 w.Line();
                 w.Line($"// Outputs = the block's rows of A{c.L}");
                 w.Line($"{dense}.FromLanes(a{c.L}, OutputSize, rows, outputs.Slice(row * OutputSize, rows * OutputSize));");
             }
+        }
+
+        if (RegisterBlockWriter.Applies(c))
+        {
+            RegisterBlockWriter.WriteForwardMethods(w, c);
         }
     }
 }

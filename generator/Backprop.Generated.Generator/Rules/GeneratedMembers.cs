@@ -44,6 +44,12 @@ internal static class GeneratedMembers
 
     /// <summary>The one-example pass written for registers of at most <paramref name="width"/> bits (512, 256, 128).</summary>
     public static string ForwardInRegisters(int width) => "ForwardInRegisters" + width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A tiny network's block of a batch written for registers of <paramref name="width"/> bits (512, 256, 128).</summary>
+    public static string ForwardBlockInRegisters(int width) => "ForwardBlockInRegisters" + width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A tiny network's training block written for registers of <paramref name="width"/> bits (512, 256, 128).</summary>
+    public static string GradientBlockInRegisters(int width) => "GradientBlockInRegisters" + width.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public const string ComputeGradients = nameof(ComputeGradients);
     public const string ComputeGradientsCore = nameof(ComputeGradientsCore);
     public const string GradientRows = nameof(GradientRows);
@@ -126,6 +132,12 @@ internal static class GeneratedMembers
         (ForwardInRegisters(256), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ForwardInRegisters(128), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ForwardWithoutSimd, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
+        (ForwardBlockInRegisters(512), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "int" }),
+        (ForwardBlockInRegisters(256), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "int" }),
+        (ForwardBlockInRegisters(128), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "int" }),
+        (GradientBlockInRegisters(512), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "int", "bool" }),
+        (GradientBlockInRegisters(256), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "int", "bool" }),
+        (GradientBlockInRegisters(128), new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "int", "bool" }),
         (ComputeGradients, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>" }),
         (ComputeGradientsCore, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "System.Span<T>", "out bool" }),
         (GradientRows, new[] { "System.ReadOnlySpan<T>", "System.ReadOnlySpan<T>", "int", "int", "System.Span<T>", "System.Span<T>" }),

@@ -24,7 +24,8 @@ internal enum LayerStrategy
 
 /// <summary>
 /// Chooses each layer's one-example <see cref="LayerStrategy"/> from the sizes alone (a pure function of the model).
-/// Batches and training always use the runtime's examples-in-lanes kernels (see <see cref="Emit.Strategies"/>).
+/// Batches and training use the runtime's examples-in-lanes kernels (see <see cref="Emit.Strategies"/>), except in tiny
+/// single-precision networks, whose whole pass is written into the network's type (<see cref="Emit.RegisterBlockWriter"/>).
 /// </summary>
 internal static class LayerPlanner
 {

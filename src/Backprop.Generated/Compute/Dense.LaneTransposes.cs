@@ -37,7 +37,21 @@ public static partial class Dense
     {
         ref T s = ref MemoryMarshal.GetReference(source);
         ref T d = ref MemoryMarshal.GetReference(lanes);
-        Transpose(ref s, rows, width, width, ref d, LaneStride);
+        if (width == 1)
+        {
+            // One value per row (the targets of a one-output network): a copy.
+            source.Slice(0, rows).CopyTo(lanes);
+        }
+        else if (Avx2.IsSupported && typeof(T) == typeof(float) && width <= 4)
+        {
+            // 2 to 4 features (a small network's inputs): its own small method, so a first call does not compile the
+            // general transpose.
+            NarrowRowsToLanes(ref Unsafe.As<T, float>(ref s), rows, width, ref Unsafe.As<T, float>(ref d));
+        }
+        else
+        {
+            Transpose(ref s, rows, width, width, ref d, LaneStride);
+        }
 
         // Zero the lanes past the last row up to the widest tile's edge (2 registers of 16 floats): the kernels read
         // whole tiles, and the lanes past that edge are never read.
@@ -117,31 +131,12 @@ public static partial class Dense
             return;
         }
 
-        // One value per row, the rows adjacent (the targets of a one-output network, to lanes): a copy.
-        if (columns == 1 && sourceStride == 1)
-        {
-            MemoryMarshal.CreateReadOnlySpan(ref s, rows).CopyTo(MemoryMarshal.CreateSpan(ref d, rows));
-            return;
-        }
-
-        // Rows of 2, 3 or 4 adjacent values (the inputs of a network of a few features, to lanes): 8 rows are 2, 3 or 4
-        // whole registers, deinterleaved into one register per column by shuffles (3 features x 64 rows on Zen 3: 171
-        // ns value by value, 74 ns with the inserts below, 13 ns so).
+        // Rows of fewer than 8 values (the inputs of a network of a few features, to lanes; 2 to 4 with AVX2 take
+        // NarrowRowsToLanes): 8 rows at a time, one 256-bit register per column filled from the 8 rows, instead of a
+        // store per value (3 features x 64 rows: 171 ns value by value, 74 ns so; with AVX2's gather instead of the
+        // inserts, 140 ns on Zen 3).
         int narrowRows = 0;
-        if (Avx2.IsSupported && typeof(T) == typeof(float) && columns is >= 2 and <= 4 && sourceStride == columns)
-        {
-            narrowRows = rows & ~7;
-            ref float sf = ref Unsafe.As<T, float>(ref s);
-            ref float df = ref Unsafe.As<T, float>(ref d);
-            for (int r = 0; r < narrowRows; r += 8)
-            {
-                Deinterleave(ref Unsafe.Add(ref sf, r * columns), columns, ref Unsafe.Add(ref df, r), destinationStride);
-            }
-        }
-
-        // Other rows of fewer than 8 values: 8 rows at a time, one 256-bit register per column filled from the 8 rows,
-        // instead of a store per value (with AVX2's gather instead of the inserts, slower on Zen 3).
-        else if (Vector256.IsHardwareAccelerated && typeof(T) == typeof(float) && columns < 8)
+        if (Vector256.IsHardwareAccelerated && typeof(T) == typeof(float) && columns < 8)
         {
             narrowRows = rows & ~7;
             ref float sf = ref Unsafe.As<T, float>(ref s);
@@ -172,6 +167,29 @@ public static partial class Dense
             for (int c = r < squareRows ? squareColumns : 0; c < columns; c++)
             {
                 Unsafe.Add(ref d, (c * destinationStride) + r) = Unsafe.Add(ref row, c);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ToLanes{T}"/> of rows of 2, 3 or 4 features with AVX2: 8 rows are 2, 3 or 4 whole registers,
+    /// deinterleaved into one register per feature by shuffles (<see cref="Deinterleave"/>; 3 features x 64 rows on Zen 3:
+    /// 74 ns with the inserts of <see cref="Transpose{T}"/>, about 30 ns so); the rows past the last 8 value by value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowRowsToLanes(ref float s, int rows, int columns, ref float d)
+    {
+        int whole = rows & ~7;
+        for (int r = 0; r < whole; r += 8)
+        {
+            Deinterleave(ref Unsafe.Add(ref s, r * columns), columns, ref Unsafe.Add(ref d, r), LaneStride);
+        }
+
+        for (int r = whole; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                Unsafe.Add(ref d, (c * LaneStride) + r) = Unsafe.Add(ref s, (r * columns) + c);
             }
         }
     }
