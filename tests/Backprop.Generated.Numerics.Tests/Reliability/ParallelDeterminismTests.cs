@@ -18,6 +18,10 @@ public partial class ParallelNet { }
 [Network(256, 64, 64, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double, Dropout = 0.2)]
 public partial class ParallelDropoutNet { }
 
+/// <summary>A tiny network: its training is a register block written into its type (one method per block).</summary>
+[Network(3, 2, 1, Hidden = Activation.Tanh, Output = Activation.Sigmoid)]
+public partial class ParallelTinyNet { }
+
 /// <summary>
 /// Issue 21: ForwardBatch, ComputeGradients, TrainStep and Fit give bit-identical results for every
 /// MaxDegreeOfParallelism (1, 2, 3, the core count, more threads than cores, -1), allocate nothing per call counted over
@@ -113,6 +117,52 @@ public class ParallelDeterminismTests
         float[] single = new float[ParallelNet.OutputSize];
         net.ForwardBatch(x.AsSpan(2999 * ParallelNet.InputSize), single);
         Assert.True(single.AsSpan().SequenceEqual(expected.AsSpan(2999 * ParallelNet.OutputSize)) || m % Dense.BlockRows != 0);
+    });
+
+    /// <summary>
+    /// The same for a tiny network, whose blocks are register blocks (GradientBlockInRegisters*): 8 multiply-adds a row
+    /// make a chunk 21,846 blocks, so 3,000,000 rows are 3 chunks, the last block partly filled.
+    /// </summary>
+    [Fact]
+    public void Tiny_network_gradients_give_the_same_bits_for_every_degree() => OnDedicatedThread(() =>
+    {
+        const int m = 3_000_000 - 5;
+        Assert.Equal(3, RowPartition.GradientChunks(m, 8, out _));
+        var net = new ParallelTinyNet();
+        net.InitializeParameters(8);
+        float[] x = Uniform<float>(m * ParallelTinyNet.InputSize, 4);
+        float[] y = Uniform<float>(m, 5);
+        float[] expected = new float[ParallelTinyNet.ParameterCount];
+        net.MaxDegreeOfParallelism = 1;
+        float expectedCost = net.ComputeGradients(x, y, expected);
+        foreach (int degree in Degrees)
+        {
+            net.MaxDegreeOfParallelism = degree;
+            float[] g = new float[expected.Length];
+            float cost = net.ComputeGradients(x, y, g);
+            Assert.Equal(BitConverter.SingleToInt32Bits(expectedCost), BitConverter.SingleToInt32Bits(cost));
+            Assert.True(g.AsSpan().SequenceEqual(expected), $"gradients with MaxDegreeOfParallelism = {degree} differ from 1 thread");
+        }
+
+        // The chunks' sums are the batch's gradient: the mean of 50,000-row calls (one chunk each) agrees to float
+        // accumulation over 3 million rows (a chunk lost or counted twice would be a third off).
+        double[] mean = new double[expected.Length];
+        float[] part = new float[expected.Length];
+        for (int row = 0; row < m; row += 50_000)
+        {
+            int rows = Math.Min(50_000, m - row);
+            net.ComputeGradients(x.AsSpan(row * ParallelTinyNet.InputSize, rows * ParallelTinyNet.InputSize), y.AsSpan(row, rows), part);
+            for (int i = 0; i < part.Length; i++)
+            {
+                mean[i] += part[i] * (double)rows / m;
+            }
+        }
+
+        double scale = mean.Max(Math.Abs);
+        for (int i = 0; i < mean.Length; i++)
+        {
+            Assert.True(Math.Abs(mean[i] - expected[i]) <= 1e-3 * scale, $"gradient {i}: {expected[i]} against {mean[i]}");
+        }
     });
 
     [Fact]
