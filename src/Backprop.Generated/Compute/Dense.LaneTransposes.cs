@@ -74,6 +74,13 @@ public static partial class Dense
     public static void FromLanes<T>(ReadOnlySpan<T> lanes, int width, int rows, Span<T> destination)
         where T : unmanaged
     {
+        if (width == 1)
+        {
+            // One output per row (a one-output network): a copy.
+            lanes.Slice(0, rows).CopyTo(destination);
+            return;
+        }
+
         LanesToRows(ref MemoryMarshal.GetReference(lanes), width, rows, ref MemoryMarshal.GetReference(destination), width);
     }
 
