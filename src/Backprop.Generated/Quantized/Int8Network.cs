@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using Backprop.Generated.Quantized;
+
+namespace Backprop.Generated.Internals;
+
+/// <summary>
+/// The int8 inference engine behind a generated <c>{Network}.Int8</c> type (docs/int8.md): per layer, the example's
+/// activations quantised to uint8, the exact int32 product with the per-unit int8 weights, then rescale, bias and
+/// activation in single precision, and the next layer's quantisation of that row.
+/// </summary>
+/// <remarks>
+/// One instance holds the scratch of one example, so calls on one instance must not overlap (as for the float
+/// networks' <c>Forward</c>); after the first call nothing is allocated. Outputs are bit-identical on every instruction
+/// set the kernels take (docs/int8.md, "Exactness").
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class Int8Network
+{
+    private readonly Int8Layer[] _layers;
+    private readonly int[] _sizes;
+    private readonly byte[] _activations;
+    private readonly int[] _sums;
+    private readonly float[] _row;
+
+    /// <summary>A network of the given shape with every weight, scale and bias 0 (outputs g(0)) until set.</summary>
+    /// <param name="layerSizes">n_0 .. n_L, each 1 .. 16,384.</param>
+    /// <param name="activations">g of layers 1 .. L.</param>
+    /// <exception cref="ArgumentException">The sizes and activations do not describe a network.</exception>
+    public Int8Network(int[] layerSizes, Activation[] activations)
+    {
+        if (layerSizes is null || activations is null || layerSizes.Length < 2 || activations.Length != layerSizes.Length - 1)
+        {
+            throw new ArgumentException("Give n_0 .. n_L (at least two sizes) and one activation per layer.", nameof(layerSizes));
+        }
+
+        _sizes = (int[])layerSizes.Clone();
+        _layers = new Int8Layer[layerSizes.Length - 1];
+        int widestInput = 0, widestOutput = 0;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            if (layerSizes[l] < 1 || layerSizes[l] > MaxLayerSize || layerSizes[l + 1] < 1 || layerSizes[l + 1] > MaxLayerSize)
+            {
+                throw new ArgumentException($"Layer sizes must be 1 .. {MaxLayerSize}.", nameof(layerSizes));
+            }
+
+            _layers[l] = new Int8Layer(layerSizes[l], layerSizes[l + 1], activations[l]);
+            widestInput = Math.Max(widestInput, _layers[l].PaddedInputs);
+            widestOutput = Math.Max(widestOutput, _layers[l].PaddedOutputs);
+        }
+
+        _activations = new byte[widestInput];
+        _sums = new int[widestOutput];
+        _row = new float[widestOutput];
+    }
+
+    /// <summary>
+    /// The widest layer: 16,384, the generator's limit, which keeps every partial sum of 255 * 127 products per input
+    /// below 2^31.
+    /// </summary>
+    public const int MaxLayerSize = 16_384;
+
+    /// <summary>n_0.</summary>
+    public int InputSize => _sizes[0];
+
+    /// <summary>n_L.</summary>
+    public int OutputSize => _sizes[_sizes.Length - 1];
+
+    /// <summary>L.</summary>
+    public int LayerCount => _layers.Length;
+
+    /// <summary>n_0 .. n_L (a copy).</summary>
+    public int[] LayerSizes => (int[])_sizes.Clone();
+
+    internal Int8Layer Layer(int l) => _layers[l - 1];
+
+    /// <summary>
+    /// Quantises a float network's parameters as they are: for l = 1..L, W[l] row-major (n_{l-1}, n_l) then b[l]
+    /// (the layout of <see cref="INetwork{T}.Parameters"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not the parameter count, or a value is NaN or infinite; this
+    /// network is unchanged.</exception>
+    public void Quantize(ReadOnlySpan<float> parameters)
+    {
+        int count = 0;
+        for (int l = 1; l < _sizes.Length; l++)
+        {
+            count += (_sizes[l - 1] * _sizes[l]) + _sizes[l];
+        }
+
+        ShapeGuard.Length(parameters.Length, count, nameof(parameters));
+
+        // Into fresh layers first, so that a non-finite value leaves this network as it was.
+        var quantised = new Int8Layer[_layers.Length];
+        int at = 0;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            Int8Layer layer = _layers[l];
+            int weights = layer.Inputs * layer.Outputs;
+            quantised[l] = new Int8Layer(layer.Inputs, layer.Outputs, layer.Activation);
+            quantised[l].Quantize(parameters.Slice(at, weights), parameters.Slice(at + weights, layer.Outputs));
+            at += weights + layer.Outputs;
+        }
+
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            _layers[l].CopyFrom(quantised[l]);
+        }
+    }
+
+    /// <summary>Copies every layer from <paramref name="other"/>, which must have the same shape.</summary>
+    internal void CopyFrom(Int8Network other)
+    {
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            _layers[l].CopyFrom(other._layers[l]);
+        }
+    }
+
+    /// <summary>The int8 forward pass of one example: <paramref name="output"/> = A[L] for input <paramref name="input"/>.</summary>
+    /// <param name="input">n_0 features.</param>
+    /// <param name="output">n_L values; NaN when an input or a hidden activation is NaN or infinite.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    {
+        ShapeGuard.Length(input.Length, InputSize, nameof(input));
+        ShapeGuard.Length(output.Length, OutputSize, nameof(output));
+        Run(input, output, null);
+    }
+
+    /// <summary>The int8 forward pass of m examples: rows of <paramref name="inputs"/> (m x n_0, row-major) to rows of
+    /// <paramref name="outputs"/> (m x n_L); each row exactly as <see cref="Forward"/> computes it.</summary>
+    /// <exception cref="ArgumentException">A length is not a multiple of its row length, or the row counts differ.</exception>
+    public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        int m = ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));
+        ShapeGuard.Length(outputs.Length, m * OutputSize, nameof(outputs));
+        for (int r = 0; r < m; r++)
+        {
+            Run(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize), null);
+        }
+    }
+
+    /// <summary>Forward, also recording each layer's integer sums S_j = sum_i q_a,i q_ij (tests compare them with the reference).</summary>
+    internal void ForwardTrace(ReadOnlySpan<float> input, Span<float> output, List<int[]> sums) => Run(input, output, sums);
+
+    private void Run(ReadOnlySpan<float> input, Span<float> output, List<int[]>? trace)
+    {
+        ReadOnlySpan<float> a = input;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            Int8Layer layer = _layers[l];
+
+            // A[l-1] -> u: s_a = max |a| / 127, u_i = round-half-even(a_i / s_a) + 128.
+            float activationScale = Int8Scheme.QuantizeRow(a, _activations.AsSpan(0, layer.PaddedInputs));
+            if (float.IsNaN(activationScale))
+            {
+                output.Fill(float.NaN);
+                return;
+            }
+
+            // raw_j = sum_i u_i q_ij in int32, on this machine's widest exact path.
+            Int8Kernels.Dot(_activations, layer, _sums);
+            if (trace is not null)
+            {
+                int[] s = new int[layer.Outputs];
+                for (int j = 0; j < s.Length; j++)
+                {
+                    s[j] = _sums[j] - layer.Compensation[j];
+                }
+
+                trace.Add(s);
+            }
+
+            // Z[l] = s_a s_j (raw_j - 128 sum_i q_ij) + b_j; A[l] = g(Z[l]).
+            Span<float> next = l == _layers.Length - 1 ? output : _row.AsSpan(0, layer.Outputs);
+            Int8Scheme.Rescale(_sums, activationScale, layer, next);
+            a = next;
+        }
+    }
+}
