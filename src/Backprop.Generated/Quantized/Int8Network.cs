@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.IO;
+using System.Linq;
 using Backprop.Generated.Quantized;
+using Backprop.Generated.Serialization;
 
 namespace Backprop.Generated.Internals;
 
@@ -11,18 +14,26 @@ namespace Backprop.Generated.Internals;
 /// activation in single precision, and the next layer's quantisation of that row.
 /// </summary>
 /// <remarks>
-/// One instance holds the scratch of one example, so calls on one instance must not overlap (as for the float
-/// networks' <c>Forward</c>); after the first call nothing is allocated. Outputs are bit-identical on every instruction
-/// set the kernels take (docs/int8.md, "Exactness").
+/// Forward and ForwardBatch only read the layers: their scratch (one example's uint8 activations, int32 sums and float
+/// row) is per thread, so many threads may call them on one instance, and after a thread's first call nothing is
+/// allocated. Outputs are bit-identical on every instruction set the kernels take (docs/int8.md, "Exactness").
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class Int8Network
 {
     private readonly Int8Layer[] _layers;
     private readonly int[] _sizes;
-    private readonly byte[] _activations;
-    private readonly int[] _sums;
-    private readonly float[] _row;
+    private readonly int _widestInput;
+    private readonly int _widestOutput;
+
+    [ThreadStatic]
+    private static byte[]? t_activations;
+
+    [ThreadStatic]
+    private static int[]? t_sums;
+
+    [ThreadStatic]
+    private static float[]? t_row;
 
     /// <summary>A network of the given shape with every weight, scale and bias 0 (outputs g(0)) until set.</summary>
     /// <param name="layerSizes">n_0 .. n_L, each 1 .. 16,384.</param>
@@ -50,9 +61,8 @@ public sealed class Int8Network
             widestOutput = Math.Max(widestOutput, _layers[l].PaddedOutputs);
         }
 
-        _activations = new byte[widestInput];
-        _sums = new int[widestOutput];
-        _row = new float[widestOutput];
+        _widestInput = widestInput;
+        _widestOutput = widestOutput;
     }
 
     /// <summary>
@@ -109,6 +119,59 @@ public sealed class Int8Network
         }
     }
 
+    /// <summary>
+    /// This network as a safetensors file (docs/int8.md, "Files"): <c>layers.{i}.weight</c> I8 [n_l, n_{l-1}],
+    /// <c>layers.{i}.weight_scale</c> F32 [n_l] and <c>layers.{i}.bias</c> F32 [n_l] for i = l - 1, with
+    /// <paramref name="topology"/> and the scheme's name in its metadata.
+    /// </summary>
+    public byte[] ToSafeTensors(NetworkTopology topology) => Int8SafeTensors.Save(this, Checked(topology));
+
+    /// <summary>Writes <see cref="ToSafeTensors"/> to <paramref name="stream"/>.</summary>
+    public void Save(NetworkTopology topology, Stream stream)
+    {
+        byte[] file = ToSafeTensors(topology);
+        (stream ?? throw new ArgumentNullException(nameof(stream))).Write(file, 0, file.Length);
+    }
+
+    /// <summary>Writes <see cref="ToSafeTensors"/> to <paramref name="path"/> atomically (a temporary file renamed over it).</summary>
+    /// <exception cref="IOException">The file cannot be written; any existing file is untouched.</exception>
+    public void Save(NetworkTopology topology, string path) =>
+        AtomicFile.WriteAllBytes(path ?? throw new ArgumentNullException(nameof(path)), ToSafeTensors(topology));
+
+    /// <summary>Loads a file written by <see cref="ToSafeTensors"/> (or by the reference script of docs/int8.md).</summary>
+    /// <exception cref="SafeTensorsException">The file is malformed or does not fit <paramref name="topology"/>; this network is unchanged.</exception>
+    public void Load(ReadOnlySpan<byte> safetensors, NetworkTopology topology) => Int8SafeTensors.Load(safetensors, Checked(topology), this);
+
+    /// <summary>Reads <paramref name="stream"/> to its end and loads it as the bytes overload does.</summary>
+    /// <exception cref="SafeTensorsException">The content is malformed or does not fit; this network is unchanged.</exception>
+    /// <exception cref="IOException">Reading failed; this network is unchanged.</exception>
+    public void Load(Stream stream, NetworkTopology topology) =>
+        Int8SafeTensors.Load(stream ?? throw new ArgumentNullException(nameof(stream)), Checked(topology), this);
+
+    /// <summary>Reads the file at <paramref name="path"/> and loads it as the bytes overload does.</summary>
+    /// <exception cref="SafeTensorsException">The file is malformed or does not fit; this network is unchanged.</exception>
+    /// <exception cref="IOException">The file cannot be read; this network is unchanged.</exception>
+    public void Load(string path, NetworkTopology topology)
+    {
+        using var stream = new FileStream(path ?? throw new ArgumentNullException(nameof(path)), FileMode.Open, FileAccess.Read, FileShare.Read);
+        Load(stream, topology);
+    }
+
+    private NetworkTopology Checked(NetworkTopology topology)
+    {
+        if (topology is null)
+        {
+            throw new ArgumentNullException(nameof(topology));
+        }
+
+        if (!topology.LayerSizes.SequenceEqual(_sizes))
+        {
+            throw new ArgumentException($"The topology {topology.SizesText} is not this network's.", nameof(topology));
+        }
+
+        return topology;
+    }
+
     /// <summary>Copies every layer from <paramref name="other"/>, which must have the same shape.</summary>
     internal void CopyFrom(Int8Network other)
     {
@@ -147,13 +210,17 @@ public sealed class Int8Network
 
     private void Run(ReadOnlySpan<float> input, Span<float> output, List<int[]>? trace)
     {
+        // This thread's scratch, grown to the widest network it has run.
+        byte[] activations = t_activations is { } u && u.Length >= _widestInput ? u : t_activations = new byte[_widestInput];
+        int[] sums = t_sums is { } s && s.Length >= _widestOutput ? s : t_sums = new int[_widestOutput];
+        float[] row = t_row is { } r && r.Length >= _widestOutput ? r : t_row = new float[_widestOutput];
         ReadOnlySpan<float> a = input;
         for (int l = 0; l < _layers.Length; l++)
         {
             Int8Layer layer = _layers[l];
 
             // A[l-1] -> u: s_a = max |a| / 127, u_i = round-half-even(a_i / s_a) + 128.
-            float activationScale = Int8Scheme.QuantizeRow(a, _activations.AsSpan(0, layer.PaddedInputs));
+            float activationScale = Int8Scheme.QuantizeRow(a, activations.AsSpan(0, layer.PaddedInputs));
             if (float.IsNaN(activationScale))
             {
                 output.Fill(float.NaN);
@@ -161,21 +228,21 @@ public sealed class Int8Network
             }
 
             // raw_j = sum_i u_i q_ij in int32, on this machine's widest exact path.
-            Int8Kernels.Dot(_activations, layer, _sums);
+            Int8Kernels.Dot(activations, layer, sums);
             if (trace is not null)
             {
-                int[] s = new int[layer.Outputs];
-                for (int j = 0; j < s.Length; j++)
+                int[] exact = new int[layer.Outputs];
+                for (int j = 0; j < exact.Length; j++)
                 {
-                    s[j] = _sums[j] - layer.Compensation[j];
+                    exact[j] = sums[j] - layer.Compensation[j];
                 }
 
-                trace.Add(s);
+                trace.Add(exact);
             }
 
             // Z[l] = s_a s_j (raw_j - 128 sum_i q_ij) + b_j; A[l] = g(Z[l]).
-            Span<float> next = l == _layers.Length - 1 ? output : _row.AsSpan(0, layer.Outputs);
-            Int8Scheme.Rescale(_sums, activationScale, layer, next);
+            Span<float> next = l == _layers.Length - 1 ? output : row.AsSpan(0, layer.Outputs);
+            Int8Scheme.Rescale(sums, activationScale, layer, next);
             a = next;
         }
     }

@@ -75,6 +75,13 @@ public static class SnapshotDeclarations
         public partial class Mnist { }
         """;
 
+    public const string Int8_3_4_2_ReLU = """
+        using Backprop.Generated;
+
+        [Network(3, 4, 2, Hidden = Activation.ReLU, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy, Quantization = Quantization.Int8)]
+        public partial class Sensor { }
+        """;
+
     public const string Double_Softplus = """
         using Backprop.Generated;
 
