@@ -189,49 +189,63 @@ public sealed class Int8Network
     {
         ShapeGuard.Length(input.Length, InputSize, nameof(input));
         ShapeGuard.Length(output.Length, OutputSize, nameof(output));
-        Run(input, output, null);
+        Run(input, output, 1, null);
     }
 
     /// <summary>The int8 forward pass of m examples: rows of <paramref name="inputs"/> (m x n_0, row-major) to rows of
-    /// <paramref name="outputs"/> (m x n_L); each row exactly as <see cref="Forward"/> computes it.</summary>
+    /// <paramref name="outputs"/> (m x n_L); each row exactly as <see cref="Forward(ReadOnlySpan{float}, Span{float})"/>
+    /// computes it (the kernels take up to four rows at a time; the sums do not depend on it).</summary>
     /// <exception cref="ArgumentException">A length is not a multiple of its row length, or the row counts differ.</exception>
     public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
         int m = ShapeGuard.Rows(inputs.Length, InputSize, nameof(inputs));
         ShapeGuard.Length(outputs.Length, m * OutputSize, nameof(outputs));
-        for (int r = 0; r < m; r++)
+        for (int r = 0; r < m; r += Int8Kernels.MaxRows)
         {
-            Run(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize), null);
+            int rows = Math.Min(Int8Kernels.MaxRows, m - r);
+            Run(inputs.Slice(r * InputSize, rows * InputSize), outputs.Slice(r * OutputSize, rows * OutputSize), rows, null);
         }
     }
 
     /// <summary>Forward, also recording each layer's integer sums S_j = sum_i q_a,i q_ij (tests compare them with the reference).</summary>
-    internal void ForwardTrace(ReadOnlySpan<float> input, Span<float> output, List<int[]> sums) => Run(input, output, sums);
+    internal void ForwardTrace(ReadOnlySpan<float> input, Span<float> output, List<int[]> sums) => Run(input, output, 1, sums);
 
-    private void Run(ReadOnlySpan<float> input, Span<float> output, List<int[]>? trace)
+    private void Run(ReadOnlySpan<float> input, Span<float> output, int rows, List<int[]>? trace)
     {
-        // This thread's scratch, grown to the widest network it has run.
-        byte[] activations = t_activations is { } u && u.Length >= _widestInput ? u : t_activations = new byte[_widestInput];
-        int[] sums = t_sums is { } s && s.Length >= _widestOutput ? s : t_sums = new int[_widestOutput];
-        float[] row = t_row is { } r && r.Length >= _widestOutput ? r : t_row = new float[_widestOutput];
+        // This thread's scratch for up to four rows, grown to the widest network it has run.
+        int maxRows = Int8Kernels.MaxRows;
+        byte[] activations = t_activations is { } u && u.Length >= maxRows * _widestInput ? u : t_activations = new byte[maxRows * _widestInput];
+        int[] sums = t_sums is { } s && s.Length >= maxRows * _widestOutput ? s : t_sums = new int[maxRows * _widestOutput];
+        float[] row = t_row is { } r && r.Length >= maxRows * _widestOutput ? r : t_row = new float[maxRows * _widestOutput];
+        Span<float> activationScales = stackalloc float[Int8Kernels.MaxRows];
+        int nonFinite = 0;
         ReadOnlySpan<float> a = input;
         for (int l = 0; l < _layers.Length; l++)
         {
             Int8Layer layer = _layers[l];
+            int nIn = layer.Inputs, kp = layer.PaddedInputs, np = layer.PaddedOutputs, nOut = layer.Outputs;
 
-            // A[l-1] -> u: s_a = max |a| / 127, u_i = round-half-even(a_i / s_a) + 128.
-            float activationScale = Int8Scheme.QuantizeRow(a, activations.AsSpan(0, layer.PaddedInputs));
-            if (float.IsNaN(activationScale))
+            // A[l-1] -> u, per example: s_a = max |a| / 127, u_i = round-half-even(a_i / s_a) + 128.
+            for (int e = 0; e < rows; e++)
             {
-                output.Fill(float.NaN);
-                return;
+                Span<byte> ue = activations.AsSpan(e * kp, kp);
+                float activationScale = Int8Scheme.QuantizeRow(a.Slice(e * nIn, nIn), ue);
+                if (float.IsNaN(activationScale))
+                {
+                    // A NaN or infinite activation: the example's outputs are NaN (written at the end).
+                    nonFinite |= 1 << e;
+                    ue.Fill(Int8Layer.ActivationOffset);
+                    activationScale = 0f;
+                }
+
+                activationScales[e] = activationScale;
             }
 
             // raw_j = sum_i u_i q_ij in int32, on this machine's widest exact path.
-            Int8Kernels.Dot(activations, layer, sums);
+            Int8Kernels.DotRows(activations, rows, layer, sums);
             if (trace is not null)
             {
-                int[] exact = new int[layer.Outputs];
+                int[] exact = new int[nOut];
                 for (int j = 0; j < exact.Length; j++)
                 {
                     exact[j] = sums[j] - layer.Compensation[j];
@@ -241,9 +255,21 @@ public sealed class Int8Network
             }
 
             // Z[l] = s_a s_j (raw_j - 128 sum_i q_ij) + b_j; A[l] = g(Z[l]).
-            Span<float> next = l == _layers.Length - 1 ? output : row.AsSpan(0, layer.Outputs);
-            Int8Scheme.Rescale(sums, activationScale, layer, next);
+            Span<float> next = l == _layers.Length - 1 ? output : row.AsSpan(0, rows * nOut);
+            for (int e = 0; e < rows; e++)
+            {
+                Int8Scheme.Rescale(sums.AsSpan(e * np, np), activationScales[e], layer, next.Slice(e * nOut, nOut));
+            }
+
             a = next;
+        }
+
+        for (int e = 0; e < rows; e++)
+        {
+            if ((nonFinite & (1 << e)) != 0)
+            {
+                output.Slice(e * OutputSize, OutputSize).Fill(float.NaN);
+            }
         }
     }
 }

@@ -162,6 +162,15 @@ public class Int8KernelTests
         var net = RandomNetwork(new Random(1), new[] { 4, 3, 2 }, Activation.ReLU);
         Assert.All(Run(net, new[] { 1f, float.NaN, 0f, 0f }), v => Assert.True(float.IsNaN(v)));
         Assert.All(Run(net, new[] { 1f, float.NegativeInfinity, 0f, 0f }), v => Assert.True(float.IsNaN(v)));
+
+        // In a batch only that example's outputs are NaN.
+        float[] xs = { 1f, 2f, 3f, 4f, 1f, float.NaN, 0f, 0f, 1f, 2f, 3f, 4f, 0f, 0f, 0f, 1f, 1f, 2f, 3f, 4f };
+        float[] ys = new float[5 * 2];
+        net.ForwardBatch(xs, ys);
+        Assert.All(ys.Skip(2).Take(2), v => Assert.True(float.IsNaN(v)));
+        Assert.Equal(Run(net, new[] { 1f, 2f, 3f, 4f }), ys.Take(2));
+        Assert.Equal(Run(net, new[] { 1f, 2f, 3f, 4f }), ys.Skip(8).Take(2));
+        Assert.Equal(Run(net, new[] { 0f, 0f, 0f, 1f }), ys.Skip(6).Take(2));
     }
 
     [Fact]
