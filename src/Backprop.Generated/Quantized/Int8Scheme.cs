@@ -1,5 +1,9 @@
 using System;
 using System.Runtime.CompilerServices;
+#if NET8_0_OR_GREATER
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
 using Backprop.Generated.Internals;
 
 namespace Backprop.Generated.Quantized;
@@ -15,8 +19,9 @@ internal static class Int8Scheme
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RoundClamp(float value)
     {
-        // float -> double is exact, so rounding the double rounds the float.
-        double rounded = Math.Round((double)value, MidpointRounding.ToEven);
+        // float -> double is exact, so rounding the double rounds the float; Math.Round(double) rounds half to even
+        // (roundsd; the overload taking a MidpointRounding is not an intrinsic and costs several times more).
+        double rounded = Math.Round((double)value);
         return rounded <= -127d ? -127 : rounded >= 127d ? 127 : (int)rounded;
     }
 
@@ -28,6 +33,18 @@ internal static class Int8Scheme
     /// <returns>s_a; 0 when M = 0 or 127 / M overflows (M below about 3.7e-37: the row counts as zeros); NaN when an
     /// activation is NaN or infinite (the caller then writes NaN outputs).</returns>
     public static float QuantizeRow(ReadOnlySpan<float> a, Span<byte> u)
+    {
+#if NET8_0_OR_GREATER
+        if (Avx2.IsSupported && Int8Kernels.CurrentPath != Int8Path.Scalar && a.Length >= Vector256<float>.Count)
+        {
+            return QuantizeRowAvx2(a, u);
+        }
+#endif
+        return QuantizeRowScalar(a, u);
+    }
+
+    /// <summary>The scalar form of <see cref="QuantizeRow"/>.</summary>
+    internal static float QuantizeRowScalar(ReadOnlySpan<float> a, Span<byte> u)
     {
         float max = 0f;
         for (int i = 0; i < a.Length; i++)
@@ -61,6 +78,82 @@ internal static class Int8Scheme
         return max / 127f;
     }
 
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// <see cref="QuantizeRow"/> on AVX2, the same bits: max |a| over 8 lanes (|.| and max are exact), then per lane
+    /// a * (127 / M) rounded by vcvtps2dq under the default rounding mode (to nearest, ties to even, as Math.Round),
+    /// clamped, + 128, packed to bytes.
+    /// </summary>
+    private static unsafe float QuantizeRowAvx2(ReadOnlySpan<float> a, Span<byte> u)
+    {
+        int n = a.Length;
+        fixed (float* x = a)
+        fixed (byte* q = u)
+        {
+            Vector256<float> signless = Vector256.Create(0x7FFF_FFFF).AsSingle();
+            Vector256<float> max = Vector256<float>.Zero;
+            Vector256<float> finite = Vector256<float>.AllBitsSet;
+            int i = 0;
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<float> v = Avx.LoadVector256(x + i);
+
+                // v - v is 0 for a finite v and NaN for NaN or an infinity.
+                finite = Avx.And(finite, Avx.CompareEqual(Avx.Subtract(v, v), Vector256<float>.Zero));
+                max = Avx.Max(max, Avx.And(v, signless));
+            }
+
+            float m = 0f;
+            for (int k = 0; k < 8; k++)
+            {
+                m = Math.Max(m, max.GetElement(k));
+            }
+
+            bool allFinite = Avx.MoveMask(finite) == 0xFF;
+            for (; i < n; i++)
+            {
+                float v = x[i];
+                allFinite &= !float.IsNaN(v) && !float.IsInfinity(v);
+                m = Math.Max(m, Math.Abs(v));
+            }
+
+            if (!allFinite)
+            {
+                return float.NaN;
+            }
+
+            float inverse = 127f / m;
+            if (m == 0f || float.IsInfinity(inverse))
+            {
+                u.Fill(Int8Layer.ActivationOffset);
+                return 0f;
+            }
+
+            Vector256<float> scale = Vector256.Create(inverse);
+            Vector256<int> low = Vector256.Create(-127), high = Vector256.Create(127), offset = Vector256.Create(Int8Layer.ActivationOffset);
+            i = 0;
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<int> r = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i), scale));
+                r = Avx2.Add(Avx2.Min(Avx2.Max(r, low), high), offset);
+
+                // 8 int32 in 1..255 -> 8 bytes: pack to 16 bits, then to 8 bits (vpackusdw/vpackuswb work per 128-bit lane).
+                Vector128<short> words = Sse41.PackUnsignedSaturate(r.GetLower(), r.GetUpper()).AsInt16();
+                Vector128<byte> bytes = Sse2.PackUnsignedSaturate(words, words);
+                *(ulong*)(q + i) = bytes.AsUInt64().ToScalar();
+            }
+
+            for (; i < n; i++)
+            {
+                q[i] = (byte)(RoundClamp(x[i] * inverse) + Int8Layer.ActivationOffset);
+            }
+
+            u.Slice(n).Fill(Int8Layer.ActivationOffset);
+            return m / 127f;
+        }
+    }
+#endif
+
     /// <summary>
     /// The epilogue of one example: S_j = raw_j - 128 sum_i q_ij, z_j = float(S_j) * (s_a * s_j) + b_j, A = g(Z) in
     /// <paramref name="a"/> (n_l values). Softmax is taken over the row in float.
@@ -71,7 +164,35 @@ internal static class Int8Scheme
         float[] scales = layer.Scales;
         int[] compensation = layer.Compensation;
         float[] bias = layer.Bias;
-        for (int j = 0; j < n; j++)
+        int j = 0;
+#if NET8_0_OR_GREATER
+        if (Avx2.IsSupported && Int8Kernels.CurrentPath != Int8Path.Scalar)
+        {
+            // The same operations as the scalar loop, 8 lanes at a time: vcvtdq2ps rounds as (float)int does, and
+            // the products and sum are IEEE single precision either way (no fused multiply-add).
+            Vector256<float> sa = Vector256.Create(activationScale);
+            for (; j + 8 <= n; j += 8)
+            {
+                Vector256<float> product = Avx.ConvertToVector256Single(Avx2.Subtract(
+                    Vector256.LoadUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(raw), (nuint)j),
+                    Vector256.LoadUnsafe(ref compensation[0], (nuint)j)));
+                Vector256<float> scale = Avx.Multiply(sa, Vector256.LoadUnsafe(ref scales[0], (nuint)j));
+                Vector256<float> z = Avx.Add(Avx.Multiply(product, scale), Vector256.LoadUnsafe(ref bias[0], (nuint)j));
+                if (layer.Activation == Activation.ReLU)
+                {
+                    // g(z) = z <= 0 ? 0 : z, as ActivationFunctions.ReLU (0 for -0, NaN kept).
+                    z = Avx.AndNot(Avx.CompareLessThanOrEqual(z, Vector256<float>.Zero), z);
+                }
+
+                z.StoreUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a), (nuint)j);
+            }
+        }
+
+        int vectorised = j;
+#else
+        const int vectorised = 0;
+#endif
+        for (; j < n; j++)
         {
             float product = (float)(raw[j] - compensation[j]);
             float scale = activationScale * scales[j];
@@ -79,10 +200,19 @@ internal static class Int8Scheme
             a[j] = z + bias[j];
         }
 
-        Activate(layer.Activation, a.Slice(0, n));
+        if (layer.Activation == Activation.ReLU)
+        {
+            // The vector loop applied ReLU to its lanes already.
+            Activate(Activation.ReLU, a.Slice(vectorised, n - vectorised));
+        }
+        else
+        {
+            Activate(layer.Activation, a.Slice(0, n));
+        }
     }
 
-    /// <summary>A = g(Z) in place, with the runtime's scalar activation functions (the same on every instruction set).</summary>
+    /// <summary>A = g(Z) in place, with the runtime's scalar activation functions, and tanh as <see cref="Int8Tanh"/>
+    /// (each the same bits on every instruction set).</summary>
     public static void Activate(Activation activation, Span<float> z)
     {
         switch (activation)
@@ -91,6 +221,9 @@ internal static class Int8Scheme
                 return;
             case Activation.Softmax:
                 ActivationFunctions.Softmax(z);
+                return;
+            case Activation.Tanh:
+                Int8Tanh.InPlace(z);
                 return;
         }
 

@@ -216,6 +216,23 @@ public class Int8KernelTests
     }
 
     [Fact]
+    public void Int8_tanh_is_within_1e6_of_tanh_and_its_lanes_equal_its_scalar_form()
+    {
+        float[] z = Enumerable.Range(-20000, 40001).Select(k => k * 0.0005f).Concat(new[] { 0f, -0f, 1e-5f, 9f, -9f, float.NaN }).ToArray();
+        float[] lanes = (float[])z.Clone();
+        Int8Tanh.InPlace(lanes);
+        for (int k = 0; k < z.Length; k++)
+        {
+            float scalar = Int8Tanh.Scalar(z[k]);
+            Assert.Equal(BitConverter.SingleToInt32Bits(scalar), BitConverter.SingleToInt32Bits(lanes[k]));
+            if (!float.IsNaN(z[k]))
+            {
+                Assert.True(Math.Abs(scalar - Math.Tanh(z[k])) <= 1e-6, $"tanh({z[k]}): {scalar} vs {Math.Tanh(z[k])}");
+            }
+        }
+    }
+
+    [Fact]
     public void Reports_the_paths_of_this_machine()
     {
         _output.WriteLine($"detected int8 path: {Int8Kernels.DetectedPath}; runnable here: {string.Join(", ", RunnablePaths())}");
