@@ -145,12 +145,11 @@ internal static class Int8Kernels
 
     /// <summary>
     /// <see cref="Dot(Int8Path, ReadOnlySpan{byte}, Int8Layer, Span{int})"/> for <paramref name="rows"/> examples (1 to
-    /// <see cref="MaxRows"/>): example r's activations at r * PaddedInputs, its sums at r * PaddedOutputs. On AVX2 four
+    /// <see cref="MaxRows"/>) on <paramref name="path"/>: example r's activations at r * PaddedInputs, its sums at r * PaddedOutputs. On AVX2 four
     /// rows share each widened weight vector; the sums are those of the one-row kernels.
     /// </summary>
-    public static void DotRows(ReadOnlySpan<byte> u, int rows, Int8Layer layer, Span<int> raw)
+    public static void DotRows(Int8Path path, ReadOnlySpan<byte> u, int rows, Int8Layer layer, Span<int> raw)
     {
-        Int8Path path = CurrentPath;
         int kp = layer.PaddedInputs, np = layer.PaddedOutputs;
         if (u.Length < rows * kp || raw.Length < rows * np || rows < 1 || rows > MaxRows)
         {

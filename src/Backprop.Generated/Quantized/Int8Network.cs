@@ -218,6 +218,7 @@ public sealed class Int8Network
         int[] sums = t_sums is { } s && s.Length >= maxRows * _widestOutput ? s : t_sums = new int[maxRows * _widestOutput];
         float[] row = t_row is { } r && r.Length >= maxRows * _widestOutput ? r : t_row = new float[maxRows * _widestOutput];
         Span<float> activationScales = stackalloc float[Int8Kernels.MaxRows];
+        Int8Path path = Int8Kernels.CurrentPath;
         int nonFinite = 0;
         ReadOnlySpan<float> a = input;
         for (int l = 0; l < _layers.Length; l++)
@@ -229,7 +230,7 @@ public sealed class Int8Network
             for (int e = 0; e < rows; e++)
             {
                 Span<byte> ue = activations.AsSpan(e * kp, kp);
-                float activationScale = Int8Scheme.QuantizeRow(a.Slice(e * nIn, nIn), ue);
+                float activationScale = Int8Scheme.QuantizeRow(a.Slice(e * nIn, nIn), ue, path);
                 if (float.IsNaN(activationScale))
                 {
                     // A NaN or infinite activation: the example's outputs are NaN (written at the end).
@@ -242,7 +243,7 @@ public sealed class Int8Network
             }
 
             // raw_j = sum_i u_i q_ij in int32, on this machine's widest exact path.
-            Int8Kernels.DotRows(activations, rows, layer, sums);
+            Int8Kernels.DotRows(path, activations, rows, layer, sums);
             if (trace is not null)
             {
                 int[] exact = new int[nOut];
@@ -258,7 +259,7 @@ public sealed class Int8Network
             Span<float> next = l == _layers.Length - 1 ? output : row.AsSpan(0, rows * nOut);
             for (int e = 0; e < rows; e++)
             {
-                Int8Scheme.Rescale(sums.AsSpan(e * np, np), activationScales[e], layer, next.Slice(e * nOut, nOut));
+                Int8Scheme.Rescale(sums.AsSpan(e * np, np), activationScales[e], layer, next.Slice(e * nOut, nOut), path);
             }
 
             a = next;

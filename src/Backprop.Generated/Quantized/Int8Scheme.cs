@@ -32,10 +32,13 @@ internal static class Int8Scheme
     /// </summary>
     /// <returns>s_a; 0 when M = 0 or 127 / M overflows (M below about 3.7e-37: the row counts as zeros); NaN when an
     /// activation is NaN or infinite (the caller then writes NaN outputs).</returns>
-    public static float QuantizeRow(ReadOnlySpan<float> a, Span<byte> u)
+    public static float QuantizeRow(ReadOnlySpan<float> a, Span<byte> u) => QuantizeRow(a, u, Int8Kernels.CurrentPath);
+
+    /// <inheritdoc cref="QuantizeRow(ReadOnlySpan{float}, Span{byte})"/>
+    public static float QuantizeRow(ReadOnlySpan<float> a, Span<byte> u, Int8Path path)
     {
 #if NET8_0_OR_GREATER
-        if (Avx2.IsSupported && Int8Kernels.CurrentPath != Int8Path.Scalar && a.Length >= Vector256<float>.Count)
+        if (Avx2.IsSupported && path != Int8Path.Scalar && a.Length >= Vector256<float>.Count)
         {
             return QuantizeRowAvx2(a, u);
         }
@@ -43,7 +46,7 @@ internal static class Int8Scheme
         return QuantizeRowScalar(a, u);
     }
 
-    /// <summary>The scalar form of <see cref="QuantizeRow"/>.</summary>
+    /// <summary>The scalar form of <see cref="QuantizeRow(ReadOnlySpan{float}, Span{byte})"/>.</summary>
     internal static float QuantizeRowScalar(ReadOnlySpan<float> a, Span<byte> u)
     {
         float max = 0f;
@@ -80,7 +83,7 @@ internal static class Int8Scheme
 
 #if NET8_0_OR_GREATER
     /// <summary>
-    /// <see cref="QuantizeRow"/> on AVX2, the same bits: max |a| over 8 lanes (|.| and max are exact), then per lane
+    /// <see cref="QuantizeRow(ReadOnlySpan{float}, Span{byte})"/> on AVX2, the same bits: max |a| over 8 lanes (|.| and max are exact), then per lane
     /// a * (127 / M) rounded by vcvtps2dq under the default rounding mode (to nearest, ties to even, as Math.Round),
     /// clamped, + 128, packed to bytes.
     /// </summary>
@@ -158,7 +161,7 @@ internal static class Int8Scheme
     /// The epilogue of one example: S_j = raw_j - 128 sum_i q_ij, z_j = float(S_j) * (s_a * s_j) + b_j, A = g(Z) in
     /// <paramref name="a"/> (n_l values). Softmax is taken over the row in float.
     /// </summary>
-    public static void Rescale(ReadOnlySpan<int> raw, float activationScale, Int8Layer layer, Span<float> a)
+    public static void Rescale(ReadOnlySpan<int> raw, float activationScale, Int8Layer layer, Span<float> a, Int8Path path)
     {
         int n = layer.Outputs;
         float[] scales = layer.Scales;
@@ -166,7 +169,7 @@ internal static class Int8Scheme
         float[] bias = layer.Bias;
         int j = 0;
 #if NET8_0_OR_GREATER
-        if (Avx2.IsSupported && Int8Kernels.CurrentPath != Int8Path.Scalar)
+        if (Avx2.IsSupported && path != Int8Path.Scalar)
         {
             // The same operations as the scalar loop, 8 lanes at a time: vcvtdq2ps rounds as (float)int does, and
             // the products and sum are IEEE single precision either way (no fused multiply-add).
@@ -203,17 +206,17 @@ internal static class Int8Scheme
         if (layer.Activation == Activation.ReLU)
         {
             // The vector loop applied ReLU to its lanes already.
-            Activate(Activation.ReLU, a.Slice(vectorised, n - vectorised));
+            Activate(Activation.ReLU, a.Slice(vectorised, n - vectorised), path);
         }
         else
         {
-            Activate(layer.Activation, a.Slice(0, n));
+            Activate(layer.Activation, a.Slice(0, n), path);
         }
     }
 
     /// <summary>A = g(Z) in place, with the runtime's scalar activation functions, and tanh as <see cref="Int8Tanh"/>
     /// (each the same bits on every instruction set).</summary>
-    public static void Activate(Activation activation, Span<float> z)
+    public static void Activate(Activation activation, Span<float> z, Int8Path path)
     {
         switch (activation)
         {
@@ -223,7 +226,7 @@ internal static class Int8Scheme
                 ActivationFunctions.Softmax(z);
                 return;
             case Activation.Tanh:
-                Int8Tanh.InPlace(z);
+                Int8Tanh.InPlace(z, path);
                 return;
         }
 

@@ -29,11 +29,13 @@ internal static class Int8Tanh
     private const float TanhB4 = 1.18534705686654e-04f;
     private const float TanhB6 = 1.19825839466702e-06f;
 
-    public static void InPlace(Span<float> z)
+    public static void InPlace(Span<float> z) => InPlace(z, Int8Kernels.CurrentPath);
+
+    public static void InPlace(Span<float> z, Int8Path path)
     {
         int j = 0;
 #if NET8_0_OR_GREATER
-        if (Vector256.IsHardwareAccelerated && Int8Kernels.CurrentPath != Int8Path.Scalar)
+        if (Vector256.IsHardwareAccelerated && path != Int8Path.Scalar)
         {
             ref float start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
             for (; j + 8 <= z.Length; j += 8)
