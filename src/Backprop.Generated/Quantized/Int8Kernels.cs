@@ -102,6 +102,7 @@ internal static class Int8Kernels
     public static void Dot(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw) => Dot(CurrentPath, u, layer, raw);
 
     /// <inheritdoc cref="Dot(ReadOnlySpan{byte}, Int8Layer, Span{int})"/>
+    [MethodImpl(Int8Scheme.Optimized)]
     public static void Dot(Int8Path path, ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
     {
         if (u.Length < layer.PaddedInputs || raw.Length < layer.PaddedOutputs)
@@ -148,6 +149,7 @@ internal static class Int8Kernels
     /// <see cref="MaxRows"/>) on <paramref name="path"/>: example r's activations at r * PaddedInputs, its sums at r * PaddedOutputs. On AVX2 four
     /// rows share each widened weight vector; the sums are those of the one-row kernels.
     /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     public static void DotRows(Int8Path path, ReadOnlySpan<byte> u, int rows, Int8Layer layer, Span<int> raw)
     {
         int kp = layer.PaddedInputs, np = layer.PaddedOutputs;
@@ -173,6 +175,7 @@ internal static class Int8Kernels
     public const int MaxRows = 4;
 
     /// <summary>The scalar form: for each group of 4 inputs, each unit's 4 products.</summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     internal static void DotScalar(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
     {
         int np = layer.PaddedOutputs;
@@ -197,6 +200,7 @@ internal static class Int8Kernels
     /// 2-3), the 4 activation bytes zero-extended and repeated, pmaddwd (int16 pairs into int32, exact) and paddd.
     /// Each unit ends with two int32 partial sums, added pairwise at the end.
     /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     private static unsafe void DotSse41(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
     {
         int np = layer.PaddedOutputs;
@@ -228,6 +232,7 @@ internal static class Int8Kernels
     /// 4 activation bytes zero-extended and repeated 4 times, vpmaddwd into int32 (exact; vpmaddubsw's int16 sums
     /// would saturate) and vpaddd. The pairwise sums are added once per block.
     /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     private static unsafe void DotAvx2(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
     {
         int np = layer.PaddedOutputs;
@@ -262,6 +267,7 @@ internal static class Int8Kernels
     /// The AVX2 form for four examples at once: per group, each 8-unit block's 32 weight bytes are widened once and
     /// multiplied with the four examples' activations (8 accumulators, 2 per example).
     /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     private static unsafe void DotAvx2FourRows(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
     {
         int np = layer.PaddedOutputs;
@@ -320,6 +326,7 @@ internal static class Int8Kernels
     /// pairs are added once per block through memory. <typeparamref name="TWiden"/> supplies the three instructions
     /// (hardware AVX-512BW, or their software form for the tests on machines without it).
     /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     private static void DotWide<TWiden>(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
         where TWiden : IWiden512
     {
@@ -354,6 +361,7 @@ internal static class Int8Kernels
     /// one vpdpbusd with the 32 weight bytes (4 per unit) adds each unit's 4 products into its own lane.
     /// <typeparamref name="TDot"/> is the hardware instruction (.NET 10's AvxVnni) or its software form.
     /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     private static void DotVnni<TDot>(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
         where TDot : IDpbusd
     {
@@ -383,6 +391,7 @@ internal static class Int8Kernels
     /// the activations zero-extended and repeated, smlal/smlal2 (int16 x int16 widened to int32 and added) into one
     /// accumulator per unit; addp adds each unit's four lanes at the end.
     /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
     private static void DotAdvSimd(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
     {
         int np = layer.PaddedOutputs;

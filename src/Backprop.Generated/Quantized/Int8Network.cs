@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
@@ -210,6 +211,7 @@ public sealed class Int8Network
     /// <summary>Forward, also recording each layer's integer sums S_j = sum_i q_a,i q_ij (tests compare them with the reference).</summary>
     internal void ForwardTrace(ReadOnlySpan<float> input, Span<float> output, List<int[]> sums) => Run(input, output, 1, sums);
 
+    [MethodImpl(Int8Scheme.Optimized)]
     private void Run(ReadOnlySpan<float> input, Span<float> output, int rows, List<int[]>? trace)
     {
         // This thread's scratch for up to four rows, grown to the widest network it has run.

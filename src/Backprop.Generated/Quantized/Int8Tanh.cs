@@ -31,6 +31,7 @@ internal static class Int8Tanh
 
     public static void InPlace(Span<float> z) => InPlace(z, Int8Kernels.CurrentPath);
 
+    [MethodImpl(Int8Scheme.Optimized)]
     public static void InPlace(Span<float> z, Int8Path path)
     {
         int j = 0;
