@@ -116,11 +116,12 @@ internal static class Int8Scheme
                 max = Avx.Max(max, Avx.And(v, signless));
             }
 
-            float m = 0f;
-            for (int k = 0; k < 8; k++)
-            {
-                m = Math.Max(m, max.GetElement(k));
-            }
+            // The 8 lanes' maximum in registers (a loop over GetElement went through memory for each lane); the lanes
+            // are >= 0 and, when all are finite, not NaN, so maxps gives the exact maximum.
+            Vector128<float> h = Sse.Max(max.GetLower(), max.GetUpper());
+            h = Sse.Max(h, Sse.Shuffle(h, h, 0b_01_00_11_10));
+            h = Sse.Max(h, Sse.Shuffle(h, h, 0b_10_11_00_01));
+            float m = h.ToScalar();
 
             bool allFinite = Avx.MoveMask(finite) == 0xFF;
             for (; i < n; i++)
