@@ -55,6 +55,39 @@ internal static class Int8Kernels
     [ThreadStatic]
     private static Int8Path? t_forcedPath;
 
+#if NET8_0_OR_GREATER
+    /// <summary>The AVX2 kernels' copy of the activations widened to int16 (grown per thread as needed).</summary>
+    [ThreadStatic]
+    private static short[]? t_widened;
+
+    /// <summary>
+    /// u zero-extended to int16 once per call, so that the AVX2 loops broadcast each group's 4 activations with one
+    /// vpbroadcastq instead of a vpbroadcastd and a vpmovzxbw per 8 or 16 units.
+    /// </summary>
+    [MethodImpl(Int8Scheme.Optimized)]
+    private static unsafe short[] Widen(ReadOnlySpan<byte> u, int count)
+    {
+        short[] widened = t_widened is { } w && w.Length >= count ? w : t_widened = new short[Math.Max(count, 256)];
+        fixed (byte* from = u)
+        fixed (short* to = widened)
+        {
+            // count is a multiple of 4; 16 at a time, then 4 at a time.
+            int i = 0;
+            for (; i + 16 <= count; i += 16)
+            {
+                Avx.Store(to + i, Avx2.ConvertToVector256Int16(Sse2.LoadVector128(from + i)));
+            }
+
+            for (; i < count; i += 4)
+            {
+                *(ulong*)(to + i) = Sse41.ConvertToVector128Int16(Vector128.CreateScalarUnsafe(*(uint*)(from + i)).AsByte()).AsUInt64().ToScalar();
+            }
+        }
+
+        return widened;
+    }
+#endif
+
     /// <summary>The widest path this process's hardware and runtime support.</summary>
     public static Int8Path DetectedPath { get; } = Detect();
 
@@ -229,7 +262,7 @@ internal static class Int8Kernels
 
     /// <summary>
     /// 8 units per 256-bit block: per group, 32 weight bytes sign-extended in two halves (units 0-3, 4-7) to int16, the
-    /// 4 activation bytes zero-extended and repeated 4 times, vpmaddwd into int32 (exact; vpmaddubsw's int16 sums
+    /// 4 activations (zero-extended to int16 once per call) broadcast 4 times, vpmaddwd into int32 (exact; vpmaddubsw's int16 sums
     /// would saturate) and vpaddd. The pairwise sums are added once per block.
     /// </summary>
     [MethodImpl(Int8Scheme.Optimized)]
@@ -237,12 +270,13 @@ internal static class Int8Kernels
     {
         int np = layer.PaddedOutputs;
         int groups = layer.PaddedInputs / Int8Layer.InputGroup;
+        short[] widened = Widen(u, layer.PaddedInputs);
         fixed (sbyte* packed = layer.Packed)
-        fixed (byte* activations = u)
+        fixed (short* activations = widened)
         fixed (int* sums = raw)
         {
             // Two 8-unit blocks at a time (4 accumulators) while the padded width allows: each group's activation
-            // widening then serves 64 weight bytes.
+            // broadcast then serves 64 weight bytes.
             int j0 = 0;
             for (; j0 + 16 <= np; j0 += 16)
             {
@@ -250,7 +284,7 @@ internal static class Int8Kernels
                 sbyte* w = packed + (4 * j0);
                 for (int g = 0; g < groups; g++, w += 4 * np)
                 {
-                    Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.Create(*(uint*)(activations + (4 * g))).AsByte());
+                    Vector256<short> a = Vector256.Create(*(ulong*)(activations + (4 * g))).AsInt16();
                     a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w), a));
                     a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w + 16), a));
                     a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w + 32), a));
@@ -273,11 +307,12 @@ internal static class Int8Kernels
         int np = layer.PaddedOutputs;
         int kp = layer.PaddedInputs;
         int groups = kp / Int8Layer.InputGroup;
+        short[] widened = Widen(u, 4 * kp);
         fixed (sbyte* packed = layer.Packed)
-        fixed (byte* activations = u)
+        fixed (short* activations = widened)
         fixed (int* sums = raw)
         {
-            byte* u0 = activations, u1 = activations + kp, u2 = activations + (2 * kp), u3 = activations + (3 * kp);
+            short* u0 = activations, u1 = activations + kp, u2 = activations + (2 * kp), u3 = activations + (3 * kp);
             for (int j0 = 0; j0 < np; j0 += 8)
             {
                 Vector256<int> l0 = Vector256<int>.Zero, h0 = Vector256<int>.Zero, l1 = Vector256<int>.Zero, h1 = Vector256<int>.Zero;
@@ -287,16 +322,16 @@ internal static class Int8Kernels
                 {
                     Vector256<short> wl = Avx2.ConvertToVector256Int16(w);
                     Vector256<short> wh = Avx2.ConvertToVector256Int16(w + 16);
-                    Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.Create(*(uint*)(u0 + (4 * g))).AsByte());
+                    Vector256<short> a = Vector256.Create(*(ulong*)(u0 + (4 * g))).AsInt16();
                     l0 = Avx2.Add(l0, Avx2.MultiplyAddAdjacent(wl, a));
                     h0 = Avx2.Add(h0, Avx2.MultiplyAddAdjacent(wh, a));
-                    a = Avx2.ConvertToVector256Int16(Vector128.Create(*(uint*)(u1 + (4 * g))).AsByte());
+                    a = Vector256.Create(*(ulong*)(u1 + (4 * g))).AsInt16();
                     l1 = Avx2.Add(l1, Avx2.MultiplyAddAdjacent(wl, a));
                     h1 = Avx2.Add(h1, Avx2.MultiplyAddAdjacent(wh, a));
-                    a = Avx2.ConvertToVector256Int16(Vector128.Create(*(uint*)(u2 + (4 * g))).AsByte());
+                    a = Vector256.Create(*(ulong*)(u2 + (4 * g))).AsInt16();
                     l2 = Avx2.Add(l2, Avx2.MultiplyAddAdjacent(wl, a));
                     h2 = Avx2.Add(h2, Avx2.MultiplyAddAdjacent(wh, a));
-                    a = Avx2.ConvertToVector256Int16(Vector128.Create(*(uint*)(u3 + (4 * g))).AsByte());
+                    a = Vector256.Create(*(ulong*)(u3 + (4 * g))).AsInt16();
                     l3 = Avx2.Add(l3, Avx2.MultiplyAddAdjacent(wl, a));
                     h3 = Avx2.Add(h3, Avx2.MultiplyAddAdjacent(wh, a));
                 }
