@@ -61,8 +61,9 @@ internal static class Int8Kernels
     private static short[]? t_widened;
 
     /// <summary>
-    /// u zero-extended to int16 once per call, so that the AVX2 loops broadcast each group's 4 activations with one
-    /// vpbroadcastq instead of a vpbroadcastd and a vpmovzxbw per 8 or 16 units.
+    /// The four examples' u zero-extended to int16 once per call, so that the four-row AVX2 loop broadcasts each group's
+    /// 4 activations with one vpbroadcastq instead of a vpbroadcastd and a vpmovzxbw per 8 units (the one-example loop
+    /// keeps the per-group widening: for small layers the extra pass cost more than it saved).
     /// </summary>
     [MethodImpl(Int8Scheme.Optimized)]
     private static unsafe short[] Widen(ReadOnlySpan<byte> u, int count)
@@ -262,7 +263,7 @@ internal static class Int8Kernels
 
     /// <summary>
     /// 8 units per 256-bit block: per group, 32 weight bytes sign-extended in two halves (units 0-3, 4-7) to int16, the
-    /// 4 activations (zero-extended to int16 once per call) broadcast 4 times, vpmaddwd into int32 (exact; vpmaddubsw's int16 sums
+    /// 4 activation bytes zero-extended and repeated 4 times, vpmaddwd into int32 (exact; vpmaddubsw's int16 sums
     /// would saturate) and vpaddd. The pairwise sums are added once per block.
     /// </summary>
     [MethodImpl(Int8Scheme.Optimized)]
@@ -270,13 +271,12 @@ internal static class Int8Kernels
     {
         int np = layer.PaddedOutputs;
         int groups = layer.PaddedInputs / Int8Layer.InputGroup;
-        short[] widened = Widen(u, layer.PaddedInputs);
         fixed (sbyte* packed = layer.Packed)
-        fixed (short* activations = widened)
+        fixed (byte* activations = u)
         fixed (int* sums = raw)
         {
             // Two 8-unit blocks at a time (4 accumulators) while the padded width allows: each group's activation
-            // broadcast then serves 64 weight bytes.
+            // widening then serves 64 weight bytes.
             int j0 = 0;
             for (; j0 + 16 <= np; j0 += 16)
             {
@@ -284,7 +284,7 @@ internal static class Int8Kernels
                 sbyte* w = packed + (4 * j0);
                 for (int g = 0; g < groups; g++, w += 4 * np)
                 {
-                    Vector256<short> a = Vector256.Create(*(ulong*)(activations + (4 * g))).AsInt16();
+                    Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.Create(*(uint*)(activations + (4 * g))).AsByte());
                     a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w), a));
                     a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w + 16), a));
                     a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(w + 32), a));
