@@ -20,6 +20,9 @@ internal enum SafeTensorsDType
     F64,
     F16,
     BF16,
+
+    /// <summary>int8, only in the int8 network files of docs/int8.md (neither float reader accepts it).</summary>
+    I8,
 }
 
 /// <summary>One tensor of a safetensors header: name, dtype, shape and its byte range in the data section.</summary>
@@ -180,6 +183,7 @@ internal static class SafeTensorsRules
     {
         SafeTensorsDType.F64 => 8,
         SafeTensorsDType.F32 => 4,
+        SafeTensorsDType.I8 => 1,
         _ => 2,
     };
 

@@ -13,11 +13,11 @@ public partial class W1Net { }
 public partial class W2Net { }
 
 /// <summary>W3: 16-64-64-8, ReLU/ReLU/identity, mean squared error.</summary>
-[Network(16, 64, 64, 8, Hidden = Activation.ReLU, Output = Activation.Identity)]
+[Network(16, 64, 64, 8, Hidden = Activation.ReLU, Output = Activation.Identity, Quantization = Quantization.Int8)]
 public partial class W3Net { }
 
 /// <summary>W4: 784-128-10, ReLU/softmax, cross-entropy (MNIST-sized).</summary>
-[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8)]
 public partial class W4Net { }
 
 /// <summary>W5: 784-512-512-10, ReLU/ReLU/softmax, cross-entropy: the wider network of issue 21's scaling table.</summary>
@@ -25,7 +25,7 @@ public partial class W4Net { }
 public partial class W5Net { }
 
 /// <summary>Digits: 64-32-10, tanh/softmax, cross-entropy (samples/Digits).</summary>
-[Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+[Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8)]
 public partial class DigitsNet { }
 
 /// <summary>One network shape as every peer needs it: layer sizes, activation per layer, loss.</summary>

@@ -21,6 +21,15 @@ public sealed class OnnxRuntimePeer : IDisposable
     /// <param name="defaultThreading">ONNX Runtime's own thread settings (an intra-op pool of one thread per physical
     /// core, spinning between runs) instead of one thread: the all-cores inference peer of issue 21.</param>
     public OnnxRuntimePeer(Workload workload, ReadOnlySpan<float> parameters, int batch, bool defaultThreading = false)
+        : this(workload, OnnxModelWriter.Write(workload, parameters), batch, defaultThreading)
+    {
+    }
+
+    /// <param name="workload">The network shape.</param>
+    /// <param name="model">The ONNX model to run (for example <see cref="OnnxModelWriter.WriteDynamicInt8"/>'s).</param>
+    /// <param name="batch">The rows of the batch binding.</param>
+    /// <param name="defaultThreading">As for the other constructor.</param>
+    public OnnxRuntimePeer(Workload workload, byte[] model, int batch, bool defaultThreading = false)
     {
         int n0 = workload.Sizes[0];
         int nL = workload.Sizes[^1];
@@ -33,7 +42,7 @@ public sealed class OnnxRuntimePeer : IDisposable
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
-        _session = new InferenceSession(OnnxModelWriter.Write(workload, parameters), options);
+        _session = new InferenceSession(model, options);
         SingleInput = new float[n0];
         SingleOutput = new float[nL];
         BatchInput = new float[batch * n0];

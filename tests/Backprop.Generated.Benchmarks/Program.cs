@@ -27,6 +27,8 @@ using Perfolizer.Horology;
 //                                written to results/threads.md
 //   --threads-idle               bytes allocated over all threads per parallel call after warm-up, and the process CPU
 //                                time in the second after the last call (issue 21); written to results/threads-idle.md
+//   --int8 [ROUNDS]              issue 23: float, int8 (ToInt8) and ONNX Runtime's dynamically quantised model on W3, W4 and
+//                                digits, Forward and ForwardBatch m = 64 and 1,024, timed in turns; results/int8.md
 //   --peak                       the fp32 FMA peak probe alone
 //   --digits-fit EPOCHS          trains the generated digits network as samples/Digits does (shuffled, batch 32, lr 0.1)
 //                                and prints ms per epoch and test accuracy (used by digits_vs_sklearn.py)
@@ -126,6 +128,19 @@ if (args.Length > 0 && args[0] == "--threads")
 if (args.Length > 0 && args[0] == "--threads-idle")
 {
     ThreadScaling.Write(ThreadScaling.AllocationAndIdle(), "threads-idle.md");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--int8")
+{
+    // Issue 23: int8 against float and ONNX Runtime's dynamically quantised model (Int8Timing.cs), into results/int8.md.
+    int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 31;
+    string probeText = PrintPeak(PeakProbe.Measure());
+    string int8Table = Int8Timing.Run(rounds);
+    string int8Path = Path.Combine("BenchmarkDotNet.Artifacts", "results", "int8.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(int8Path)!);
+    File.WriteAllText(int8Path, $"{probeText}\n\n{int8Table}");
+    Console.WriteLine($"written to {int8Path}");
     return 0;
 }
 

@@ -44,6 +44,12 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Int8_3_4_2_ReLU()
+    {
+        Approvals.Verify(GeneratorHarness.GenerateSingle(SnapshotDeclarations.Int8_3_4_2_ReLU));
+    }
+
+    [Fact]
     public void Double_UnderCultureWithUnicodeMinusSign()
     {
         const string source = SnapshotDeclarations.Double_Softplus;

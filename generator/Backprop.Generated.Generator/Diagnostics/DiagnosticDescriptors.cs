@@ -10,7 +10,7 @@ namespace Backprop.Generated.Generator.Diagnostics;
 /// Each has a page at docs/diagnostics/BPGxxx.md showing the wrong code and the fix.
 /// </summary>
 /// <remarks>
-/// Who reports them: <see cref="Analyzers.DeclarationAnalyzer"/> the declarations' (BPG001-BPG023, BPG040-BPG042), from
+/// Who reports them: <see cref="Analyzers.DeclarationAnalyzer"/> the declarations' (BPG001-BPG023, BPG032, BPG040-BPG042), from
 /// the generator's own parser; <see cref="Analyzers.ShapeAnalyzer"/> the call sites' (BPG024-BPG031); the generator
 /// itself only the baked weights' (BPG050-BPG056), since only it reads the weights file.
 /// </remarks>
@@ -206,6 +206,13 @@ internal static class DiagnosticDescriptors
         "BPG031",
         "No typed composition between these networks",
         "The Output of {0} cannot be passed to {1}.Forward although both hold {2}: {3}; copy the values through a span instead: var input = new {1}.Input(); ((System.ReadOnlySpan<{4}>)output).CopyTo(input);");
+
+    // BPG032: the integer inference form of a declaration (reported by DeclarationAnalyzer).
+
+    public static readonly DiagnosticDescriptor QuantizationNeedsSinglePrecision = Error(
+        "BPG032",
+        "Int8 quantization needs single precision",
+        "Quantization = Quantization.Int8 reads and writes single-precision values, but the network is declared with Precision = Precision.{0}; remove Precision or the Quantization setting");
 
     // BPG040-BPG042: generated member names that collide with the user's (reported by DeclarationAnalyzer).
 

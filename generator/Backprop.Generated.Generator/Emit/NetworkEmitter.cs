@@ -55,6 +55,11 @@ internal static class NetworkEmitter
             InitializationEmitter.Emit(writer, context);
             writer.Line();
             SerializationEmitter.Emit(writer, context);
+            if (model.Quantization == QuantizationKind.Int8)
+            {
+                writer.Line();
+                Int8Emitter.Emit(writer, context);
+            }
         }
 
         while (scopes.Count > 0)

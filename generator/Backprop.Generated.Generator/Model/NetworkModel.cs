@@ -24,6 +24,7 @@ namespace Backprop.Generated.Generator.Model;
 /// The <c>Weights</c> path of a safetensors file baked in at build time (relative to the project directory), or
 /// <see langword="null"/>. The parameters then start from the generated blob (see <see cref="Emit.BakedWeightsEmitter"/>).
 /// </param>
+/// <param name="Quantization">The integer inference form to emit beside the float network (docs/int8.md).</param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<TypeHeader> ContainingTypes,
@@ -35,7 +36,8 @@ internal sealed record NetworkModel(
     PrecisionKind Precision,
     DeclarationForm Form = DeclarationForm.Network,
     EquatableArray<string> Dropout = default,
-    string? Weights = null)
+    string? Weights = null,
+    QuantizationKind Quantization = QuantizationKind.None)
 {
     /// <summary>Whether any layer has a dropout rate above 0 (training must then draw masks).</summary>
     public bool HasDropout => Dropout.Any(rate => rate != "0");

@@ -30,6 +30,7 @@ public sealed partial class NetworkGenerator
         /// <param name="Dropout">The validated dropout rate p of layers 1..L (0 for none).</param>
         /// <param name="ActivationLocation">Where the activation of layer l (1-based) is chosen (or the layer, when it is the default).</param>
         /// <param name="LossWritten">Whether the declaration sets Loss (false: the default mean squared error).</param>
+        /// <param name="Quantization">The integer inference form ([Network] only; validated against the precision).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -41,7 +42,8 @@ public sealed partial class NetworkGenerator
             LocationInfo? WholeLocation,
             double[] Dropout,
             Func<int, LocationInfo?> ActivationLocation,
-            bool LossWritten);
+            bool LossWritten,
+            QuantizationKind Quantization = QuantizationKind.None);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
@@ -69,7 +71,8 @@ public sealed partial class NetworkGenerator
                 read.Loss,
                 read.Precision,
                 form,
-                DropoutLiterals(read.Dropout));
+                DropoutLiterals(read.Dropout),
+                Quantization: read.Quantization);
 
             ReportLoopLayers(read, diagnostics);
             ReportOneUnitSoftmax(read, diagnostics);

@@ -117,6 +117,15 @@ public sealed partial class NetworkGenerator
             valid &= TryReadEnum(named, "Output", syntax, diagnostics, ref output);
             valid &= TryReadEnum(named, "Loss", syntax, diagnostics, ref loss);
             valid &= TryReadEnum(named, "Precision", syntax, diagnostics, ref precision);
+            QuantizationKind quantization = QuantizationKind.None;
+            valid &= TryReadEnum(named, "Quantization", syntax, diagnostics, ref quantization);
+
+            // The int8 form reads and writes single precision (its scales, biases and outputs are float).
+            if (quantization == QuantizationKind.Int8 && precision != PrecisionKind.Single)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuantizationNeedsSinglePrecision, NamedLocation(syntax, "Quantization") ?? attributeLocation, precision));
+                valid = false;
+            }
 
             // Dropout applies to the hidden layers 1..L-1; with L = 1 the only layer is the output layer.
             valid &= TryReadDropout(named, syntax, sizes.Length - 1, onOutputLayer: sizes.Length == 2, diagnostics, out double dropout);
@@ -179,7 +188,8 @@ public sealed partial class NetworkGenerator
                 ActivationLocation: l => perLayer is not null
                     ? ElementLocation(NamedArgument(syntax, "Activations")?.Expression, l - 1) ?? NamedLocation(syntax, "Activations") ?? attributeLocation
                     : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation,
-                LossWritten: named.ContainsKey("Loss"));
+                LossWritten: named.ContainsKey("Loss"),
+                Quantization: quantization);
             return true;
         }
 

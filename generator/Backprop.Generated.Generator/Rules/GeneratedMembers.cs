@@ -35,6 +35,8 @@ internal static class GeneratedMembers
     public const string DropoutRandom = nameof(DropoutRandom);
     public const string Topology = nameof(Topology);
     public const string BakedWeights = "__BakedWeights";
+    public const string Int8 = nameof(Int8);
+    public const string ToInt8 = nameof(ToInt8);
 
     public const string Forward = nameof(Forward);
     public const string ForwardBatch = nameof(ForwardBatch);
@@ -105,6 +107,7 @@ internal static class GeneratedMembers
         [DropoutRandom] = "the dropout random stream property",
         [Topology] = "the static property describing the declaration for weights files",
         [BakedWeights] = "the class holding weights baked in at build time",
+        [Int8] = "the nested int8 inference type (Quantization = Quantization.Int8)",
     };
 
     /// <summary>
@@ -150,6 +153,7 @@ internal static class GeneratedMembers
         (Load, new[] { "System.ReadOnlySpan<byte>" }),
         (Load, new[] { "System.IO.Stream" }),
         (Load, new[] { "string" }),
+        (ToInt8, new string[0]),
     };
 
     /// <summary>Is <paramref name="name"/> W1..WL or b1..bL (the per-layer parameter views)?</summary>

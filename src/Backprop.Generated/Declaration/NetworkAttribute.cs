@@ -51,6 +51,15 @@ public sealed class NetworkAttribute : Attribute
     public Precision Precision { get; set; } = Precision.Single;
 
     /// <summary>
+    /// <see cref="Generated.Quantization.Int8"/> also generates a nested inference-only type <c>Int8</c> (made from the
+    /// float parameters by <c>ToInt8()</c>, or empty by <c>new Int8()</c> for <c>Load</c>): int8 weights per output unit,
+    /// activations quantised per example at run time, exact int32 sums (docs/int8.md). Needs
+    /// <see cref="Generated.Precision.Single"/> (BPG032 otherwise). Defaults to <see cref="Generated.Quantization.None"/>.
+    /// The <see cref="LayerAttribute"/> form has no such setting: a network that needs it is declared with [Network].
+    /// </summary>
+    public Quantization Quantization { get; set; } = Quantization.None;
+
+    /// <summary>
     /// p, the dropout rate of every hidden layer 1..L-1, in [0, 1) (BPG016 otherwise; BPG017 for a network without a
     /// hidden layer). During training each hidden unit's activation is zeroed with probability p and the others are
     /// scaled by 1/(1 - p) (inverted dropout, as PyTorch's <c>nn.Dropout</c> and Keras's <c>Dropout</c> after the

@@ -600,7 +600,7 @@ public static class SafeTensors
         }
     }
 
-    private static void CheckMetadata(Dictionary<string, string> metadata, NetworkTopology topology)
+    internal static void CheckMetadata(Dictionary<string, string> metadata, NetworkTopology topology)
     {
         string sizes = string.Join(",", topology.LayerSizes.Select(n => n.ToString(CultureInfo.InvariantCulture)));
         if (metadata.TryGetValue(LayerSizesKey, out string? fileSizes) && !string.Equals(fileSizes.Replace(" ", string.Empty), sizes, StringComparison.Ordinal))

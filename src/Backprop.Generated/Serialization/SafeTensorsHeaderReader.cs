@@ -46,7 +46,12 @@ internal static class SafeTensorsHeaderReader
 
     /// <summary>Parses <paramref name="header"/>, the header's bytes (without the 8-byte length).</summary>
     /// <exception cref="SafeTensorsException">The header breaks one of the rules above.</exception>
-    public static SafeTensorsHeader Parse(ReadOnlySpan<byte> header)
+    public static SafeTensorsHeader Parse(ReadOnlySpan<byte> header) => Parse(header, acceptInt8: false);
+
+    /// <summary>Parses <paramref name="header"/>; with <paramref name="acceptInt8"/> the dtype I8 is accepted too (the
+    /// int8 network files of docs/int8.md).</summary>
+    /// <exception cref="SafeTensorsException">The header breaks one of the rules above.</exception>
+    public static SafeTensorsHeader Parse(ReadOnlySpan<byte> header, bool acceptInt8)
     {
         // 1. Text: no byte-order mark, valid UTF-8, a JSON object.
         if (SafeTensorsRules.CheckByteOrderMark(At(header, 0), At(header, 1), At(header, 2)) is SafeTensorsProblem mark)
@@ -82,7 +87,7 @@ internal static class SafeTensorsHeaderReader
         // 3. The members.
         try
         {
-            return ReadMembers(header);
+            return ReadMembers(header, acceptInt8);
         }
         catch (InvalidOperationException e)
         {
@@ -91,7 +96,7 @@ internal static class SafeTensorsHeaderReader
         }
     }
 
-    private static SafeTensorsHeader ReadMembers(ReadOnlySpan<byte> header)
+    private static SafeTensorsHeader ReadMembers(ReadOnlySpan<byte> header, bool acceptInt8)
     {
         var entries = new List<SafeTensorsEntry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -120,7 +125,7 @@ internal static class SafeTensorsHeaderReader
             }
             else
             {
-                fault = ReadEntry(ref reader, header, name, out SafeTensorsEntry? entry);
+                fault = ReadEntry(ref reader, header, name, acceptInt8, out SafeTensorsEntry? entry);
                 if (entry is not null)
                 {
                     entries.Add(entry);
@@ -176,7 +181,7 @@ internal static class SafeTensorsHeaderReader
     }
 
     /// <summary>Reads one tensor entry (the reader on its first token) to its last token.</summary>
-    private static SafeTensorsException? ReadEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> header, string name, out SafeTensorsEntry? entry)
+    private static SafeTensorsException? ReadEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> header, string name, bool acceptInt8, out SafeTensorsEntry? entry)
     {
         entry = null;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -220,10 +225,18 @@ internal static class SafeTensorsHeaderReader
             return new SafeTensorsException($"Tensor '{name}' has no \"dtype\" string.", name);
         }
 
-        if (!SafeTensorsRules.TryParseDType(dtypeText, out SafeTensorsDType dtype))
+        SafeTensorsDType dtype;
+        if (acceptInt8 && dtypeText == "I8")
+        {
+            dtype = SafeTensorsDType.I8;
+        }
+        else if (!SafeTensorsRules.TryParseDType(dtypeText, out dtype))
         {
             return new SafeTensorsException(
-                $"Tensor '{name}' has dtype \"{SafeTensorsRules.Truncate(dtypeText)}\"; the loader converts F32, F64, F16 and BF16.", name);
+                acceptInt8
+                    ? $"Tensor '{name}' has dtype \"{SafeTensorsRules.Truncate(dtypeText)}\"; an int8 network file holds I8 weights and F32 scales and biases."
+                    : $"Tensor '{name}' has dtype \"{SafeTensorsRules.Truncate(dtypeText)}\"; the loader converts F32, F64, F16 and BF16.",
+                name);
         }
 
         if (shape is null)

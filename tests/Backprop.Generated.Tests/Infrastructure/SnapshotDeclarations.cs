@@ -75,6 +75,13 @@ public static class SnapshotDeclarations
         public partial class Mnist { }
         """;
 
+    public const string Int8_3_4_2_ReLU = """
+        using Backprop.Generated;
+
+        [Network(3, 4, 2, Hidden = Activation.ReLU, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy, Quantization = Quantization.Int8)]
+        public partial class Sensor { }
+        """;
+
     public const string Double_Softplus = """
         using Backprop.Generated;
 
@@ -200,6 +207,7 @@ public static class SnapshotDeclarations
         new SnapshotCase(nameof(NestedGenericContainers_InNamespace), NestedGenericContainers_InNamespace, SnapshotPart.NetworkFile, "Snapshots/SnapshotTests.NestedGenericContainers_InNamespace.approved.txt"),
         new SnapshotCase(nameof(Wide_784_128_10), Wide_784_128_10, SnapshotPart.NetworkFile, "Snapshots/SnapshotTests.Wide_784_128_10.approved.txt"),
         new SnapshotCase(nameof(Double_Softplus), Double_Softplus, SnapshotPart.NetworkFile, "Snapshots/SnapshotTests.Double_UnderCultureWithUnicodeMinusSign.approved.txt"),
+        new SnapshotCase(nameof(Int8_3_4_2_ReLU), Int8_3_4_2_ReLU, SnapshotPart.NetworkFile, "Snapshots/SnapshotTests.Int8_3_4_2_ReLU.approved.txt"),
         new SnapshotCase(nameof(Backward_3_2_1_Tanh_Sigmoid), Backward_3_2_1_Tanh_Sigmoid, SnapshotPart.TrainingMembers, "Snapshots/BackwardSnapshotTests.Backward_3_2_1_Tanh_Sigmoid.approved.txt"),
         new SnapshotCase(nameof(Backward_FourLayers_MixedActivations_CrossEntropy), Backward_FourLayers_MixedActivations_CrossEntropy, SnapshotPart.TrainingMembers, "Snapshots/BackwardSnapshotTests.Backward_FourLayers_MixedActivations_CrossEntropy.approved.txt"),
         new SnapshotCase(nameof(Backward_VectorLoops_64_32_10), Backward_VectorLoops_64_32_10, SnapshotPart.TrainingMembers, "Snapshots/BackwardSnapshotTests.Backward_VectorLoops_64_32_10.approved.txt"),
