@@ -111,6 +111,11 @@ internal static class StubEmitter
             Doc(w, "Loads a safetensors file (the declaration is invalid; see its BPG error).");
             w.Member($"public void {Names.Load}(string path) => {fail};");
             w.Line();
+            if (stub.Quantization == QuantizationKind.Int8)
+            {
+                EmitInt8(w, fail);
+            }
+
             w.Member($"int {network}.InputSize => {fail};");
             w.Line();
             w.Member($"int {network}.OutputSize => {fail};");
@@ -130,6 +135,55 @@ internal static class StubEmitter
         }
 
         return w.ToString();
+    }
+
+    /// <summary>
+    /// <c>ToInt8()</c> and the nested <c>Int8</c> type's public members (Int8Emitter's), every body a throw: a declaration
+    /// that asks for <c>Quantization = Quantization.Int8</c> keeps its int8 call sites binding while it is invalid.
+    /// </summary>
+    private static void EmitInt8(SourceWriter w, string fail)
+    {
+        const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+        const string Span = "global::System.Span<float>";
+        Doc(w, "The int8 inference form (the declaration is invalid; see its BPG error).");
+        w.Member($"public {Names.Int8} {Names.ToInt8}() => {fail};");
+        w.Line();
+        Doc(w, "The int8 inference form (the declaration is invalid; see its BPG error).");
+        w.Line(EmitContext.GeneratedCodeAttribute);
+        using (w.Block($"public sealed class {Names.Int8}"))
+        {
+            Doc(w, "An empty int8 network (the declaration is invalid; see its BPG error).");
+            w.Line($"public {Names.Int8}() => {fail};");
+            w.Line();
+            Doc(w, "Runs one example (the declaration is invalid; see its BPG error).");
+            w.Line($"public void {Names.Forward}({ReadOnlySpan} input, {Span} output) => {fail};");
+            w.Line();
+            Doc(w, "Runs one example (the declaration is invalid; see its BPG error).");
+            w.Line($"public {Names.Output} {Names.Forward}(in {Names.Input} input) => {fail};");
+            w.Line();
+            Doc(w, "Runs the design matrix X (the declaration is invalid; see its BPG error).");
+            w.Line($"public void {Names.ForwardBatch}({ReadOnlySpan} inputs, {Span} outputs) => {fail};");
+            w.Line();
+            Doc(w, "The int8 parameters as a safetensors file (the declaration is invalid; see its BPG error).");
+            w.Line($"public byte[] {Names.ToSafeTensors}() => {fail};");
+            w.Line();
+            Doc(w, "Saves the int8 parameters (the declaration is invalid; see its BPG error).");
+            w.Line($"public void {Names.Save}(global::System.IO.Stream stream) => {fail};");
+            w.Line();
+            Doc(w, "Saves the int8 parameters (the declaration is invalid; see its BPG error).");
+            w.Line($"public void {Names.Save}(string path) => {fail};");
+            w.Line();
+            Doc(w, "Loads int8 parameters (the declaration is invalid; see its BPG error).");
+            w.Line($"public void {Names.Load}(global::System.ReadOnlySpan<byte> safetensors) => {fail};");
+            w.Line();
+            Doc(w, "Loads int8 parameters (the declaration is invalid; see its BPG error).");
+            w.Line($"public void {Names.Load}(global::System.IO.Stream stream) => {fail};");
+            w.Line();
+            Doc(w, "Loads int8 parameters (the declaration is invalid; see its BPG error).");
+            w.Line($"public void {Names.Load}(string path) => {fail};");
+        }
+
+        w.Line();
     }
 
     /// <summary>Input or Output without a length: an indexer and the conversions to spans that the inline array has.</summary>

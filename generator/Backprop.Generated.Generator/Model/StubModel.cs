@@ -13,10 +13,12 @@ namespace Backprop.Generated.Generator.Model;
 /// <param name="HintName">The name of the generated file (the one a valid declaration would get).</param>
 /// <param name="Precision">The element type, as declared when that argument is readable, otherwise float.</param>
 /// <param name="Form">Which attribute declared the network.</param>
+/// <param name="Quantization">The integer form the declaration asks for when that argument is readable, otherwise none.</param>
 internal sealed record StubModel(
     string? Namespace,
     EquatableArray<TypeHeader> ContainingTypes,
     TypeHeader Type,
     string HintName,
     PrecisionKind Precision,
-    DeclarationForm Form);
+    DeclarationForm Form,
+    QuantizationKind Quantization = QuantizationKind.None);

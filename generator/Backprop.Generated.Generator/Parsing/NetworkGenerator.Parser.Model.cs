@@ -58,7 +58,7 @@ public sealed partial class NetworkGenerator
 
             if (!argumentsFit)
             {
-                return Invalid(type, declaration, read.Precision, form, diagnostics);
+                return Invalid(type, declaration, read.Precision, form, diagnostics, read.Quantization);
             }
 
             var model = new NetworkModel(
@@ -86,7 +86,7 @@ public sealed partial class NetworkGenerator
         /// <see cref="StubModel"/> whose members keep the user's call sites from cascading into CS errors (issue 20 item 9),
         /// unless a user member has a generated name (the stub would then collide; BPG040 follows once the declaration is fixed).
         /// </summary>
-        private static ParseResult Invalid(INamedTypeSymbol type, TypeDeclarationSyntax declaration, PrecisionKind precision, DeclarationForm form, List<DiagnosticInfo> diagnostics)
+        private static ParseResult Invalid(INamedTypeSymbol type, TypeDeclarationSyntax declaration, PrecisionKind precision, DeclarationForm form, List<DiagnosticInfo> diagnostics, QuantizationKind quantization = QuantizationKind.None)
         {
             // Layer count 0: the stub declares no per-layer member; a collision is checked silently, not reported twice.
             if (!CheckGeneratedNames(type, declaration, 0, precision, new List<DiagnosticInfo>()))
@@ -94,9 +94,23 @@ public sealed partial class NetworkGenerator
                 return Result(null, diagnostics);
             }
 
-            var stub = new StubModel(GetNamespace(type), GetContainingTypes(declaration), GetHeader(declaration), HintNames.ForNetwork(type), precision, form);
+            var stub = new StubModel(GetNamespace(type), GetContainingTypes(declaration), GetHeader(declaration), HintNames.ForNetwork(type), precision, form, quantization);
             CompositionEndpoint? endpoint = GetEndpoint(type, stub.Namespace, stub.ContainingTypes, stub.Type, CompositionEndpoint.UnknownSize, CompositionEndpoint.UnknownSize, precision);
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), endpoint, Stub: stub);
+        }
+
+        /// <summary>The Quantization named argument of <paramref name="attribute"/> when it is a defined value, otherwise none.</summary>
+        private static QuantizationKind DeclaredQuantization(AttributeData attribute)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Quantization" && argument.Value.Value is int raw && Enum.IsDefined(typeof(QuantizationKind), raw))
+                {
+                    return (QuantizationKind)raw;
+                }
+            }
+
+            return QuantizationKind.None;
         }
 
         /// <summary>The Precision named argument of any of <paramref name="attributes"/> when it is a defined value, otherwise Single.</summary>

@@ -71,6 +71,49 @@ public class InvalidDeclarationStubTests
         Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
     }
 
+    [Theory]
+    [InlineData("[Network(64, [|0|], 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8)]", "BPG004")]
+    [InlineData("[Network(64, 32, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double, [|Quantization = Quantization.Int8|])]", "BPG032")]
+    public void The_only_error_of_an_int8_app_with_an_invalid_declaration_is_its_BPG_error(string declaration, string id)
+    {
+        // docs/int8.md's calls: the stub of a declaration that asks for the int8 form also has ToInt8() and Int8's members.
+        string app = """
+            using System;
+            using Backprop.Generated;
+
+            {{DECLARATION}}
+            public partial class Digits { }
+
+            public static class Program
+            {
+                public static float Main()
+                {
+                    var net = new Digits();
+                    Digits.Int8 q = net.ToInt8();
+                    float[] example = new float[64];
+                    float[] probabilities = new float[10];
+                    q.Forward(example, probabilities);
+                    Digits.Output output = q.Forward(new Digits.Input());
+                    q.ForwardBatch(example, probabilities);
+                    q.Save("digits-int8.safetensors");
+                    var loaded = new Digits.Int8();
+                    loaded.Load("digits-int8.safetensors");
+                    loaded.Load(q.ToSafeTensors());
+                    return probabilities[0] + (float)output[0];
+                }
+            }
+            """.Replace("{{DECLARATION}}", declaration);
+        (string source, Microsoft.CodeAnalysis.Text.TextSpan span) = DiagnosticVerifier.Unmark(app);
+        GeneratorRun run = DiagnosticVerifier.Run(source);
+        Diagnostic error = Assert.Single(run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Equal(id, error.Id);
+        Assert.Equal(span, error.Location.SourceSpan);
+
+        // The control: without the setting, the stub has no int8 form and the same calls do not bind.
+        GeneratorRun plain = DiagnosticVerifier.Run(source.Replace(", Quantization = Quantization.Int8", string.Empty));
+        Assert.Contains(plain.AllDiagnostics, d => d.Id is "CS0426" or "CS1061");
+    }
+
     [Fact]
     public void Without_the_stub_the_same_app_has_call_site_errors()
     {
