@@ -131,13 +131,6 @@ public static partial class Dense
             }
         }
 
-        // One source row whose values land side by side (a layer of one output, from lanes to rows): a copy.
-        if (rows == 1 && destinationStride == 1)
-        {
-            MemoryMarshal.CreateReadOnlySpan(ref s, columns).CopyTo(MemoryMarshal.CreateSpan(ref d, columns));
-            return;
-        }
-
         // Rows of fewer than 8 values (the inputs of a network of a few features, to lanes; 2 to 4 with AVX2 take
         // NarrowRowsToLanes): 8 rows at a time, one 256-bit register per column filled from the 8 rows, instead of a
         // store per value (3 features x 64 rows: 171 ns value by value, 74 ns so; with AVX2's gather instead of the

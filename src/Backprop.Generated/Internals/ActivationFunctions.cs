@@ -108,8 +108,12 @@ public static class ActivationFunctions
 
     /// <summary>
     /// Replaces <paramref name="z"/> with softmax(z): e^(z_k - max z) / sum_j e^(z_j - max z).
-    /// Subtracting the maximum keeps every exponent &lt;= 0, so nothing overflows.
+    /// Subtracting the maximum keeps every exponent &lt;= 0, so nothing overflows. Compiled fully optimised at its first
+    /// call (the int8 form's softmax step, and one-example code, run it in a loop from the start).
     /// </summary>
+#if NET8_0_OR_GREATER
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public static void Softmax(Span<float> z)
     {
         float max = float.NegativeInfinity;

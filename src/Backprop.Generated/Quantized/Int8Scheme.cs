@@ -236,7 +236,7 @@ internal static class Int8Scheme
             case Activation.Identity:
                 return;
             case Activation.Softmax:
-                Softmax(z);
+                ActivationFunctions.Softmax(z);
                 return;
             case Activation.Tanh:
                 Int8Tanh.InPlace(z, path);
@@ -256,33 +256,6 @@ internal static class Int8Scheme
                 Activation.Softplus => ActivationFunctions.Softplus(z[j]),
                 _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an activation."),
             };
-        }
-    }
-
-    /// <summary>
-    /// softmax(z) in place, as <see cref="ActivationFunctions.Softmax(Span{float})"/> computes it (the same operations
-    /// in the same order), here compiled fully optimised at its first call like the other int8 steps.
-    /// </summary>
-    [MethodImpl(Optimized)]
-    public static void Softmax(Span<float> z)
-    {
-        float max = float.NegativeInfinity;
-        for (int k = 0; k < z.Length; k++)
-        {
-            max = Math.Max(max, z[k]);
-        }
-
-        float sum = 0f;
-        for (int k = 0; k < z.Length; k++)
-        {
-            z[k] = ActivationFunctions.Exp(z[k] - max);
-            sum += z[k];
-        }
-
-        float inverse = 1f / sum;
-        for (int k = 0; k < z.Length; k++)
-        {
-            z[k] *= inverse;
         }
     }
 }

@@ -91,20 +91,8 @@ internal static class Int8SafeTensors
     /// <exception cref="SafeTensorsException">The file is malformed or does not fit; <paramref name="network"/> is unchanged.</exception>
     public static void Load(ReadOnlySpan<byte> file, NetworkTopology topology, Int8Network network)
     {
-        if (SafeTensorsRules.CheckFileLength(file.Length) is SafeTensorsProblem tooShort)
-        {
-            throw Rejected(tooShort);
-        }
-
-        ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (SafeTensorsRules.CheckHeaderLength(declared, file.Length) is SafeTensorsProblem badLength)
-        {
-            throw Rejected(badLength);
-        }
-
-        int headerLength = (int)declared;
-        ReadOnlySpan<byte> data = file.Slice(8 + headerLength);
-        SafeTensorsHeader header = SafeTensorsHeaderReader.Parse(file.Slice(8, headerLength), acceptInt8: true);
+        SafeTensorsHeader header = SafeTensors.ReadFraming(file, acceptInt8: true, out int dataStart);
+        ReadOnlySpan<byte> data = file.Slice(dataStart);
         if (SafeTensorsRules.CheckOffsets(header.Entries, data.Length) is SafeTensorsProblem badOffsets)
         {
             throw Rejected(badOffsets);

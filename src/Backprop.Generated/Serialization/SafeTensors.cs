@@ -427,10 +427,17 @@ public static class SafeTensors
 
     // ---------------------------------------------------------------- reading
 
-    private static T[] Read<T>(ReadOnlySpan<byte> file, NetworkTopology topology)
-        where T : unmanaged
+    /// <summary>
+    /// The first steps of reading any safetensors file here (float or int8): 1. the framing, the 8-byte header length,
+    /// the header and the data section; 2. the header, a JSON object of tensor entries and an optional __metadata__ map
+    /// of strings.
+    /// </summary>
+    /// <param name="file">The whole file.</param>
+    /// <param name="acceptInt8">Whether I8 tensors are allowed (the int8 reader).</param>
+    /// <param name="dataStart">Where the data section starts in <paramref name="file"/>.</param>
+    /// <exception cref="SafeTensorsException">The framing or the header is malformed.</exception>
+    internal static SafeTensorsHeader ReadFraming(ReadOnlySpan<byte> file, bool acceptInt8, out int dataStart)
     {
-        // 1. Framing: the 8-byte header length, the header, the data section.
         if (SafeTensorsRules.CheckFileLength(file.Length) is SafeTensorsProblem tooShort)
         {
             throw Rejected(tooShort);
@@ -443,10 +450,16 @@ public static class SafeTensors
         }
 
         int headerLength = (int)declared;
-        ReadOnlySpan<byte> data = file.Slice(8 + headerLength);
+        dataStart = 8 + headerLength;
+        return SafeTensorsHeaderReader.Parse(file.Slice(8, headerLength), acceptInt8);
+    }
 
-        // 2. The header: a JSON object of tensor entries and an optional __metadata__ map of strings.
-        SafeTensorsHeader header = SafeTensorsHeaderReader.Parse(file.Slice(8, headerLength));
+    private static T[] Read<T>(ReadOnlySpan<byte> file, NetworkTopology topology)
+        where T : unmanaged
+    {
+        // 1.-2. Framing and header.
+        SafeTensorsHeader header = ReadFraming(file, acceptInt8: false, out int dataStart);
+        ReadOnlySpan<byte> data = file.Slice(dataStart);
 
         // 3.-5. Offsets, names and shapes, metadata.
         SafeTensorsLayerMap layers = Check(header, data.Length, topology);

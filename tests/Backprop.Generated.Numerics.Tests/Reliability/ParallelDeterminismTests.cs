@@ -55,6 +55,27 @@ public class ParallelDeterminismTests
     }
 
     /// <summary>
+    /// ComputeGradients with 1 thread, then with every degree of <see cref="Degrees"/>: the cost and every gradient must be
+    /// the same bits. Returns the 1-thread gradients and cost.
+    /// </summary>
+    private static float[] GradientsOfEveryDegree(INetwork<float> net, float[] x, float[] y, out float expectedCost)
+    {
+        float[] expected = new float[net.ParameterCount];
+        net.MaxDegreeOfParallelism = 1;
+        expectedCost = net.ComputeGradients(x, y, expected);
+        foreach (int degree in Degrees)
+        {
+            net.MaxDegreeOfParallelism = degree;
+            float[] g = new float[expected.Length];
+            float cost = net.ComputeGradients(x, y, g);
+            Assert.Equal(BitConverter.SingleToInt32Bits(expectedCost), BitConverter.SingleToInt32Bits(cost));
+            Assert.True(g.AsSpan().SequenceEqual(expected), $"gradients with MaxDegreeOfParallelism = {degree} differ from 1 thread");
+        }
+
+        return expected;
+    }
+
+    /// <summary>
     /// Runs a test's calls on a thread of its own: xunit runs tests on thread-pool threads, where a call made while the pool
     /// has queued work (other test classes) stays on its thread, and the test would then compare 1 thread with 1 thread.
     /// </summary>
@@ -132,17 +153,7 @@ public class ParallelDeterminismTests
         net.InitializeParameters(8);
         float[] x = Uniform<float>(m * ParallelTinyNet.InputSize, 4);
         float[] y = Uniform<float>(m, 5);
-        float[] expected = new float[ParallelTinyNet.ParameterCount];
-        net.MaxDegreeOfParallelism = 1;
-        float expectedCost = net.ComputeGradients(x, y, expected);
-        foreach (int degree in Degrees)
-        {
-            net.MaxDegreeOfParallelism = degree;
-            float[] g = new float[expected.Length];
-            float cost = net.ComputeGradients(x, y, g);
-            Assert.Equal(BitConverter.SingleToInt32Bits(expectedCost), BitConverter.SingleToInt32Bits(cost));
-            Assert.True(g.AsSpan().SequenceEqual(expected), $"gradients with MaxDegreeOfParallelism = {degree} differ from 1 thread");
-        }
+        float[] expected = GradientsOfEveryDegree(net, x, y, out _);
 
         // The chunks' sums are the batch's gradient: the mean of 50,000-row calls (one chunk each) agrees to float
         // accumulation over 3 million rows (a chunk lost or counted twice would be a third off).
@@ -173,17 +184,7 @@ public class ParallelDeterminismTests
         const int m = 1000;
         float[] x = Uniform<float>(m * ParallelNet.InputSize, 2);
         float[] y = OneHot<float>(m, ParallelNet.OutputSize, 3);
-        float[] expected = new float[ParallelNet.ParameterCount];
-        net.MaxDegreeOfParallelism = 1;
-        float expectedCost = net.ComputeGradients(x, y, expected);
-        foreach (int degree in Degrees)
-        {
-            net.MaxDegreeOfParallelism = degree;
-            float[] g = new float[expected.Length];
-            float cost = net.ComputeGradients(x, y, g);
-            Assert.Equal(BitConverter.SingleToInt32Bits(expectedCost), BitConverter.SingleToInt32Bits(cost));
-            Assert.True(g.AsSpan().SequenceEqual(expected), $"gradients with MaxDegreeOfParallelism = {degree} differ from 1 thread");
-        }
+        float[] expected = GradientsOfEveryDegree(net, x, y, out float expectedCost);
 
         // The chunked sums are the batch's gradient: the mean of 64-row calls' gradients, weighted by their rows, agrees to rounding.
         double[] mean = new double[expected.Length];

@@ -103,11 +103,7 @@ public class InvalidDeclarationStubTests
                 }
             }
             """.Replace("{{DECLARATION}}", declaration);
-        (string source, Microsoft.CodeAnalysis.Text.TextSpan span) = DiagnosticVerifier.Unmark(app);
-        GeneratorRun run = DiagnosticVerifier.Run(source);
-        Diagnostic error = Assert.Single(run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
-        Assert.Equal(id, error.Id);
-        Assert.Equal(span, error.Location.SourceSpan);
+        string source = AssertOnlyError(app, id);
 
         // The control: without the setting, the stub has no int8 form and the same calls do not bind.
         GeneratorRun plain = DiagnosticVerifier.Run(source.Replace(", Quantization = Quantization.Int8", string.Empty));
@@ -159,11 +155,7 @@ public class InvalidDeclarationStubTests
                 }
             }
             """.Replace("{{DECLARATION}}", declaration);
-        (string source, Microsoft.CodeAnalysis.Text.TextSpan span) = DiagnosticVerifier.Unmark(app);
-        GeneratorRun run = DiagnosticVerifier.Run(source);
-        Diagnostic error = Assert.Single(run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
-        Assert.Equal(id, error.Id);
-        Assert.Equal(span, error.Location.SourceSpan);
+        string source = AssertOnlyError(app, id);
 
         // The control: the same calls into a double-precision network find no conversion.
         GeneratorRun mixed = DiagnosticVerifier.Run(source.Replace("[Network(3, 2)]", "[Network(3, 2, Precision = Precision.Double)]"));
@@ -192,6 +184,20 @@ public class InvalidDeclarationStubTests
         }
 
         Assert.Equal(new[] { "BPG004" }, run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id));
+    }
+
+    /// <summary>
+    /// Runs the generator over <paramref name="marked"/> and asserts that its only error is <paramref name="id"/>, at the
+    /// span between [| and |]; returns the source without the markers.
+    /// </summary>
+    private static string AssertOnlyError(string marked, string id)
+    {
+        (string source, Microsoft.CodeAnalysis.Text.TextSpan span) = DiagnosticVerifier.Unmark(marked);
+        GeneratorRun run = DiagnosticVerifier.Run(source);
+        Diagnostic error = Assert.Single(run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Equal(id, error.Id);
+        Assert.Equal(span, error.Location.SourceSpan);
+        return source;
     }
 
     [Fact]
