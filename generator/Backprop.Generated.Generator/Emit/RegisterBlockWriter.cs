@@ -352,7 +352,6 @@ internal static class RegisterBlockWriter
     {
         string v = Vector(width);
         string vf = $"{v}<float>";
-        string lanes = $"{EmitContext.Compute}.Lanes{Literals.Int(width)}<float>";
         int L = c.L;
         int n = c.Sizes[L];
         ActivationKind g = c.Activation(L);
@@ -371,7 +370,7 @@ internal static class RegisterBlockWriter
                     string z = $"z{L}_{k}";
                     w.Line($"{vf} positive{k} = {v}.ConditionalSelect({v}.GreaterThan({vf}.Zero, {z}), {vf}.Zero, {z});");
                     w.Line($"{vf} negativeAbs{k} = {vf}.Zero - {v}.Abs({z});");
-                    w.Line($"{vf} log1pExp{k} = {lanes}.Log1P({lanes}.Exp(negativeAbs{k}));");
+                    w.Line($"{vf} log1pExp{k} = {Math}.Log1P({Math}.Exp(negativeAbs{k}));");
                     w.Line($"loss += (positive{k} - (y{k} * {z}) + log1pExp{k}) & valid;");
                     w.Line($"{vf} dz{L}_{k} = (a{L}_{k} - y{k}) & valid;");
                 }
@@ -390,7 +389,7 @@ internal static class RegisterBlockWriter
                     w.Line($"found += pick{k};");
                 }
 
-                w.Line($"{vf} log1pRest = {lanes}.Log1P(others / aMax);");
+                w.Line($"{vf} log1pRest = {Math}.Log1P(others / aMax);");
                 w.Line($"{vf} targetSum = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"y{k}"))};");
                 w.Line($"{vf} lossOfExample = {vf}.Zero;");
                 for (int k = 0; k < n; k++)
@@ -426,7 +425,8 @@ internal static class RegisterBlockWriter
         ActivationKind.Identity => string.Empty,
         ActivationKind.Sigmoid => $"({a} * (one - {a}))",
         ActivationKind.Tanh => $"(one - {a} * {a})",
-        _ => $"{EmitContext.Compute}.Activations.{g}.Derivative<{EmitContext.Compute}.Lanes{Literals.Int(width)}<float>, {Vector(width)}<float>, float>({z}, {a})",
+        ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.SiLU or ActivationKind.Softplus => $"{Math}.{g}Derivative({z})",
+        _ => $"{EmitContext.Compute}.Activations.{g}.Derivative<{EmitContext.Compute}.Lanes{Literals.Int(width)}Single, {Vector(width)}<float>, float>({z}, {a})",
     };
 
     /// <summary>"W1Offset + 5", or "W1Offset" for 0.</summary>

@@ -57,10 +57,11 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run<TOps, TV>(ref T p, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, ref T dzPrevious, int rows, int unused7, bool dropped)
-            where TOps : ILanes<TV, T>
-            where TV : struct =>
-            BackwardBlock<TOps, TV, T, TLayer, TPreviousActivation>(ref p, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, rows);
+        public static void Run<TOps, TV, TElement>(ref TElement p, ref TElement dz, ref TElement zPrevious, ref TElement aPrevious, ref TElement mask, ref TElement dzPrevious, int rows, int unused7, bool dropped)
+            where TOps : ILanes<TV, TElement>
+            where TV : struct
+            where TElement : unmanaged, IFloatingPointIeee754<TElement> =>
+            BackwardBlock<TOps, TV, TElement, TLayer, TPreviousActivation>(ref p, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

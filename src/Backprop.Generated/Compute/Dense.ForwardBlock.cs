@@ -41,10 +41,11 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run<TOps, TV>(ref T p, ref T x, ref T z, ref T a, ref T unused4, ref T unused5, int rows, int unused7, bool keepZ)
-            where TOps : ILanes<TV, T>
-            where TV : struct =>
-            ForwardBlock<TOps, TV, T, TLayer, TActivation>(ref p, ref x, ref z, keepZ, ref a, rows);
+        public static void Run<TOps, TV, TElement>(ref TElement p, ref TElement x, ref TElement z, ref TElement a, ref TElement unused4, ref TElement unused5, int rows, int unused7, bool keepZ)
+            where TOps : ILanes<TV, TElement>
+            where TV : struct
+            where TElement : unmanaged, IFloatingPointIeee754<TElement> =>
+            ForwardBlock<TOps, TV, TElement, TLayer, TActivation>(ref p, ref x, ref z, keepZ, ref a, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

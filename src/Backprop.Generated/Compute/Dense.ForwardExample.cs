@@ -39,10 +39,11 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run<TOps, TV>(ref T p, ref T x, ref T y, ref T unused3, ref T unused4, ref T unused5, int unused6, int unused7, bool unused8)
-            where TOps : ILanes<TV, T>
-            where TV : struct =>
-            ForwardExample<TOps, TV, T, TLayer, TActivation>(ref p, ref x, ref y);
+        public static void Run<TOps, TV, TElement>(ref TElement p, ref TElement x, ref TElement y, ref TElement unused3, ref TElement unused4, ref TElement unused5, int unused6, int unused7, bool unused8)
+            where TOps : ILanes<TV, TElement>
+            where TV : struct
+            where TElement : unmanaged, IFloatingPointIeee754<TElement> =>
+            ForwardExample<TOps, TV, TElement, TLayer, TActivation>(ref p, ref x, ref y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -36,10 +36,11 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run<TOps, TV>(ref T aPrevious, ref T dz, ref T dzRows, ref T sums, ref T unused4, ref T unused5, int rows, int unused7, bool first)
-            where TOps : ILanes<TV, T>
-            where TV : struct =>
-            AccumulateGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref dzRows, ref sums, rows, first);
+        public static void Run<TOps, TV, TElement>(ref TElement aPrevious, ref TElement dz, ref TElement dzRows, ref TElement sums, ref TElement unused4, ref TElement unused5, int rows, int unused7, bool first)
+            where TOps : ILanes<TV, TElement>
+            where TV : struct
+            where TElement : unmanaged, IFloatingPointIeee754<TElement> =>
+            AccumulateGradients<TOps, TV, TElement, TLayer>(ref aPrevious, ref dz, ref dzRows, ref sums, rows, first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -460,12 +461,64 @@ public static partial class Dense
         for (int l = 1; l < layerSizes.Length; l++)
         {
             int inputs = layerSizes[l - 1], units = layerSizes[l];
-            finite &= WriteLayerGradients(ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), sum), ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), parameter), scale, inputs, units);
+            ref T layerSums = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), sum);
+            ref T layerGradients = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradients), parameter);
+            finite &= typeof(T) == typeof(float)
+                ? WriteLayerGradients(ref Unsafe.As<T, float>(ref layerSums), ref Unsafe.As<T, float>(ref layerGradients), Unsafe.As<T, float>(ref scale), inputs, units)
+                : WriteLayerGradients(ref layerSums, ref layerGradients, scale, inputs, units);
             parameter += (inputs + 1) * units;
             sum += (inputs + 1) * GradientStride(units);
         }
 
         return finite;
+    }
+
+    /// <summary>
+    /// <see cref="WriteLayerGradients{T}(ref T, ref T, T, int, int)"/> for float, operation for operation, written without
+    /// generic math: the same values, and about half the JIT time in a small network's first training step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool WriteLayerGradients(ref float s, ref float w, float scale, int inputs, int n)
+    {
+        int stride = GradientStride(n);
+        int c = Vector<float>.Count;
+        var scalev = new Vector<float>(scale);
+        Vector<float> check0 = Vector<float>.Zero, check1 = Vector<float>.Zero;
+        float check = 0f;
+        for (int j = 0; j <= inputs; j++)
+        {
+            ref float source = ref Unsafe.Add(ref s, j * stride);
+            ref float target = ref Unsafe.Add(ref w, j * n);
+            int k = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; k + (2 * c) <= n; k += 2 * c)
+                {
+                    Vector<float> g0 = Vector.LoadUnsafe(ref Unsafe.Add(ref source, k)) * scalev;
+                    Vector<float> g1 = Vector.LoadUnsafe(ref Unsafe.Add(ref source, k + c)) * scalev;
+                    Vector.StoreUnsafe(g0, ref Unsafe.Add(ref target, k));
+                    Vector.StoreUnsafe(g1, ref Unsafe.Add(ref target, k + c));
+                    check0 += g0 - g0;
+                    check1 += g1 - g1;
+                }
+
+                for (; k + c <= n; k += c)
+                {
+                    Vector<float> g0 = Vector.LoadUnsafe(ref Unsafe.Add(ref source, k)) * scalev;
+                    Vector.StoreUnsafe(g0, ref Unsafe.Add(ref target, k));
+                    check0 += g0 - g0;
+                }
+            }
+
+            for (; k < n; k++)
+            {
+                float g = Unsafe.Add(ref source, k) * scale;
+                Unsafe.Add(ref target, k) = g;
+                check += g - g;
+            }
+        }
+
+        return check == 0f && Vector.EqualsAll(check0 + check1, Vector<float>.Zero);
     }
 
     /// <summary>One layer: W then b at <paramref name="w"/>, from sums with rows of <see cref="GradientStride"/>(n).</summary>

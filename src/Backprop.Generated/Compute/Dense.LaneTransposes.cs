@@ -42,6 +42,18 @@ public static partial class Dense
             // One value per row (the targets of a one-output network): a copy.
             source.Slice(0, rows).CopyTo(lanes);
         }
+        else if (rows < 4 || (rows < 8 && typeof(T) == typeof(float)))
+        {
+            // Fewer rows than one AVX square (XOR's 4 examples): value by value, as the transposes below would do for
+            // so few rows, without compiling them in a small network's first call.
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < width; c++)
+                {
+                    Unsafe.Add(ref d, (c * LaneStride) + r) = Unsafe.Add(ref s, (r * width) + c);
+                }
+            }
+        }
         else if (Avx2.IsSupported && typeof(T) == typeof(float) && width <= 4)
         {
             // 2 to 4 features (a small network's inputs): its own small method, so a first call does not compile the

@@ -51,13 +51,14 @@ public static partial class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run<TOps, TV>(ref T z, ref T a, ref T y, ref T dz, ref T loss, ref T unused5, int units, int lanes, bool unused8)
-            where TOps : ILanes<TV, T>
+        public static void Run<TOps, TV, TElement>(ref TElement z, ref TElement a, ref TElement y, ref TElement dz, ref TElement loss, ref TElement unused5, int units, int lanes, bool unused8)
+            where TOps : ILanes<TV, TElement>
             where TV : struct
+            where TElement : unmanaged, IFloatingPointIeee754<TElement>
         {
             for (int i = 0; i < lanes; i += TOps.Count)
             {
-                TV l = TLoss.Delta<TOps, TV, T>(units, ref Unsafe.Add(ref z, i), ref Unsafe.Add(ref a, i), ref Unsafe.Add(ref y, i), ref Unsafe.Add(ref dz, i));
+                TV l = TLoss.Delta<TOps, TV, TElement>(units, ref Unsafe.Add(ref z, i), ref Unsafe.Add(ref a, i), ref Unsafe.Add(ref y, i), ref Unsafe.Add(ref dz, i));
                 TOps.Store(l, ref Unsafe.Add(ref loss, i));
             }
         }

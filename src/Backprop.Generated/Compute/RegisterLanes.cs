@@ -68,15 +68,42 @@ public static class RegisterLanes
         int width = DenseRules.RegisterLanesWidth(TLayer.Units * Unsafe.SizeOf<T>());
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && width == 512)
         {
-            Forward<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+            if (typeof(T) == typeof(float))
+            {
+                // The non-generic lanes of single precision: less to compile (Lanes512Single's remarks)
+                Forward<Lanes512Single, Vector512<float>, float, TLayer, TActivation>(
+                    ref Unsafe.As<T, float>(ref p), ref Unsafe.As<T, float>(ref x), ref Unsafe.As<T, float>(ref y));
+            }
+            else
+            {
+                Forward<Lanes512<T>, Vector512<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+            }
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && width >= 256)
         {
-            Forward<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+            if (typeof(T) == typeof(float))
+            {
+                // The non-generic lanes of single precision: less to compile (Lanes256Single's remarks)
+                Forward<Lanes256Single, Vector256<float>, float, TLayer, TActivation>(
+                    ref Unsafe.As<T, float>(ref p), ref Unsafe.As<T, float>(ref x), ref Unsafe.As<T, float>(ref y));
+            }
+            else
+            {
+                Forward<Lanes256<T>, Vector256<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+            }
         }
         else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
         {
-            Forward<Lanes128<T>, Vector128<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+            if (typeof(T) == typeof(float))
+            {
+                // The non-generic lanes of single precision: less to compile (Lanes128Single's remarks)
+                Forward<Lanes128Single, Vector128<float>, float, TLayer, TActivation>(
+                    ref Unsafe.As<T, float>(ref p), ref Unsafe.As<T, float>(ref x), ref Unsafe.As<T, float>(ref y));
+            }
+            else
+            {
+                Forward<Lanes128<T>, Vector128<T>, T, TLayer, TActivation>(ref p, ref x, ref y);
+            }
         }
         else
         {

@@ -34,6 +34,7 @@ public static class RegisterMath
     private const float Ln2Low = -2.12194440e-4f;
     private const float RoundingShift = 12582912f;
     private const float Scale = 5.42101086e-20f; // 2^-64
+    private const float LeakyReLUSlope = (float)Internals.ActivationFunctions.LeakyReLUSlope;
 
     /// <summary>g = sigmoid in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -183,21 +184,141 @@ public static class RegisterMath
         return Vector128.ConditionalSelect(Vector128.Equals(r, r), MultiplyAdd(e, r, e), e);
     }
 
-    /// <summary>Activations.LeakyReLU on the register (its generic form: these four cost more to compile).</summary>
+    /// <summary>
+    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): clamped to [-104, 88.8] without losing
+    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors; NaN for NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> LeakyReLU(Vector128<float> z) => Activations.LeakyReLU.Apply<Lanes128<float>, Vector128<float>, float>(z);
+    public static Vector128<float> Exp(Vector128<float> x)
+    {
+        Vector128<float> hi = Vector128.Create(88.8f);
+        Vector128<float> lo = Vector128.Create(-104f);
+        Vector128<float> clamped = Vector128.ConditionalSelect(
+            Vector128.GreaterThan(x, hi), hi, Vector128.ConditionalSelect(Vector128.GreaterThan(lo, x), lo, x));
 
-    /// <summary>Activations.ELU on the register (its generic form).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> ELU(Vector128<float> z) => Activations.ELU.Apply<Lanes128<float>, Vector128<float>, float>(z);
+        // n = round(x / ln 2); r = x - n ln 2 in two steps (Cody-Waite).
+        Vector128<float> shift = Vector128.Create(RoundingShift);
+        Vector128<float> n = MultiplyAdd(clamped, Vector128.Create(Log2E), shift) - shift;
+        Vector128<float> r = MultiplyAdd(n, Vector128.Create(-Ln2High), clamped);
+        r = MultiplyAdd(n, Vector128.Create(-Ln2Low), r);
 
-    /// <summary>Activations.SiLU on the register (its generic form).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> SiLU(Vector128<float> z) => Activations.SiLU.Apply<Lanes128<float>, Vector128<float>, float>(z);
+        // e^r = 1 + r + r^2 (1/2 + r (1/6 + ...)), Cephes expf coefficients.
+        Vector128<float> p = Vector128.Create(1.9875691500E-4f);
+        p = MultiplyAdd(p, r, Vector128.Create(1.3981999507E-3f));
+        p = MultiplyAdd(p, r, Vector128.Create(8.3334519073E-3f));
+        p = MultiplyAdd(p, r, Vector128.Create(4.1665795894E-2f));
+        p = MultiplyAdd(p, r, Vector128.Create(1.6666665459E-1f));
+        p = MultiplyAdd(p, r, Vector128.Create(5.0000001201E-1f));
+        Vector128<float> one = Vector128.Create(1f);
+        p = MultiplyAdd(p, r * r, r + one);
 
-    /// <summary>Activations.Softplus on the register (its generic form).</summary>
+        // 2^n = 2^n1 2^n2 with n1 = round(n / 2): both factors stay normal for n in [-150, 128].
+        Vector128<float> n1 = MultiplyAdd(n, Vector128.Create(0.5f), shift) - shift;
+        Vector128<float> n2 = n - n1;
+        Vector128<float> result = p * PowerOfTwo(n1) * PowerOfTwo(n2);
+        return Vector128.ConditionalSelect(Vector128.Equals(x, x), result, x);
+    }
+
+    /// <summary>
+    /// log(1 + x) per lane for x &gt;= -1 (<see cref="LaneMath"/>'s Log1P, operation for operation): log(u), u = 1 + x,
+    /// plus the rounding error of u to first order, with Cephes logf's polynomial. log1p(-1) = -infinity,
+    /// log1p(+infinity) = +infinity, NaN below -1 and for NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Softplus(Vector128<float> z) => Activations.Softplus.Apply<Lanes128<float>, Vector128<float>, float>(z);
+    public static Vector128<float> Log1P(Vector128<float> x)
+    {
+        Vector128<float> one = Vector128.Create(1f);
+        Vector128<float> u = one + x;
+        Vector128<float> correction = (x - (u - one)) / u;
+
+        // u = m 2^e, m in [1, 2); fold m above sqrt(2) to m / 2 (exact) so that f = m - 1 is in [-0.293, 0.414].
+        Vector128<int> bits = u.AsInt32();
+        Vector128<float> e = Vector128.ConvertToSingle(Vector128.ShiftRightArithmetic(bits, 23) - Vector128.Create(127));
+        Vector128<float> m = ((bits & Vector128.Create(0x007FFFFF)) | Vector128.Create(0x3F800000)).AsSingle();
+        Vector128<float> above = Vector128.GreaterThan(m, Vector128.Create(1.41421356f));
+        Vector128<float> high = Vector128.ConditionalSelect(above, one, Vector128<float>.Zero);
+        m = Vector128.ConditionalSelect(above, m * Vector128.Create(0.5f), m);
+        e += high;
+        Vector128<float> f = m - one;
+
+        // log(1 + f) = f - f^2 / 2 + f^3 P(f), Cephes logf coefficients.
+        Vector128<float> f2 = f * f;
+        Vector128<float> p = Vector128.Create(7.0376836292E-2f);
+        p = MultiplyAdd(p, f, Vector128.Create(-1.1514610310E-1f));
+        p = MultiplyAdd(p, f, Vector128.Create(1.1676998740E-1f));
+        p = MultiplyAdd(p, f, Vector128.Create(-1.2420140846E-1f));
+        p = MultiplyAdd(p, f, Vector128.Create(1.4249322787E-1f));
+        p = MultiplyAdd(p, f, Vector128.Create(-1.6668057665E-1f));
+        p = MultiplyAdd(p, f, Vector128.Create(2.0000714765E-1f));
+        p = MultiplyAdd(p, f, Vector128.Create(-2.4999993993E-1f));
+        p = MultiplyAdd(p, f, Vector128.Create(3.3333331174E-1f));
+        Vector128<float> tail = MultiplyAdd(p * f, f2, MultiplyAdd(e, Vector128.Create(Ln2Low), correction));
+        tail = MultiplyAdd(f2, Vector128.Create(-0.5f), tail);
+        Vector128<float> result = MultiplyAdd(e, Vector128.Create(Ln2High), f + tail);
+
+        // The bit split reads u = 0 and u = infinity as exponents -127 and 128; a negative u (x < -1) is NaN.
+        result = Vector128.ConditionalSelect(Vector128.Equals(u, Vector128<float>.Zero), Vector128.Create(float.NegativeInfinity), result);
+        result = Vector128.ConditionalSelect(Vector128.Equals(u, Vector128.Create(float.PositiveInfinity)), u, result);
+        result = Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, u), Vector128.Create(float.NaN), result);
+        return Vector128.ConditionalSelect(Vector128.Equals(x, x), result, x);
+    }
+
+    /// <summary>2^n per lane for an integral n in [-126, 127] (as Lanes128's ScaleByPowerOfTwo).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> PowerOfTwo(Vector128<float> n) =>
+        Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+
+    /// <summary>LeakyReLU(z) = z for z &gt; 0, else 0.01 z per lane (as Activations.LeakyReLU); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LeakyReLU(Vector128<float> z) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(LeakyReLUSlope));
+
+    /// <summary>Activations.ELU on the register (its generic form over the non-generic lanes: e^z - 1 has no copy here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ELU(Vector128<float> z) => Activations.ELU.Apply<Lanes128Single, Vector128<float>, float>(z);
+
+    /// <summary>SiLU(z) = z sigmoid(z) per lane (as Activations.SiLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SiLU(Vector128<float> z) => z * Sigmoid(z);
+
+    /// <summary>
+    /// softplus(z) = log(1 + e^z) per lane as max(z, 0) + log1p(e^-|z|) (as Activations.Softplus): nothing overflows,
+    /// and very negative z give e^z to full relative precision; NaN for NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Softplus(Vector128<float> z)
+    {
+        Vector128<float> positive = Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, Vector128<float>.Zero);
+        Vector128<float> result = positive + Log1P(Exp(Vector128<float>.Zero - Vector128.Abs(z)));
+        return Vector128.ConditionalSelect(Vector128.Equals(z, z), result, z);
+    }
+
+    /// <summary>ReLU'(z): 1 for z &gt; 0, else 0, per lane (as Activations.ReLU.Derivative); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ReLUDerivative(Vector128<float> z) =>
+        Vector128.ConditionalSelect(
+            Vector128.Equals(z, z), Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), Vector128.Create(1f), Vector128<float>.Zero), z);
+
+    /// <summary>LeakyReLU'(z): 1 for z &gt; 0, else 0.01, per lane (as Activations.LeakyReLU.Derivative); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LeakyReLUDerivative(Vector128<float> z) =>
+        Vector128.ConditionalSelect(
+            Vector128.Equals(z, z),
+            Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), Vector128.Create(1f), Vector128.Create(LeakyReLUSlope)),
+            z);
+
+    /// <summary>SiLU'(z) = s (1 + z (1 - s)), s = sigmoid(z), per lane (as Activations.SiLU.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SiLUDerivative(Vector128<float> z)
+    {
+        Vector128<float> one = Vector128.Create(1f);
+        Vector128<float> s = Sigmoid(z);
+        return s * MultiplyAdd(z, one - s, one);
+    }
+
+    /// <summary>softplus'(z) = sigmoid(z) per lane (as Activations.Softplus.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SoftplusDerivative(Vector128<float> z) => Sigmoid(z);
 
     /// <summary>max(0, z) per lane, NaN for NaN (as Activations.ReLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -375,21 +496,141 @@ public static class RegisterMath
         return Vector256.ConditionalSelect(Vector256.Equals(r, r), MultiplyAdd(e, r, e), e);
     }
 
-    /// <summary>Activations.LeakyReLU on the register (its generic form: these four cost more to compile).</summary>
+    /// <summary>
+    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): clamped to [-104, 88.8] without losing
+    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors; NaN for NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> LeakyReLU(Vector256<float> z) => Activations.LeakyReLU.Apply<Lanes256<float>, Vector256<float>, float>(z);
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        Vector256<float> hi = Vector256.Create(88.8f);
+        Vector256<float> lo = Vector256.Create(-104f);
+        Vector256<float> clamped = Vector256.ConditionalSelect(
+            Vector256.GreaterThan(x, hi), hi, Vector256.ConditionalSelect(Vector256.GreaterThan(lo, x), lo, x));
 
-    /// <summary>Activations.ELU on the register (its generic form).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ELU(Vector256<float> z) => Activations.ELU.Apply<Lanes256<float>, Vector256<float>, float>(z);
+        // n = round(x / ln 2); r = x - n ln 2 in two steps (Cody-Waite).
+        Vector256<float> shift = Vector256.Create(RoundingShift);
+        Vector256<float> n = MultiplyAdd(clamped, Vector256.Create(Log2E), shift) - shift;
+        Vector256<float> r = MultiplyAdd(n, Vector256.Create(-Ln2High), clamped);
+        r = MultiplyAdd(n, Vector256.Create(-Ln2Low), r);
 
-    /// <summary>Activations.SiLU on the register (its generic form).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> SiLU(Vector256<float> z) => Activations.SiLU.Apply<Lanes256<float>, Vector256<float>, float>(z);
+        // e^r = 1 + r + r^2 (1/2 + r (1/6 + ...)), Cephes expf coefficients.
+        Vector256<float> p = Vector256.Create(1.9875691500E-4f);
+        p = MultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
+        p = MultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
+        p = MultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
+        p = MultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
+        p = MultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
+        Vector256<float> one = Vector256.Create(1f);
+        p = MultiplyAdd(p, r * r, r + one);
 
-    /// <summary>Activations.Softplus on the register (its generic form).</summary>
+        // 2^n = 2^n1 2^n2 with n1 = round(n / 2): both factors stay normal for n in [-150, 128].
+        Vector256<float> n1 = MultiplyAdd(n, Vector256.Create(0.5f), shift) - shift;
+        Vector256<float> n2 = n - n1;
+        Vector256<float> result = p * PowerOfTwo(n1) * PowerOfTwo(n2);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    /// <summary>
+    /// log(1 + x) per lane for x &gt;= -1 (<see cref="LaneMath"/>'s Log1P, operation for operation): log(u), u = 1 + x,
+    /// plus the rounding error of u to first order, with Cephes logf's polynomial. log1p(-1) = -infinity,
+    /// log1p(+infinity) = +infinity, NaN below -1 and for NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Softplus(Vector256<float> z) => Activations.Softplus.Apply<Lanes256<float>, Vector256<float>, float>(z);
+    public static Vector256<float> Log1P(Vector256<float> x)
+    {
+        Vector256<float> one = Vector256.Create(1f);
+        Vector256<float> u = one + x;
+        Vector256<float> correction = (x - (u - one)) / u;
+
+        // u = m 2^e, m in [1, 2); fold m above sqrt(2) to m / 2 (exact) so that f = m - 1 is in [-0.293, 0.414].
+        Vector256<int> bits = u.AsInt32();
+        Vector256<float> e = Vector256.ConvertToSingle(Vector256.ShiftRightArithmetic(bits, 23) - Vector256.Create(127));
+        Vector256<float> m = ((bits & Vector256.Create(0x007FFFFF)) | Vector256.Create(0x3F800000)).AsSingle();
+        Vector256<float> above = Vector256.GreaterThan(m, Vector256.Create(1.41421356f));
+        Vector256<float> high = Vector256.ConditionalSelect(above, one, Vector256<float>.Zero);
+        m = Vector256.ConditionalSelect(above, m * Vector256.Create(0.5f), m);
+        e += high;
+        Vector256<float> f = m - one;
+
+        // log(1 + f) = f - f^2 / 2 + f^3 P(f), Cephes logf coefficients.
+        Vector256<float> f2 = f * f;
+        Vector256<float> p = Vector256.Create(7.0376836292E-2f);
+        p = MultiplyAdd(p, f, Vector256.Create(-1.1514610310E-1f));
+        p = MultiplyAdd(p, f, Vector256.Create(1.1676998740E-1f));
+        p = MultiplyAdd(p, f, Vector256.Create(-1.2420140846E-1f));
+        p = MultiplyAdd(p, f, Vector256.Create(1.4249322787E-1f));
+        p = MultiplyAdd(p, f, Vector256.Create(-1.6668057665E-1f));
+        p = MultiplyAdd(p, f, Vector256.Create(2.0000714765E-1f));
+        p = MultiplyAdd(p, f, Vector256.Create(-2.4999993993E-1f));
+        p = MultiplyAdd(p, f, Vector256.Create(3.3333331174E-1f));
+        Vector256<float> tail = MultiplyAdd(p * f, f2, MultiplyAdd(e, Vector256.Create(Ln2Low), correction));
+        tail = MultiplyAdd(f2, Vector256.Create(-0.5f), tail);
+        Vector256<float> result = MultiplyAdd(e, Vector256.Create(Ln2High), f + tail);
+
+        // The bit split reads u = 0 and u = infinity as exponents -127 and 128; a negative u (x < -1) is NaN.
+        result = Vector256.ConditionalSelect(Vector256.Equals(u, Vector256<float>.Zero), Vector256.Create(float.NegativeInfinity), result);
+        result = Vector256.ConditionalSelect(Vector256.Equals(u, Vector256.Create(float.PositiveInfinity)), u, result);
+        result = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, u), Vector256.Create(float.NaN), result);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    /// <summary>2^n per lane for an integral n in [-126, 127] (as Lanes256's ScaleByPowerOfTwo).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> PowerOfTwo(Vector256<float> n) =>
+        Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+
+    /// <summary>LeakyReLU(z) = z for z &gt; 0, else 0.01 z per lane (as Activations.LeakyReLU); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LeakyReLU(Vector256<float> z) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(LeakyReLUSlope));
+
+    /// <summary>Activations.ELU on the register (its generic form over the non-generic lanes: e^z - 1 has no copy here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ELU(Vector256<float> z) => Activations.ELU.Apply<Lanes256Single, Vector256<float>, float>(z);
+
+    /// <summary>SiLU(z) = z sigmoid(z) per lane (as Activations.SiLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SiLU(Vector256<float> z) => z * Sigmoid(z);
+
+    /// <summary>
+    /// softplus(z) = log(1 + e^z) per lane as max(z, 0) + log1p(e^-|z|) (as Activations.Softplus): nothing overflows,
+    /// and very negative z give e^z to full relative precision; NaN for NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Softplus(Vector256<float> z)
+    {
+        Vector256<float> positive = Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, Vector256<float>.Zero);
+        Vector256<float> result = positive + Log1P(Exp(Vector256<float>.Zero - Vector256.Abs(z)));
+        return Vector256.ConditionalSelect(Vector256.Equals(z, z), result, z);
+    }
+
+    /// <summary>ReLU'(z): 1 for z &gt; 0, else 0, per lane (as Activations.ReLU.Derivative); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ReLUDerivative(Vector256<float> z) =>
+        Vector256.ConditionalSelect(
+            Vector256.Equals(z, z), Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), Vector256.Create(1f), Vector256<float>.Zero), z);
+
+    /// <summary>LeakyReLU'(z): 1 for z &gt; 0, else 0.01, per lane (as Activations.LeakyReLU.Derivative); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LeakyReLUDerivative(Vector256<float> z) =>
+        Vector256.ConditionalSelect(
+            Vector256.Equals(z, z),
+            Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), Vector256.Create(1f), Vector256.Create(LeakyReLUSlope)),
+            z);
+
+    /// <summary>SiLU'(z) = s (1 + z (1 - s)), s = sigmoid(z), per lane (as Activations.SiLU.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SiLUDerivative(Vector256<float> z)
+    {
+        Vector256<float> one = Vector256.Create(1f);
+        Vector256<float> s = Sigmoid(z);
+        return s * MultiplyAdd(z, one - s, one);
+    }
+
+    /// <summary>softplus'(z) = sigmoid(z) per lane (as Activations.Softplus.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SoftplusDerivative(Vector256<float> z) => Sigmoid(z);
 
     /// <summary>max(0, z) per lane, NaN for NaN (as Activations.ReLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -567,21 +808,141 @@ public static class RegisterMath
         return Vector512.ConditionalSelect(Vector512.Equals(r, r), MultiplyAdd(e, r, e), e);
     }
 
-    /// <summary>Activations.LeakyReLU on the register (its generic form: these four cost more to compile).</summary>
+    /// <summary>
+    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): clamped to [-104, 88.8] without losing
+    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors; NaN for NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> LeakyReLU(Vector512<float> z) => Activations.LeakyReLU.Apply<Lanes512<float>, Vector512<float>, float>(z);
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        Vector512<float> hi = Vector512.Create(88.8f);
+        Vector512<float> lo = Vector512.Create(-104f);
+        Vector512<float> clamped = Vector512.ConditionalSelect(
+            Vector512.GreaterThan(x, hi), hi, Vector512.ConditionalSelect(Vector512.GreaterThan(lo, x), lo, x));
 
-    /// <summary>Activations.ELU on the register (its generic form).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> ELU(Vector512<float> z) => Activations.ELU.Apply<Lanes512<float>, Vector512<float>, float>(z);
+        // n = round(x / ln 2); r = x - n ln 2 in two steps (Cody-Waite).
+        Vector512<float> shift = Vector512.Create(RoundingShift);
+        Vector512<float> n = MultiplyAdd(clamped, Vector512.Create(Log2E), shift) - shift;
+        Vector512<float> r = MultiplyAdd(n, Vector512.Create(-Ln2High), clamped);
+        r = MultiplyAdd(n, Vector512.Create(-Ln2Low), r);
 
-    /// <summary>Activations.SiLU on the register (its generic form).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> SiLU(Vector512<float> z) => Activations.SiLU.Apply<Lanes512<float>, Vector512<float>, float>(z);
+        // e^r = 1 + r + r^2 (1/2 + r (1/6 + ...)), Cephes expf coefficients.
+        Vector512<float> p = Vector512.Create(1.9875691500E-4f);
+        p = MultiplyAdd(p, r, Vector512.Create(1.3981999507E-3f));
+        p = MultiplyAdd(p, r, Vector512.Create(8.3334519073E-3f));
+        p = MultiplyAdd(p, r, Vector512.Create(4.1665795894E-2f));
+        p = MultiplyAdd(p, r, Vector512.Create(1.6666665459E-1f));
+        p = MultiplyAdd(p, r, Vector512.Create(5.0000001201E-1f));
+        Vector512<float> one = Vector512.Create(1f);
+        p = MultiplyAdd(p, r * r, r + one);
 
-    /// <summary>Activations.Softplus on the register (its generic form).</summary>
+        // 2^n = 2^n1 2^n2 with n1 = round(n / 2): both factors stay normal for n in [-150, 128].
+        Vector512<float> n1 = MultiplyAdd(n, Vector512.Create(0.5f), shift) - shift;
+        Vector512<float> n2 = n - n1;
+        Vector512<float> result = p * PowerOfTwo(n1) * PowerOfTwo(n2);
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
+    }
+
+    /// <summary>
+    /// log(1 + x) per lane for x &gt;= -1 (<see cref="LaneMath"/>'s Log1P, operation for operation): log(u), u = 1 + x,
+    /// plus the rounding error of u to first order, with Cephes logf's polynomial. log1p(-1) = -infinity,
+    /// log1p(+infinity) = +infinity, NaN below -1 and for NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Softplus(Vector512<float> z) => Activations.Softplus.Apply<Lanes512<float>, Vector512<float>, float>(z);
+    public static Vector512<float> Log1P(Vector512<float> x)
+    {
+        Vector512<float> one = Vector512.Create(1f);
+        Vector512<float> u = one + x;
+        Vector512<float> correction = (x - (u - one)) / u;
+
+        // u = m 2^e, m in [1, 2); fold m above sqrt(2) to m / 2 (exact) so that f = m - 1 is in [-0.293, 0.414].
+        Vector512<int> bits = u.AsInt32();
+        Vector512<float> e = Vector512.ConvertToSingle(Vector512.ShiftRightArithmetic(bits, 23) - Vector512.Create(127));
+        Vector512<float> m = ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F800000)).AsSingle();
+        Vector512<float> above = Vector512.GreaterThan(m, Vector512.Create(1.41421356f));
+        Vector512<float> high = Vector512.ConditionalSelect(above, one, Vector512<float>.Zero);
+        m = Vector512.ConditionalSelect(above, m * Vector512.Create(0.5f), m);
+        e += high;
+        Vector512<float> f = m - one;
+
+        // log(1 + f) = f - f^2 / 2 + f^3 P(f), Cephes logf coefficients.
+        Vector512<float> f2 = f * f;
+        Vector512<float> p = Vector512.Create(7.0376836292E-2f);
+        p = MultiplyAdd(p, f, Vector512.Create(-1.1514610310E-1f));
+        p = MultiplyAdd(p, f, Vector512.Create(1.1676998740E-1f));
+        p = MultiplyAdd(p, f, Vector512.Create(-1.2420140846E-1f));
+        p = MultiplyAdd(p, f, Vector512.Create(1.4249322787E-1f));
+        p = MultiplyAdd(p, f, Vector512.Create(-1.6668057665E-1f));
+        p = MultiplyAdd(p, f, Vector512.Create(2.0000714765E-1f));
+        p = MultiplyAdd(p, f, Vector512.Create(-2.4999993993E-1f));
+        p = MultiplyAdd(p, f, Vector512.Create(3.3333331174E-1f));
+        Vector512<float> tail = MultiplyAdd(p * f, f2, MultiplyAdd(e, Vector512.Create(Ln2Low), correction));
+        tail = MultiplyAdd(f2, Vector512.Create(-0.5f), tail);
+        Vector512<float> result = MultiplyAdd(e, Vector512.Create(Ln2High), f + tail);
+
+        // The bit split reads u = 0 and u = infinity as exponents -127 and 128; a negative u (x < -1) is NaN.
+        result = Vector512.ConditionalSelect(Vector512.Equals(u, Vector512<float>.Zero), Vector512.Create(float.NegativeInfinity), result);
+        result = Vector512.ConditionalSelect(Vector512.Equals(u, Vector512.Create(float.PositiveInfinity)), u, result);
+        result = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, u), Vector512.Create(float.NaN), result);
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
+    }
+
+    /// <summary>2^n per lane for an integral n in [-126, 127] (as Lanes512's ScaleByPowerOfTwo).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PowerOfTwo(Vector512<float> n) =>
+        Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+
+    /// <summary>LeakyReLU(z) = z for z &gt; 0, else 0.01 z per lane (as Activations.LeakyReLU); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LeakyReLU(Vector512<float> z) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(LeakyReLUSlope));
+
+    /// <summary>Activations.ELU on the register (its generic form over the non-generic lanes: e^z - 1 has no copy here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ELU(Vector512<float> z) => Activations.ELU.Apply<Lanes512Single, Vector512<float>, float>(z);
+
+    /// <summary>SiLU(z) = z sigmoid(z) per lane (as Activations.SiLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SiLU(Vector512<float> z) => z * Sigmoid(z);
+
+    /// <summary>
+    /// softplus(z) = log(1 + e^z) per lane as max(z, 0) + log1p(e^-|z|) (as Activations.Softplus): nothing overflows,
+    /// and very negative z give e^z to full relative precision; NaN for NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Softplus(Vector512<float> z)
+    {
+        Vector512<float> positive = Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, Vector512<float>.Zero);
+        Vector512<float> result = positive + Log1P(Exp(Vector512<float>.Zero - Vector512.Abs(z)));
+        return Vector512.ConditionalSelect(Vector512.Equals(z, z), result, z);
+    }
+
+    /// <summary>ReLU'(z): 1 for z &gt; 0, else 0, per lane (as Activations.ReLU.Derivative); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ReLUDerivative(Vector512<float> z) =>
+        Vector512.ConditionalSelect(
+            Vector512.Equals(z, z), Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), Vector512.Create(1f), Vector512<float>.Zero), z);
+
+    /// <summary>LeakyReLU'(z): 1 for z &gt; 0, else 0.01, per lane (as Activations.LeakyReLU.Derivative); NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LeakyReLUDerivative(Vector512<float> z) =>
+        Vector512.ConditionalSelect(
+            Vector512.Equals(z, z),
+            Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), Vector512.Create(1f), Vector512.Create(LeakyReLUSlope)),
+            z);
+
+    /// <summary>SiLU'(z) = s (1 + z (1 - s)), s = sigmoid(z), per lane (as Activations.SiLU.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SiLUDerivative(Vector512<float> z)
+    {
+        Vector512<float> one = Vector512.Create(1f);
+        Vector512<float> s = Sigmoid(z);
+        return s * MultiplyAdd(z, one - s, one);
+    }
+
+    /// <summary>softplus'(z) = sigmoid(z) per lane (as Activations.Softplus.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SoftplusDerivative(Vector512<float> z) => Sigmoid(z);
 
     /// <summary>max(0, z) per lane, NaN for NaN (as Activations.ReLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

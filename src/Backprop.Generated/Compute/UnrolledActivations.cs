@@ -63,7 +63,7 @@ public static class UnrolledActivations
     {
         if (Vector128.IsHardwareAccelerated)
         {
-            Vector128<float> a = TActivation.Apply<Lanes128<float>, Vector128<float>, float>(Vector128.Create(z0, z1, z2, 0f));
+            Vector128<float> a = TActivation.Apply<Lanes128Single, Vector128<float>, float>(Vector128.Create(z0, z1, z2, 0f));
             a0 = a.GetElement(0);
             a1 = a.GetElement(1);
             a2 = a.GetElement(2);

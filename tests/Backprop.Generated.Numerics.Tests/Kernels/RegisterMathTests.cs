@@ -11,7 +11,7 @@ namespace Backprop.Generated.Numerics.Tests.Kernels;
 /// Compute.RegisterMath, the non-generic register helpers of the generated one-example code of small networks, is
 /// LaneMath's polynomials spelt again per register width (for the JIT's compile time): every lane of every function
 /// must be bit for bit what LaneMath (and Dense.ExpOfDifference, Activations.ReLU) give on the Lanes type of the same
-/// width, on ActivationAccuracyTests' 1.15 million arguments and the special values, so the accuracy bounds measured
+/// width (and the activations' derivatives), on ActivationAccuracyTests' 1.15 million arguments and the special values, so the accuracy bounds measured
 /// there hold for these too. Runs with and without SIMD (.ci/run's DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0
 /// passes): both sides then take the same non-fused multiply-add; Vector512 runs in software where not accelerated.
 /// </summary>
@@ -31,6 +31,15 @@ public class RegisterMathTests
     [InlineData("relu")]
     [InlineData("exp-nonpositive")]
     [InlineData("exp-of-difference")]
+    [InlineData("exp")]
+    [InlineData("log1p")]
+    [InlineData("leaky-relu")]
+    [InlineData("silu")]
+    [InlineData("softplus")]
+    [InlineData("relu-derivative")]
+    [InlineData("leaky-relu-derivative")]
+    [InlineData("silu-derivative")]
+    [InlineData("softplus-derivative")]
     public void Every_width_matches_the_lane_functions_bit_for_bit(string function)
     {
         float[] x = Arguments();
@@ -79,6 +88,15 @@ public class RegisterMathTests
             "tanh" => RegisterMath.Tanh(v),
             "relu" => RegisterMath.ReLU(v),
             "exp-nonpositive" => RegisterMath.ExpNonPositive(v),
+            "exp" => RegisterMath.Exp(v),
+            "log1p" => RegisterMath.Log1P(v),
+            "leaky-relu" => RegisterMath.LeakyReLU(v),
+            "silu" => RegisterMath.SiLU(v),
+            "softplus" => RegisterMath.Softplus(v),
+            "relu-derivative" => RegisterMath.ReLUDerivative(v),
+            "leaky-relu-derivative" => RegisterMath.LeakyReLUDerivative(v),
+            "silu-derivative" => RegisterMath.SiLUDerivative(v),
+            "softplus-derivative" => RegisterMath.SoftplusDerivative(v),
             _ => RegisterMath.ExpOfDifference(v, Vector128.Create(max)),
         };
         return ToArray(r);
@@ -93,6 +111,15 @@ public class RegisterMathTests
             "tanh" => LaneMath.Tanh<Lanes128<float>, Vector128<float>>(v),
             "relu" => Activations.ReLU.Apply<Lanes128<float>, Vector128<float>, float>(v),
             "exp-nonpositive" => LaneMath.ExpNonPositive<Lanes128<float>, Vector128<float>>(v),
+            "exp" => LaneMath.Exp<Lanes128<float>, Vector128<float>>(v),
+            "log1p" => LaneMath.Log1P<Lanes128<float>, Vector128<float>>(v),
+            "leaky-relu" => Activations.LeakyReLU.Apply<Lanes128<float>, Vector128<float>, float>(v),
+            "silu" => Activations.SiLU.Apply<Lanes128<float>, Vector128<float>, float>(v),
+            "softplus" => Activations.Softplus.Apply<Lanes128<float>, Vector128<float>, float>(v),
+            "relu-derivative" => Activations.ReLU.Derivative<Lanes128<float>, Vector128<float>, float>(v, v),
+            "leaky-relu-derivative" => Activations.LeakyReLU.Derivative<Lanes128<float>, Vector128<float>, float>(v, v),
+            "silu-derivative" => Activations.SiLU.Derivative<Lanes128<float>, Vector128<float>, float>(v, v),
+            "softplus-derivative" => Activations.Softplus.Derivative<Lanes128<float>, Vector128<float>, float>(v, v),
             _ => ExpOfDifferenceReference<Lanes128<float>, Vector128<float>>(v, Vector128.Create(max)),
         };
         return ToArray(r);
@@ -107,6 +134,15 @@ public class RegisterMathTests
             "tanh" => RegisterMath.Tanh(v),
             "relu" => RegisterMath.ReLU(v),
             "exp-nonpositive" => RegisterMath.ExpNonPositive(v),
+            "exp" => RegisterMath.Exp(v),
+            "log1p" => RegisterMath.Log1P(v),
+            "leaky-relu" => RegisterMath.LeakyReLU(v),
+            "silu" => RegisterMath.SiLU(v),
+            "softplus" => RegisterMath.Softplus(v),
+            "relu-derivative" => RegisterMath.ReLUDerivative(v),
+            "leaky-relu-derivative" => RegisterMath.LeakyReLUDerivative(v),
+            "silu-derivative" => RegisterMath.SiLUDerivative(v),
+            "softplus-derivative" => RegisterMath.SoftplusDerivative(v),
             _ => RegisterMath.ExpOfDifference(v, Vector256.Create(max)),
         };
         return ToArray(r);
@@ -121,6 +157,15 @@ public class RegisterMathTests
             "tanh" => LaneMath.Tanh<Lanes256<float>, Vector256<float>>(v),
             "relu" => Activations.ReLU.Apply<Lanes256<float>, Vector256<float>, float>(v),
             "exp-nonpositive" => LaneMath.ExpNonPositive<Lanes256<float>, Vector256<float>>(v),
+            "exp" => LaneMath.Exp<Lanes256<float>, Vector256<float>>(v),
+            "log1p" => LaneMath.Log1P<Lanes256<float>, Vector256<float>>(v),
+            "leaky-relu" => Activations.LeakyReLU.Apply<Lanes256<float>, Vector256<float>, float>(v),
+            "silu" => Activations.SiLU.Apply<Lanes256<float>, Vector256<float>, float>(v),
+            "softplus" => Activations.Softplus.Apply<Lanes256<float>, Vector256<float>, float>(v),
+            "relu-derivative" => Activations.ReLU.Derivative<Lanes256<float>, Vector256<float>, float>(v, v),
+            "leaky-relu-derivative" => Activations.LeakyReLU.Derivative<Lanes256<float>, Vector256<float>, float>(v, v),
+            "silu-derivative" => Activations.SiLU.Derivative<Lanes256<float>, Vector256<float>, float>(v, v),
+            "softplus-derivative" => Activations.Softplus.Derivative<Lanes256<float>, Vector256<float>, float>(v, v),
             _ => ExpOfDifferenceReference<Lanes256<float>, Vector256<float>>(v, Vector256.Create(max)),
         };
         return ToArray(r);
@@ -135,6 +180,15 @@ public class RegisterMathTests
             "tanh" => RegisterMath.Tanh(v),
             "relu" => RegisterMath.ReLU(v),
             "exp-nonpositive" => RegisterMath.ExpNonPositive(v),
+            "exp" => RegisterMath.Exp(v),
+            "log1p" => RegisterMath.Log1P(v),
+            "leaky-relu" => RegisterMath.LeakyReLU(v),
+            "silu" => RegisterMath.SiLU(v),
+            "softplus" => RegisterMath.Softplus(v),
+            "relu-derivative" => RegisterMath.ReLUDerivative(v),
+            "leaky-relu-derivative" => RegisterMath.LeakyReLUDerivative(v),
+            "silu-derivative" => RegisterMath.SiLUDerivative(v),
+            "softplus-derivative" => RegisterMath.SoftplusDerivative(v),
             _ => RegisterMath.ExpOfDifference(v, Vector512.Create(max)),
         };
         return ToArray(r);
@@ -149,6 +203,15 @@ public class RegisterMathTests
             "tanh" => LaneMath.Tanh<Lanes512<float>, Vector512<float>>(v),
             "relu" => Activations.ReLU.Apply<Lanes512<float>, Vector512<float>, float>(v),
             "exp-nonpositive" => LaneMath.ExpNonPositive<Lanes512<float>, Vector512<float>>(v),
+            "exp" => LaneMath.Exp<Lanes512<float>, Vector512<float>>(v),
+            "log1p" => LaneMath.Log1P<Lanes512<float>, Vector512<float>>(v),
+            "leaky-relu" => Activations.LeakyReLU.Apply<Lanes512<float>, Vector512<float>, float>(v),
+            "silu" => Activations.SiLU.Apply<Lanes512<float>, Vector512<float>, float>(v),
+            "softplus" => Activations.Softplus.Apply<Lanes512<float>, Vector512<float>, float>(v),
+            "relu-derivative" => Activations.ReLU.Derivative<Lanes512<float>, Vector512<float>, float>(v, v),
+            "leaky-relu-derivative" => Activations.LeakyReLU.Derivative<Lanes512<float>, Vector512<float>, float>(v, v),
+            "silu-derivative" => Activations.SiLU.Derivative<Lanes512<float>, Vector512<float>, float>(v, v),
+            "softplus-derivative" => Activations.Softplus.Derivative<Lanes512<float>, Vector512<float>, float>(v, v),
             _ => ExpOfDifferenceReference<Lanes512<float>, Vector512<float>>(v, Vector512.Create(max)),
         };
         return ToArray(r);
