@@ -485,6 +485,8 @@ public static partial class Dense
         var scalev = new Vector<float>(scale);
         Vector<float> check0 = Vector<float>.Zero, check1 = Vector<float>.Zero;
         float check = 0f;
+
+        // Rows 0..inputs-1 are dW[l]; row 'inputs' is db[l], which follows W[l] in the parameters.
         for (int j = 0; j <= inputs; j++)
         {
             ref float source = ref Unsafe.Add(ref s, j * stride);

@@ -67,7 +67,9 @@ public static partial class Dense
     /// <summary>
     /// One kernel family's core at one register width, named by <c>TOps</c> and <c>TV</c>. The operands are the family's
     /// own, in one shape for all families: up to six matrices (a reference to the first value of each), two counts and a
-    /// flag; a family leaves the rest unused (<see cref="None{T}"/>, 0, false).
+    /// flag; a family leaves the rest unused (<see cref="None{T}"/>, 0, false). TElement is always T: it is a parameter of
+    /// its own only so that the dispatcher can name the non-generic single-precision lanes (<see cref="Lanes256Single"/>,
+    /// ...), whose element type is float where T is not known to be.
     /// </summary>
     internal interface ILaneKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -16,7 +16,8 @@ namespace Backprop.Generated.Compute;
 /// <c>Vector256&lt;float&gt;</c> (<c>AsSingle</c>, <c>As&lt;float, T&gt;</c>) behind a <c>typeof(T)</c> test, and the JIT resolves
 /// every one of those generic calls in every kernel it compiles fully optimised on a first call. Here they do not exist.
 /// In a scratch program on the 2-core Zen 3 machine of docs/performance.md, 40 lane operations compiled in 0.9-1.35 ms
-/// on a struct written like this one and in 3.9-4.3 ms on one written like <see cref="Lanes256{T}"/>.
+/// on a struct written like this one and in 3.2-4.5 ms on <c>Lanes256&lt;float&gt;</c> (the 256-bit structs measured; see
+/// docs/performance.md, "Single precision without generic math in the lane operations").
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Lanes256Single : ILanes<Vector256<float>, float>

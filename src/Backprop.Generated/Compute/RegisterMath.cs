@@ -8,11 +8,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop.Generated.Compute;
 
 /// <summary>
-/// Single-precision multiply-add, e^x for x &lt;= 0, a softmax's e^(z - max) and every element-wise activation on one <see cref="Vector128{T}"/>,
-/// <see cref="Vector256{T}"/> or <see cref="Vector512{T}"/> register, written with the BCL's vector operations directly:
-/// the helpers of the one-example code that the generator writes into a small network's own type (the units of a
-/// layer held in registers, g applied once per register; the *InPlace forms apply g, or a softmax, to a layer's stored
-/// registers in one call, compiled once per process whatever the network). They are <see cref="LaneMath"/>'s polynomials operation for
+/// Single-precision multiply-add, e^x (for x &lt;= 0, and over the whole range), log(1 + x), a softmax's e^(z - max),
+/// every element-wise activation and the derivatives of ReLU, leaky ReLU, SiLU and softplus on one
+/// <see cref="Vector128{T}"/>, <see cref="Vector256{T}"/> or <see cref="Vector512{T}"/> register, written with the BCL's
+/// vector operations directly: the helpers of the code that the generator writes into a network's own type (the
+/// one-example pass of small networks, the units of a layer held in registers, g applied once per register; the
+/// register blocks of tiny networks' batches and training, whose losses take e^x and log1p; the *InPlace forms apply g,
+/// or a softmax, to a layer's stored registers in one call, compiled once per process whatever the network). They are <see cref="LaneMath"/>'s polynomials operation for
 /// operation, so the results are bit for bit those of <see cref="LaneMath"/> on <see cref="Lanes128{T}"/>,
 /// <see cref="Lanes256{T}"/> and <see cref="Lanes512{T}"/> (the numerical tests compare every lane).
 /// </summary>
@@ -185,8 +187,9 @@ public static class RegisterMath
     }
 
     /// <summary>
-    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): clamped to [-104, 88.8] without losing
-    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors; NaN for NaN.
+    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): x clamped to [-104, 88.8] without losing
+    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors, so the result overflows
+    /// to +infinity above about 88.72 and falls through the subnormals to 0 below about -87.3; NaN for NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x)
@@ -497,8 +500,9 @@ public static class RegisterMath
     }
 
     /// <summary>
-    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): clamped to [-104, 88.8] without losing
-    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors; NaN for NaN.
+    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): x clamped to [-104, 88.8] without losing
+    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors, so the result overflows
+    /// to +infinity above about 88.72 and falls through the subnormals to 0 below about -87.3; NaN for NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
@@ -809,8 +813,9 @@ public static class RegisterMath
     }
 
     /// <summary>
-    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): clamped to [-104, 88.8] without losing
-    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors; NaN for NaN.
+    /// e^x per lane (<see cref="LaneMath"/>'s Exp, operation for operation): x clamped to [-104, 88.8] without losing
+    /// NaN, Cody-Waite reduction, Cephes expf's polynomial, 2^n applied as two normal factors, so the result overflows
+    /// to +infinity above about 88.72 and falls through the subnormals to 0 below about -87.3; NaN for NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)

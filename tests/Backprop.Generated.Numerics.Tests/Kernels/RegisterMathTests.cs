@@ -34,6 +34,7 @@ public class RegisterMathTests
     [InlineData("exp")]
     [InlineData("log1p")]
     [InlineData("leaky-relu")]
+    [InlineData("elu")]
     [InlineData("silu")]
     [InlineData("softplus")]
     [InlineData("relu-derivative")]
@@ -91,6 +92,7 @@ public class RegisterMathTests
             "exp" => RegisterMath.Exp(v),
             "log1p" => RegisterMath.Log1P(v),
             "leaky-relu" => RegisterMath.LeakyReLU(v),
+            "elu" => RegisterMath.ELU(v),
             "silu" => RegisterMath.SiLU(v),
             "softplus" => RegisterMath.Softplus(v),
             "relu-derivative" => RegisterMath.ReLUDerivative(v),
@@ -114,6 +116,7 @@ public class RegisterMathTests
             "exp" => LaneMath.Exp<Lanes128<float>, Vector128<float>>(v),
             "log1p" => LaneMath.Log1P<Lanes128<float>, Vector128<float>>(v),
             "leaky-relu" => Activations.LeakyReLU.Apply<Lanes128<float>, Vector128<float>, float>(v),
+            "elu" => Activations.ELU.Apply<Lanes128<float>, Vector128<float>, float>(v),
             "silu" => Activations.SiLU.Apply<Lanes128<float>, Vector128<float>, float>(v),
             "softplus" => Activations.Softplus.Apply<Lanes128<float>, Vector128<float>, float>(v),
             "relu-derivative" => Activations.ReLU.Derivative<Lanes128<float>, Vector128<float>, float>(v, v),
@@ -137,6 +140,7 @@ public class RegisterMathTests
             "exp" => RegisterMath.Exp(v),
             "log1p" => RegisterMath.Log1P(v),
             "leaky-relu" => RegisterMath.LeakyReLU(v),
+            "elu" => RegisterMath.ELU(v),
             "silu" => RegisterMath.SiLU(v),
             "softplus" => RegisterMath.Softplus(v),
             "relu-derivative" => RegisterMath.ReLUDerivative(v),
@@ -160,6 +164,7 @@ public class RegisterMathTests
             "exp" => LaneMath.Exp<Lanes256<float>, Vector256<float>>(v),
             "log1p" => LaneMath.Log1P<Lanes256<float>, Vector256<float>>(v),
             "leaky-relu" => Activations.LeakyReLU.Apply<Lanes256<float>, Vector256<float>, float>(v),
+            "elu" => Activations.ELU.Apply<Lanes256<float>, Vector256<float>, float>(v),
             "silu" => Activations.SiLU.Apply<Lanes256<float>, Vector256<float>, float>(v),
             "softplus" => Activations.Softplus.Apply<Lanes256<float>, Vector256<float>, float>(v),
             "relu-derivative" => Activations.ReLU.Derivative<Lanes256<float>, Vector256<float>, float>(v, v),
@@ -183,6 +188,7 @@ public class RegisterMathTests
             "exp" => RegisterMath.Exp(v),
             "log1p" => RegisterMath.Log1P(v),
             "leaky-relu" => RegisterMath.LeakyReLU(v),
+            "elu" => RegisterMath.ELU(v),
             "silu" => RegisterMath.SiLU(v),
             "softplus" => RegisterMath.Softplus(v),
             "relu-derivative" => RegisterMath.ReLUDerivative(v),
@@ -206,6 +212,7 @@ public class RegisterMathTests
             "exp" => LaneMath.Exp<Lanes512<float>, Vector512<float>>(v),
             "log1p" => LaneMath.Log1P<Lanes512<float>, Vector512<float>>(v),
             "leaky-relu" => Activations.LeakyReLU.Apply<Lanes512<float>, Vector512<float>, float>(v),
+            "elu" => Activations.ELU.Apply<Lanes512<float>, Vector512<float>, float>(v),
             "silu" => Activations.SiLU.Apply<Lanes512<float>, Vector512<float>, float>(v),
             "softplus" => Activations.Softplus.Apply<Lanes512<float>, Vector512<float>, float>(v),
             "relu-derivative" => Activations.ReLU.Derivative<Lanes512<float>, Vector512<float>, float>(v, v),
