@@ -426,6 +426,7 @@ internal static class RegisterBlockWriter
         ActivationKind.Sigmoid => $"({a} * (one - {a}))",
         ActivationKind.Tanh => $"(one - {a} * {a})",
         ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.SiLU or ActivationKind.Softplus => $"{Math}.{g}Derivative({z})",
+        ActivationKind.ELU => $"{Math}.ELUDerivative({z}, {a})",
         _ => $"{EmitContext.Compute}.Activations.{g}.Derivative<{EmitContext.Compute}.Lanes{Literals.Int(width)}Single, {Vector(width)}<float>, float>({z}, {a})",
     };
 

@@ -8,8 +8,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop.Generated.Compute;
 
 /// <summary>
-/// Single-precision multiply-add, e^x (for x &lt;= 0, and over the whole range), log(1 + x), a softmax's e^(z - max),
-/// every element-wise activation and the derivatives of ReLU, leaky ReLU, SiLU and softplus on one
+/// Single-precision multiply-add, e^x (for x &lt;= 0, and over the whole range), e^x - 1, log(1 + x), a softmax's
+/// e^(z - max), every element-wise activation and the derivatives of ReLU, leaky ReLU, ELU, SiLU and softplus on one
 /// <see cref="Vector128{T}"/>, <see cref="Vector256{T}"/> or <see cref="Vector512{T}"/> register, written with the BCL's
 /// vector operations directly: the helpers of the code that the generator writes into a network's own type (the
 /// one-example pass of small networks, the units of a layer held in registers, g applied once per register; the
@@ -276,9 +276,49 @@ public static class RegisterMath
     public static Vector128<float> LeakyReLU(Vector128<float> z) =>
         Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, z * Vector128.Create(LeakyReLUSlope));
 
-    /// <summary>Activations.ELU on the register (its generic form over the non-generic lanes: e^z - 1 has no copy here).</summary>
+    /// <summary>ELU(z) = z for z &gt; 0, else e^z - 1, per lane (as Activations.ELU, with <see cref="ExpM1(Vector128{float})"/>); NaN for NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> ELU(Vector128<float> z) => Activations.ELU.Apply<Lanes128Single, Vector128<float>, float>(z);
+    public static Vector128<float> ELU(Vector128<float> z) => Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), z, ExpM1(z));
+
+    /// <summary>ELU'(z): 1 for z &gt; 0, else a + 1 with a = ELU(z) = e^z - 1, per lane (as Activations.ELU.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ELUDerivative(Vector128<float> z, Vector128<float> a) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128<float>.Zero), Vector128.Create(1f), a + Vector128.Create(1f));
+
+    /// <summary>
+    /// e^x - 1 per lane (<see cref="LaneMath"/>'s ExpM1, operation for operation): 2t / (1 - t) with t = tanh(x / 2) for
+    /// x &lt;= 0.5, so that small x keep their relative precision, else <see cref="Exp(Vector128{float})"/> - 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ExpM1(Vector128<float> x)
+    {
+        Vector128<float> one = Vector128.Create(1f);
+        Vector128<float> t = TanhViaExp(x * Vector128.Create(0.5f));
+        Vector128<float> result = (t + t) / (one - t);
+        return Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(0.5f)), Exp(x) - one, result);
+    }
+
+    /// <summary>
+    /// tanh(z) per lane as <see cref="LaneMath"/>'s TanhViaExp, the form e^x - 1 builds on: Cephes tanhf's z + z^3 P(z^2)
+    /// below |z| = 0.625, (1 - e) / (1 + e) with e = e^-2|z| above, then the sign of z.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> TanhViaExp(Vector128<float> z)
+    {
+        Vector128<float> one = Vector128.Create(1f);
+        Vector128<float> a = Vector128.Abs(z);
+        Vector128<float> e = ExpNonPositive(a * Vector128.Create(-2f));
+        Vector128<float> large = (one - e) / (one + e);
+        large = Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128<float>.Zero, z), Vector128<float>.Zero - large, large);
+        Vector128<float> s = z * z;
+        Vector128<float> p = Vector128.Create(-5.70498872745E-3f);
+        p = MultiplyAdd(p, s, Vector128.Create(2.06390887954E-2f));
+        p = MultiplyAdd(p, s, Vector128.Create(-5.37397155531E-2f));
+        p = MultiplyAdd(p, s, Vector128.Create(1.33314422036E-1f));
+        p = MultiplyAdd(p, s, Vector128.Create(-3.33332819422E-1f));
+        Vector128<float> small = MultiplyAdd(p * s, z, z);
+        return Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Create(0.625f), a), small, large);
+    }
 
     /// <summary>SiLU(z) = z sigmoid(z) per lane (as Activations.SiLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -589,9 +629,49 @@ public static class RegisterMath
     public static Vector256<float> LeakyReLU(Vector256<float> z) =>
         Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * Vector256.Create(LeakyReLUSlope));
 
-    /// <summary>Activations.ELU on the register (its generic form over the non-generic lanes: e^z - 1 has no copy here).</summary>
+    /// <summary>ELU(z) = z for z &gt; 0, else e^z - 1, per lane (as Activations.ELU, with <see cref="ExpM1(Vector256{float})"/>); NaN for NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ELU(Vector256<float> z) => Activations.ELU.Apply<Lanes256Single, Vector256<float>, float>(z);
+    public static Vector256<float> ELU(Vector256<float> z) => Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, ExpM1(z));
+
+    /// <summary>ELU'(z): 1 for z &gt; 0, else a + 1 with a = ELU(z) = e^z - 1, per lane (as Activations.ELU.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ELUDerivative(Vector256<float> z, Vector256<float> a) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), Vector256.Create(1f), a + Vector256.Create(1f));
+
+    /// <summary>
+    /// e^x - 1 per lane (<see cref="LaneMath"/>'s ExpM1, operation for operation): 2t / (1 - t) with t = tanh(x / 2) for
+    /// x &lt;= 0.5, so that small x keep their relative precision, else <see cref="Exp(Vector256{float})"/> - 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ExpM1(Vector256<float> x)
+    {
+        Vector256<float> one = Vector256.Create(1f);
+        Vector256<float> t = TanhViaExp(x * Vector256.Create(0.5f));
+        Vector256<float> result = (t + t) / (one - t);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(0.5f)), Exp(x) - one, result);
+    }
+
+    /// <summary>
+    /// tanh(z) per lane as <see cref="LaneMath"/>'s TanhViaExp, the form e^x - 1 builds on: Cephes tanhf's z + z^3 P(z^2)
+    /// below |z| = 0.625, (1 - e) / (1 + e) with e = e^-2|z| above, then the sign of z.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TanhViaExp(Vector256<float> z)
+    {
+        Vector256<float> one = Vector256.Create(1f);
+        Vector256<float> a = Vector256.Abs(z);
+        Vector256<float> e = ExpNonPositive(a * Vector256.Create(-2f));
+        Vector256<float> large = (one - e) / (one + e);
+        large = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256<float>.Zero, z), Vector256<float>.Zero - large, large);
+        Vector256<float> s = z * z;
+        Vector256<float> p = Vector256.Create(-5.70498872745E-3f);
+        p = MultiplyAdd(p, s, Vector256.Create(2.06390887954E-2f));
+        p = MultiplyAdd(p, s, Vector256.Create(-5.37397155531E-2f));
+        p = MultiplyAdd(p, s, Vector256.Create(1.33314422036E-1f));
+        p = MultiplyAdd(p, s, Vector256.Create(-3.33332819422E-1f));
+        Vector256<float> small = MultiplyAdd(p * s, z, z);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Create(0.625f), a), small, large);
+    }
 
     /// <summary>SiLU(z) = z sigmoid(z) per lane (as Activations.SiLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -902,9 +982,49 @@ public static class RegisterMath
     public static Vector512<float> LeakyReLU(Vector512<float> z) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * Vector512.Create(LeakyReLUSlope));
 
-    /// <summary>Activations.ELU on the register (its generic form over the non-generic lanes: e^z - 1 has no copy here).</summary>
+    /// <summary>ELU(z) = z for z &gt; 0, else e^z - 1, per lane (as Activations.ELU, with <see cref="ExpM1(Vector512{float})"/>); NaN for NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> ELU(Vector512<float> z) => Activations.ELU.Apply<Lanes512Single, Vector512<float>, float>(z);
+    public static Vector512<float> ELU(Vector512<float> z) => Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, ExpM1(z));
+
+    /// <summary>ELU'(z): 1 for z &gt; 0, else a + 1 with a = ELU(z) = e^z - 1, per lane (as Activations.ELU.Derivative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ELUDerivative(Vector512<float> z, Vector512<float> a) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), Vector512.Create(1f), a + Vector512.Create(1f));
+
+    /// <summary>
+    /// e^x - 1 per lane (<see cref="LaneMath"/>'s ExpM1, operation for operation): 2t / (1 - t) with t = tanh(x / 2) for
+    /// x &lt;= 0.5, so that small x keep their relative precision, else <see cref="Exp(Vector512{float})"/> - 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ExpM1(Vector512<float> x)
+    {
+        Vector512<float> one = Vector512.Create(1f);
+        Vector512<float> t = TanhViaExp(x * Vector512.Create(0.5f));
+        Vector512<float> result = (t + t) / (one - t);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(0.5f)), Exp(x) - one, result);
+    }
+
+    /// <summary>
+    /// tanh(z) per lane as <see cref="LaneMath"/>'s TanhViaExp, the form e^x - 1 builds on: Cephes tanhf's z + z^3 P(z^2)
+    /// below |z| = 0.625, (1 - e) / (1 + e) with e = e^-2|z| above, then the sign of z.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> TanhViaExp(Vector512<float> z)
+    {
+        Vector512<float> one = Vector512.Create(1f);
+        Vector512<float> a = Vector512.Abs(z);
+        Vector512<float> e = ExpNonPositive(a * Vector512.Create(-2f));
+        Vector512<float> large = (one - e) / (one + e);
+        large = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512<float>.Zero, z), Vector512<float>.Zero - large, large);
+        Vector512<float> s = z * z;
+        Vector512<float> p = Vector512.Create(-5.70498872745E-3f);
+        p = MultiplyAdd(p, s, Vector512.Create(2.06390887954E-2f));
+        p = MultiplyAdd(p, s, Vector512.Create(-5.37397155531E-2f));
+        p = MultiplyAdd(p, s, Vector512.Create(1.33314422036E-1f));
+        p = MultiplyAdd(p, s, Vector512.Create(-3.33332819422E-1f));
+        Vector512<float> small = MultiplyAdd(p * s, z, z);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(0.625f), a), small, large);
+    }
 
     /// <summary>SiLU(z) = z sigmoid(z) per lane (as Activations.SiLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

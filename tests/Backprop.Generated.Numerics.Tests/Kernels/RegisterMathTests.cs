@@ -35,6 +35,8 @@ public class RegisterMathTests
     [InlineData("log1p")]
     [InlineData("leaky-relu")]
     [InlineData("elu")]
+    [InlineData("expm1")]
+    [InlineData("elu-derivative")]
     [InlineData("silu")]
     [InlineData("softplus")]
     [InlineData("relu-derivative")]
@@ -93,6 +95,8 @@ public class RegisterMathTests
             "log1p" => RegisterMath.Log1P(v),
             "leaky-relu" => RegisterMath.LeakyReLU(v),
             "elu" => RegisterMath.ELU(v),
+            "expm1" => RegisterMath.ExpM1(v),
+            "elu-derivative" => RegisterMath.ELUDerivative(v, v),
             "silu" => RegisterMath.SiLU(v),
             "softplus" => RegisterMath.Softplus(v),
             "relu-derivative" => RegisterMath.ReLUDerivative(v),
@@ -117,6 +121,8 @@ public class RegisterMathTests
             "log1p" => LaneMath.Log1P<Lanes128<float>, Vector128<float>>(v),
             "leaky-relu" => Activations.LeakyReLU.Apply<Lanes128<float>, Vector128<float>, float>(v),
             "elu" => Activations.ELU.Apply<Lanes128<float>, Vector128<float>, float>(v),
+            "expm1" => LaneMath.ExpM1<Lanes128<float>, Vector128<float>>(v),
+            "elu-derivative" => Activations.ELU.Derivative<Lanes128<float>, Vector128<float>, float>(v, v),
             "silu" => Activations.SiLU.Apply<Lanes128<float>, Vector128<float>, float>(v),
             "softplus" => Activations.Softplus.Apply<Lanes128<float>, Vector128<float>, float>(v),
             "relu-derivative" => Activations.ReLU.Derivative<Lanes128<float>, Vector128<float>, float>(v, v),
@@ -141,6 +147,8 @@ public class RegisterMathTests
             "log1p" => RegisterMath.Log1P(v),
             "leaky-relu" => RegisterMath.LeakyReLU(v),
             "elu" => RegisterMath.ELU(v),
+            "expm1" => RegisterMath.ExpM1(v),
+            "elu-derivative" => RegisterMath.ELUDerivative(v, v),
             "silu" => RegisterMath.SiLU(v),
             "softplus" => RegisterMath.Softplus(v),
             "relu-derivative" => RegisterMath.ReLUDerivative(v),
@@ -165,6 +173,8 @@ public class RegisterMathTests
             "log1p" => LaneMath.Log1P<Lanes256<float>, Vector256<float>>(v),
             "leaky-relu" => Activations.LeakyReLU.Apply<Lanes256<float>, Vector256<float>, float>(v),
             "elu" => Activations.ELU.Apply<Lanes256<float>, Vector256<float>, float>(v),
+            "expm1" => LaneMath.ExpM1<Lanes256<float>, Vector256<float>>(v),
+            "elu-derivative" => Activations.ELU.Derivative<Lanes256<float>, Vector256<float>, float>(v, v),
             "silu" => Activations.SiLU.Apply<Lanes256<float>, Vector256<float>, float>(v),
             "softplus" => Activations.Softplus.Apply<Lanes256<float>, Vector256<float>, float>(v),
             "relu-derivative" => Activations.ReLU.Derivative<Lanes256<float>, Vector256<float>, float>(v, v),
@@ -189,6 +199,8 @@ public class RegisterMathTests
             "log1p" => RegisterMath.Log1P(v),
             "leaky-relu" => RegisterMath.LeakyReLU(v),
             "elu" => RegisterMath.ELU(v),
+            "expm1" => RegisterMath.ExpM1(v),
+            "elu-derivative" => RegisterMath.ELUDerivative(v, v),
             "silu" => RegisterMath.SiLU(v),
             "softplus" => RegisterMath.Softplus(v),
             "relu-derivative" => RegisterMath.ReLUDerivative(v),
@@ -213,6 +225,8 @@ public class RegisterMathTests
             "log1p" => LaneMath.Log1P<Lanes512<float>, Vector512<float>>(v),
             "leaky-relu" => Activations.LeakyReLU.Apply<Lanes512<float>, Vector512<float>, float>(v),
             "elu" => Activations.ELU.Apply<Lanes512<float>, Vector512<float>, float>(v),
+            "expm1" => LaneMath.ExpM1<Lanes512<float>, Vector512<float>>(v),
+            "elu-derivative" => Activations.ELU.Derivative<Lanes512<float>, Vector512<float>, float>(v, v),
             "silu" => Activations.SiLU.Apply<Lanes512<float>, Vector512<float>, float>(v),
             "softplus" => Activations.Softplus.Apply<Lanes512<float>, Vector512<float>, float>(v),
             "relu-derivative" => Activations.ReLU.Derivative<Lanes512<float>, Vector512<float>, float>(v, v),
