@@ -46,13 +46,7 @@ public static partial class Dense
         {
             // Fewer rows than one AVX square (XOR's 4 examples): value by value, as the transposes below would do for
             // so few rows, without compiling them in a small network's first call.
-            for (int r = 0; r < rows; r++)
-            {
-                for (int c = 0; c < width; c++)
-                {
-                    Unsafe.Add(ref d, (c * LaneStride) + r) = Unsafe.Add(ref s, (r * width) + c);
-                }
-            }
+            RowsToLanesValueByValue(ref s, 0, rows, width, ref d);
         }
         else if (Avx2.IsSupported && typeof(T) == typeof(float) && width <= 4)
         {
@@ -197,11 +191,19 @@ public static partial class Dense
             Deinterleave(ref Unsafe.Add(ref s, r * columns), columns, ref Unsafe.Add(ref d, r), LaneStride);
         }
 
-        for (int r = whole; r < rows; r++)
+        RowsToLanesValueByValue(ref s, whole, rows, columns, ref d);
+    }
+
+    /// <summary>Rows <paramref name="first"/> to <paramref name="rows"/> - 1 of rows of <paramref name="width"/> values into lanes, value by value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowsToLanesValueByValue<T>(ref T s, int first, int rows, int width, ref T d)
+        where T : unmanaged
+    {
+        for (int r = first; r < rows; r++)
         {
-            for (int c = 0; c < columns; c++)
+            for (int c = 0; c < width; c++)
             {
-                Unsafe.Add(ref d, (c * LaneStride) + r) = Unsafe.Add(ref s, (r * columns) + c);
+                Unsafe.Add(ref d, (c * LaneStride) + r) = Unsafe.Add(ref s, (r * width) + c);
             }
         }
     }
