@@ -57,14 +57,31 @@ internal static class Int8Emitter
             w.Line($"    new int[] {{ {sizes} }},");
             w.Line($"    new {EmitContext.Runtime}.Activation[] {{ {activations} }});");
             w.Line();
-            w.Line("/// <summary>An int8 network with every weight, scale and bias 0 (it outputs g(0)) until <c>Load</c> sets them.</summary>");
-            using (w.MemberBlock($"public {type}()"))
+            if (c.Model.Weights is null)
             {
+                w.Line("/// <summary>An int8 network with every weight, scale and bias 0 (it outputs g(0)) until <c>Load</c> sets them.</summary>");
+                using (w.MemberBlock($"public {type}()"))
+                {
+                }
+            }
+            else
+            {
+                w.Line($"/// <summary>An int8 network holding the values baked in at build time from {BakedWeightsEmitter.Xml(c.Model.Weights)} (<c>Load</c> replaces them).</summary>");
+                using (w.MemberBlock($"public {type}()"))
+                {
+                    w.Line($"{BakedWeightsEmitter.Name}.SetInt8(_network);");
+                }
             }
 
             w.Line();
             w.Line("/// <summary>Quantises a float parameter vector (the layout of the network's <c>Parameters</c>).</summary>");
             w.Member($"internal void Quantize(global::System.ReadOnlySpan<float> parameters) => _network.Quantize(parameters);");
+            if (c.Model.Weights is not null)
+            {
+                w.Line();
+                w.Line("/// <summary>Writes the float parameters this int8 network stands for, W_ij = s_j q_ij and b_j (the layout of the network's <c>Parameters</c>).</summary>");
+                w.Member($"internal void Dequantize(global::System.Span<float> parameters) => _network.Dequantize(parameters);");
+            }
             w.Line();
             w.Line("/// <summary>Runs one example through the int8 network: <paramref name=\"output\"/> = A[L] for <paramref name=\"input\"/>.</summary>");
             w.Line($"/// <param name=\"input\">The n_0 = {c.Sizes[0]} features of one example.</param>");

@@ -11,13 +11,18 @@ namespace Backprop.Generated.Generator.Model;
 /// <param name="Base64">The file's bytes as base64, or <see langword="null"/> for a binary file the compiler cannot read.</param>
 internal sealed record WeightsFile(string SourcePath, string? Base64);
 
-/// <summary>The data of one layer, little-endian values of the network's precision in our layout, as base64.</summary>
+/// <summary>
+/// The data of one layer as base64: for a float network, little-endian values of its precision in our layout; for a
+/// network declared with <c>Quantization.Int8</c>, the int8 form of docs/int8.md (weights quantised per unit at build
+/// time), which is all the assembly then holds.
+/// </summary>
 /// <param name="Layer">l, 1-based.</param>
 /// <param name="WeightSource">The tensor the weights came from, e.g. <c>'layers.0.weight' [32, 64] F32</c>.</param>
 /// <param name="BiasSource">The tensor the biases came from.</param>
-/// <param name="Weights">W[l] (n_{l-1}, n_l) row-major.</param>
-/// <param name="Biases">b[l] (n_l values).</param>
-internal sealed record BakedLayer(int Layer, string WeightSource, string BiasSource, string Weights, string Biases);
+/// <param name="Weights">Float: W[l] (n_{l-1}, n_l) row-major. Int8: q (n_l, n_{l-1}) int8, PyTorch's (out, in) layout.</param>
+/// <param name="Biases">b[l] (n_l values; single precision for int8).</param>
+/// <param name="Scales">Int8 only: the n_l per-unit weight scales s_j, little-endian single precision; null for float.</param>
+internal sealed record BakedLayer(int Layer, string WeightSource, string BiasSource, string Weights, string Biases, string? Scales = null);
 
 /// <summary>
 /// Everything the baked-weights emitter needs for one network: the network (for its type headers and sizes), the

@@ -149,8 +149,11 @@ internal static class SafeTensorsBaker
                     DiagnosticDescriptors.WeightsShapeMismatch, location, path, map.Entry.Name, map.Entry.ShapeText, faultLayer, LayerText(faultLayer), sizesText, SafeTensorsRules.Format(map.ExpectedShape!) + hint));
         }
 
-        // 5. Convert, transposing PyTorch's weight[k, j] into our W[l][j, k].
+        // 5. Convert, transposing PyTorch's weight[k, j] into our W[l][j, k]; or, for Quantization.Int8, quantise each
+        // unit k's weights in single precision exactly as the runtime's ToInt8() does (src/Shared/Int8WeightRules.cs)
+        // and keep PyTorch's (out, in) layout, which the int8 network's SetLayer reads.
         bool single = network.Precision == PrecisionKind.Single;
+        bool int8 = network.Quantization == QuantizationKind.Int8 && single;
         int size = single ? 4 : 8;
         var layers = new BakedLayer[layerCount];
         for (int l = 1; l <= layerCount; l++)
@@ -160,24 +163,59 @@ internal static class SafeTensorsBaker
             int nOut = n[l];
             SafeTensorsEntry weight = map.Weights[l - 1];
             SafeTensorsEntry bias = map.Biases[l - 1];
-            var w = new byte[nIn * nOut * size];
             var b = new byte[nOut * size];
-            for (int k = 0; k < nOut; k++)
+            string weights;
+            string? scales = null;
+            if (int8)
             {
-                for (int j = 0; j < nIn; j++)
+                var q = new byte[nIn * nOut];
+                var s = new byte[nOut * 4];
+                var column = new float[nIn];
+                for (int k = 0; k < nOut; k++)
                 {
-                    Write(w, (j * nOut) + k, Decode(file, dataStart, weight, (k * nIn) + j, k, j, single, Malformed), single);
+                    float max = 0f;
+                    for (int j = 0; j < nIn; j++)
+                    {
+                        column[j] = (float)Decode(file, dataStart, weight, (k * nIn) + j, k, j, single, Malformed);
+                        max = Int8WeightRules.MaxMagnitudeOf(max, column[j]);
+                    }
+
+                    float scale = Int8WeightRules.Scale(max);
+                    for (int j = 0; j < nIn; j++)
+                    {
+                        q[(k * nIn) + j] = unchecked((byte)Int8WeightRules.Quantize(column[j], scale));
+                    }
+
+                    Write(s, k, scale, single: true);
+                    Write(b, k, Decode(file, dataStart, bias, k, k, -1, single, Malformed), single);
                 }
 
-                Write(b, k, Decode(file, dataStart, bias, k, k, -1, single, Malformed), single);
+                weights = Convert.ToBase64String(q);
+                scales = Convert.ToBase64String(s);
+            }
+            else
+            {
+                var w = new byte[nIn * nOut * size];
+                for (int k = 0; k < nOut; k++)
+                {
+                    for (int j = 0; j < nIn; j++)
+                    {
+                        Write(w, (j * nOut) + k, Decode(file, dataStart, weight, (k * nIn) + j, k, j, single, Malformed), single);
+                    }
+
+                    Write(b, k, Decode(file, dataStart, bias, k, k, -1, single, Malformed), single);
+                }
+
+                weights = Convert.ToBase64String(w);
             }
 
             layers[l - 1] = new BakedLayer(
                 l,
                 $"'{weight.Name}' {weight.ShapeText} {weight.DType}",
                 $"'{bias.Name}' {bias.ShapeText} {bias.DType}",
-                Convert.ToBase64String(w),
-                Convert.ToBase64String(b));
+                weights,
+                Convert.ToBase64String(b),
+                scales);
         }
 
         return layers;

@@ -1,4 +1,5 @@
 using System;
+using Backprop.Generated.Serialization;
 
 namespace Backprop.Generated.Quantized;
 
@@ -90,18 +91,20 @@ internal sealed class Int8Layer
 
         for (int j = 0; j < n; j++)
         {
+            // s_j = max_i |W_ij| / 127, q_ij = clamp(round_half_even(W_ij / s_j)): src/Shared/Int8WeightRules.cs, which
+            // the generator's build-time baking runs too.
             float max = 0f;
             for (int i = 0; i < Inputs; i++)
             {
-                max = Math.Max(max, Math.Abs(weights[(i * n) + j]));
+                max = Int8WeightRules.MaxMagnitudeOf(max, weights[(i * n) + j]);
             }
 
-            float scale = max / 127f;
+            float scale = Int8WeightRules.Scale(max);
             int sum = 0;
             for (int i = 0; i < Inputs; i++)
             {
-                int q = scale == 0f ? 0 : Int8Scheme.RoundClamp(weights[(i * n) + j] / scale);
-                SetWeight(i, j, (sbyte)q);
+                sbyte q = Int8WeightRules.Quantize(weights[(i * n) + j], scale);
+                SetWeight(i, j, q);
                 sum += q;
             }
 

@@ -121,6 +121,86 @@ public sealed class Int8Network
     }
 
     /// <summary>
+    /// Sets layer <paramref name="layer"/> from already quantised values, as a generated network's baked weights do
+    /// (<c>Weights = "..."</c> with <c>Quantization.Int8</c>, docs/int8.md "Baked weights").
+    /// </summary>
+    /// <param name="layer">l, 1 .. L.</param>
+    /// <param name="weightsOutIn">n_l x n_{l-1} int8 weights in PyTorch's (out, in) layout: q_ij at j * n_{l-1} + i; -127 .. 127.</param>
+    /// <param name="scales">n_l per-unit weight scales s_j, finite and &gt;= 0.</param>
+    /// <param name="bias">n_l finite biases b_j.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not 1 .. L.</exception>
+    /// <exception cref="ArgumentException">A length is wrong, a weight is -128, a scale is negative or not finite, or a
+    /// bias is not finite; the layer is unchanged.</exception>
+    public void SetLayer(int layer, ReadOnlySpan<sbyte> weightsOutIn, ReadOnlySpan<float> scales, ReadOnlySpan<float> bias)
+    {
+        if (layer < 1 || layer > _layers.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The layers are 1 .. {_layers.Length}.");
+        }
+
+        Int8Layer target = _layers[layer - 1];
+        ShapeGuard.Length(weightsOutIn.Length, target.Inputs * target.Outputs, nameof(weightsOutIn));
+        ShapeGuard.Length(scales.Length, target.Outputs, nameof(scales));
+        ShapeGuard.Length(bias.Length, target.Outputs, nameof(bias));
+        for (int k = 0; k < weightsOutIn.Length; k++)
+        {
+            if (weightsOutIn[k] == sbyte.MinValue)
+            {
+                throw new ArgumentException($"q[{k / target.Inputs}, {k % target.Inputs}] is -128; the symmetric scheme's weights are -127 .. 127.", nameof(weightsOutIn));
+            }
+        }
+
+        for (int j = 0; j < target.Outputs; j++)
+        {
+            if (!(scales[j] >= 0f) || float.IsInfinity(scales[j]))
+            {
+                throw new ArgumentException($"s[{j}] is {scales[j]}; scales must be finite and >= 0.", nameof(scales));
+            }
+
+            if (float.IsNaN(bias[j]) || float.IsInfinity(bias[j]))
+            {
+                throw new ArgumentException($"b[{j}] is {bias[j]}; biases must be finite.", nameof(bias));
+            }
+        }
+
+        target.Set(weightsOutIn, scales, bias);
+    }
+
+    /// <summary>
+    /// Writes the float parameters this int8 network stands for into <paramref name="parameters"/> (the layout of
+    /// <see cref="INetwork{T}.Parameters"/>: for l = 1..L, W[l] row-major (n_{l-1}, n_l) then b[l]): W_ij = s_j q_ij,
+    /// rounded once to single precision, and b_j. Quantising the result again gives the same q_ij (for scales that are
+    /// normal floats, above about 1.2e-38); s_j may differ in its last bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not the parameter count.</exception>
+    public void Dequantize(Span<float> parameters)
+    {
+        int count = 0;
+        for (int l = 1; l < _sizes.Length; l++)
+        {
+            count += (_sizes[l - 1] * _sizes[l]) + _sizes[l];
+        }
+
+        ShapeGuard.Length(parameters.Length, count, nameof(parameters));
+        int at = 0;
+        foreach (Int8Layer layer in _layers)
+        {
+            int n = layer.Outputs;
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    parameters[at + (i * n) + j] = layer.Scales[j] * layer.Weight(i, j);
+                }
+            }
+
+            at += layer.Inputs * n;
+            layer.Bias.AsSpan(0, n).CopyTo(parameters.Slice(at, n));
+            at += n;
+        }
+    }
+
+    /// <summary>
     /// This network as a safetensors file (docs/int8.md, "Files"): <c>layers.{i}.weight</c> I8 [n_l, n_{l-1}],
     /// <c>layers.{i}.weight_scale</c> F32 [n_l] and <c>layers.{i}.bias</c> F32 [n_l] for i = l - 1, with
     /// <paramref name="topology"/> and the scheme's name in its metadata.

@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 #endif
 using Backprop.Generated.Internals;
+using Backprop.Generated.Serialization;
 
 namespace Backprop.Generated.Quantized;
 
@@ -22,15 +23,9 @@ internal static class Int8Scheme
     /// </summary>
     internal const MethodImplOptions Optimized = (MethodImplOptions)512;
 
-    /// <summary>round-half-even(<paramref name="value"/>) clamped to [-127, 127] (NaN is never passed).</summary>
+    /// <summary>round-half-even(<paramref name="value"/>) clamped to [-127, 127] (NaN is never passed); see <see cref="Int8WeightRules.RoundClamp"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int RoundClamp(float value)
-    {
-        // float -> double is exact, so rounding the double rounds the float; Math.Round(double) rounds half to even
-        // (roundsd; the overload taking a MidpointRounding is not an intrinsic and costs several times more).
-        double rounded = Math.Round((double)value);
-        return rounded <= -127d ? -127 : rounded >= 127d ? 127 : (int)rounded;
-    }
+    public static int RoundClamp(float value) => Int8WeightRules.RoundClamp(value);
 
     /// <summary>
     /// Quantises one example's activations <paramref name="a"/> (n values) to uint8 in <paramref name="u"/>

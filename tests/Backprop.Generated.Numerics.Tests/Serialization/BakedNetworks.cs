@@ -28,3 +28,15 @@ public partial class BakedF64IntoSingle { }
 /// <summary>Baked from F64 in double precision.</summary>
 [Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double, Weights = "Reference/safetensors/sequential_f64.safetensors")]
 public partial class BakedDouble { }
+
+/// <summary>Baked from F32 in int8 (docs/int8.md, "Baked weights"): the assembly holds the int8 values only.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8, Weights = "Reference/safetensors/sequential_f32.safetensors")]
+public partial class BakedInt8 { }
+
+/// <summary>Baked from F16 in int8: converted to single precision first, then quantised.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8, Weights = "Reference/safetensors/sequential_f16.safetensors")]
+public partial class BakedInt8FromF16 { }
+
+/// <summary>The same network with no baked weights, quantised at run time by ToInt8() for comparison.</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8)]
+public partial class Int8Twin { }
