@@ -69,11 +69,13 @@ internal static class BakedWeightsEmitter
         writer.Line("/// </summary>");
         using (writer.MemberBlock("private static class " + Name))
         {
-            writer.Line("/// <summary>A new parameter array (64-byte aligned) holding the baked values.</summary>");
-            using (writer.Block($"public static {EmitContext.Compute}.AlignedArray<{t}> CreateParameters()"))
+            writer.Line(context.InlineParameters
+                ? "/// <summary>A new parameter block holding the baked values.</summary>"
+                : "/// <summary>A new parameter array (64-byte aligned) holding the baked values.</summary>");
+            using (writer.Block($"public static {Storage(context)} CreateParameters()"))
             {
-                writer.Line($"{EmitContext.Compute}.AlignedArray<{t}> storage = new(ParameterCount);");
-                writer.Line($"global::System.Span<{t}> parameters = storage.Span;");
+                writer.Line(context.InlineParameters ? $"{Storage(context)} storage = default;" : $"{Storage(context)} storage = new(ParameterCount);");
+                writer.Line(context.InlineParameters ? $"global::System.Span<{t}> parameters = storage;" : $"global::System.Span<{t}> parameters = storage.Span;");
                 if (baked.Diagnostic is not null)
                 {
                     writer.Line("// The weights file could not be baked (error " + baked.Diagnostic.Id + " on the Weights argument): zeros, so only that error shows.");
@@ -134,10 +136,12 @@ internal static class BakedWeightsEmitter
         writer.Line("/// </summary>");
         using (writer.MemberBlock("private static class " + Name))
         {
-            writer.Line("/// <summary>A new parameter array (64-byte aligned) holding the dequantised baked values: W_ij = s_j q_ij and b_j.</summary>");
-            using (writer.Block($"public static {EmitContext.Compute}.AlignedArray<float> CreateParameters()"))
+            writer.Line(context.InlineParameters
+                ? "/// <summary>A new parameter block holding the dequantised baked values: W_ij = s_j q_ij and b_j.</summary>"
+                : "/// <summary>A new parameter array (64-byte aligned) holding the dequantised baked values: W_ij = s_j q_ij and b_j.</summary>");
+            using (writer.Block($"public static {Storage(context)} CreateParameters()"))
             {
-                writer.Line($"{EmitContext.Compute}.AlignedArray<float> storage = new(ParameterCount);");
+                writer.Line(context.InlineParameters ? $"{Storage(context)} storage = default;" : $"{Storage(context)} storage = new(ParameterCount);");
                 if (baked.Diagnostic is not null)
                 {
                     writer.Line("// The weights file could not be baked (error " + baked.Diagnostic.Id + " on the Weights argument): zeros, so only that error shows.");
@@ -145,7 +149,7 @@ internal static class BakedWeightsEmitter
                 else
                 {
                     writer.Line("// W[l]_ij = s_j q_ij and b[l] from the int8 values below");
-                    writer.Line($"new {Names.Int8}().Dequantize(storage.Span);");
+                    writer.Line(context.InlineParameters ? $"new {Names.Int8}().Dequantize(storage);" : $"new {Names.Int8}().Dequantize(storage.Span);");
                 }
 
                 writer.Line("return storage;");
@@ -211,6 +215,10 @@ internal static class BakedWeightsEmitter
             }
         }
     }
+
+    /// <summary>The parameter storage type <c>CreateParameters</c> returns: the network's inline block or an aligned array.</summary>
+    private static string Storage(EmitContext context) =>
+        context.InlineParameters ? Names.ParameterBlock : $"{EmitContext.Compute}.AlignedArray<{context.T}>";
 
     /// <summary>The literal decoder both forms use: base64 into a block whose length the build checked.</summary>
     private static void EmitDecode(SourceWriter writer)

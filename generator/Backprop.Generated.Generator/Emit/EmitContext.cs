@@ -68,6 +68,23 @@ internal sealed class EmitContext
     /// <summary>global::System.MathF or global::System.Math.</summary>
     public string Math { get; }
 
+    /// <summary>
+    /// Whether the parameters live in the instance itself, in an [InlineArray] struct field, instead of an aligned array
+    /// on the heap: for the tiny networks whose every path is straight-line code over scalar weights (the register
+    /// blocks' networks, <see cref="RegisterBlockWriter.Applies"/>), where no vector load of W[l] wants the 64-byte
+    /// alignment and the one-example pass then reads each weight at a fixed offset from <c>this</c>, as hand-written
+    /// code keeping its weights in fields does.
+    /// </summary>
+    public bool InlineParameters => RegisterBlockWriter.Applies(this);
+
+    /// <summary>
+    /// The parameters as a <c>Span</c>: the aligned array's <c>.Span</c>, or the public <c>Parameters</c> property over
+    /// the inline block (which converts to a span by itself).
+    /// </summary>
+    public string ParameterSpan => InlineParameters
+        ? Rules.GeneratedMembers.Parameters
+        : Rules.GeneratedMembers.ParameterStorage + ".Span";
+
     public ActivationKind Activation(int layer) => Model.Activations[layer - 1];
 
     public LayerStrategy Strategy(int layer) => Plan[layer - 1];

@@ -25,10 +25,33 @@ internal static class StorageEmitter
         w.Line("/// <summary>The number of weights and biases: the sum over l of n_{l-1} * n_l + n_l.</summary>");
         w.Member($"public const int {Names.ParameterCount} = {Literals.Int(c.ParameterCount)};");
         w.Line();
-        w.Line("/// <summary>Every weight and bias, laid out as <see cref=\"Parameters\"/> documents; the first on a 64-byte boundary, so the kernels' vector loads of W[l]'s rows do not straddle cache lines.</summary>");
-        w.Member(c.Model.Weights is null
-            ? $"private readonly {EmitContext.Compute}.AlignedArray<{t}> {Names.ParameterStorage} = new(ParameterCount);"
-            : $"private readonly {EmitContext.Compute}.AlignedArray<{t}> {Names.ParameterStorage} = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
+        if (c.InlineParameters)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Every weight and bias, laid out as <see cref=\"Parameters\"/> documents, held in the instance itself:");
+            w.Line("/// a tiny network's one-example pass then reads each weight at a fixed offset from <c>this</c>, with no");
+            w.Line("/// array between, as hand-written code keeping its weights in fields does. Not readonly: the spans over");
+            w.Line("/// it write through to the instance.");
+            w.Line("/// </summary>");
+            w.Member(c.Model.Weights is null
+                ? $"private {Names.ParameterBlock} {Names.ParameterStorage};"
+                : $"private {Names.ParameterBlock} {Names.ParameterStorage} = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
+            w.Line();
+            w.Line("/// <summary>The storage of the <see cref=\"ParameterCount\"/> parameters, inside the network instance.</summary>");
+            w.Line("[global::System.Runtime.CompilerServices.InlineArray(ParameterCount)]");
+            using (w.MemberBlock("private struct " + Names.ParameterBlock))
+            {
+                w.Line($"private {t} _element0;");
+            }
+        }
+        else
+        {
+            w.Line("/// <summary>Every weight and bias, laid out as <see cref=\"Parameters\"/> documents; the first on a 64-byte boundary, so the kernels' vector loads of W[l]'s rows do not straddle cache lines.</summary>");
+            w.Member(c.Model.Weights is null
+                ? $"private readonly {EmitContext.Compute}.AlignedArray<{t}> {Names.ParameterStorage} = new(ParameterCount);"
+                : $"private readonly {EmitContext.Compute}.AlignedArray<{t}> {Names.ParameterStorage} = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
+        }
+
         w.Line();
 
         w.Line("/// <summary>");
@@ -46,16 +69,16 @@ internal static class StorageEmitter
 
         w.Line("/// </list>");
         w.Line("/// </remarks>");
-        w.Member($"public global::System.Span<{t}> {Names.Parameters} => _parameters.Span;");
+        w.Member($"public global::System.Span<{t}> {Names.Parameters} => {(c.InlineParameters ? Names.ParameterStorage : Names.ParameterStorage + ".Span")};");
 
         for (int l = 1; l <= c.L; l++)
         {
             w.Line();
             w.Line($"/// <summary>W[{l}], shape ({n[l - 1]}, {n[l]}) row-major: element (j, k) weighs input j of unit k.</summary>");
-            w.Member($"public global::System.Span<{t}> {Names.WeightView(l)} => _parameters.Span.Slice({Literals.Int(c.WeightOffset[l])}, {Literals.Int(n[l - 1] * n[l])});");
+            w.Member($"public global::System.Span<{t}> {Names.WeightView(l)} => {c.ParameterSpan}.Slice({Literals.Int(c.WeightOffset[l])}, {Literals.Int(n[l - 1] * n[l])});");
             w.Line();
             w.Line($"/// <summary>b[{l}], the biases of layer {l} (n_{l} = {n[l]} values), broadcast over the rows of Z[{l}].</summary>");
-            w.Member($"public global::System.Span<{t}> {Names.BiasView(l)} => _parameters.Span.Slice({Literals.Int(c.BiasOffset[l])}, {Literals.Int(n[l])});");
+            w.Member($"public global::System.Span<{t}> {Names.BiasView(l)} => {c.ParameterSpan}.Slice({Literals.Int(c.BiasOffset[l])}, {Literals.Int(n[l])});");
         }
 
         w.Line();

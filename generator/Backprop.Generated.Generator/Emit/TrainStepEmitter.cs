@@ -47,7 +47,7 @@ internal static class TrainStepEmitter
             w.Line($"{t} cost = ComputeGradientsCore(inputs, targets, gradients, out bool finite);");
             w.Line("// Throws before any parameter changes.");
             w.Line($"{EmitContext.Internals}.TrainingGuard.EnsureFinite(cost, gradients, finite);");
-            w.Line("optimizer.Step(_parameters.Span, gradients); // theta = update(theta, dJ/dtheta)");
+            w.Line($"optimizer.Step({c.ParameterSpan}, gradients); // theta = update(theta, dJ/dtheta)");
             w.Line("return cost;");
         }
 

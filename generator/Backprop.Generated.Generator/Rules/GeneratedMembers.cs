@@ -35,6 +35,7 @@ internal static class GeneratedMembers
     public const string DropoutRandom = nameof(DropoutRandom);
     public const string Topology = nameof(Topology);
     public const string BakedWeights = "__BakedWeights";
+    public const string ParameterBlock = "__ParameterBlock";
     public const string Int8 = nameof(Int8);
     public const string ToInt8 = nameof(ToInt8);
 
@@ -107,6 +108,7 @@ internal static class GeneratedMembers
         [DropoutRandom] = "the dropout random stream property",
         [Topology] = "the static property describing the declaration for weights files",
         [BakedWeights] = "the class holding weights baked in at build time",
+        [ParameterBlock] = "the inline parameter storage of a tiny network",
         [Int8] = "the nested int8 inference type (Quantization = Quantization.Int8)",
     };
 

@@ -127,7 +127,11 @@ public class BakedWeightsGeneratorTests
         GeneratorRun run = WeightsProject.Run(Source.Replace(", " + Declared, string.Empty), (Path, Good()));
         GeneratorHarness.AssertClean(run);
         Assert.Equal(new[] { "App.Net.g.cs" }, run.Sources.Keys.Where(k => k.StartsWith("App.", StringComparison.Ordinal)).ToArray());
-        Assert.Contains("_parameters = new(ParameterCount);", run.Sources["App.Net.g.cs"], StringComparison.Ordinal);
+        // A tiny network (3-2-1) holds its parameters in the instance, with no initialiser; a larger one in an aligned array.
+        Assert.Contains("private __ParameterBlock _parameters;", run.Sources["App.Net.g.cs"], StringComparison.Ordinal);
+        GeneratorRun wide = WeightsProject.Run(Source.Replace(", " + Declared, string.Empty).Replace("Network(3, 2, 1", "Network(3, 20, 1"), (Path, Good()));
+        GeneratorHarness.AssertClean(wide);
+        Assert.Contains("_parameters = new(ParameterCount);", wide.Sources["App.Net.g.cs"], StringComparison.Ordinal);
     }
 
     public static IEnumerable<object[]> BadFiles()
