@@ -167,7 +167,8 @@ internal static class BakedWeightsEmitter
                 {
                     foreach (BakedLayer layer in baked.Layers)
                     {
-                        writer.Line($"// q{layer.Layer}, s{layer.Layer} <- {Comment(layer.WeightSource)}, quantised per unit at build time; b{layer.Layer} <- {Comment(layer.BiasSource)}");
+                        string how = layer.WeightSource.Contains(" I8 ") ? string.Empty : ", quantised per unit at build time";
+                        writer.Line($"// q{layer.Layer}, s{layer.Layer} <- {Comment(layer.WeightSource)}{how}; b{layer.Layer} <- {Comment(layer.BiasSource)}");
                         writer.Line($"SetLayer(network, {layer.Layer}, q{layer.Layer}, s{layer.Layer}, b{layer.Layer}, {context.Sizes[layer.Layer - 1]}, {context.Sizes[layer.Layer]});");
                     }
                 }
@@ -203,7 +204,7 @@ internal static class BakedWeightsEmitter
                     int nIn = context.Sizes[layer.Layer - 1];
                     int nOut = context.Sizes[layer.Layer];
                     writer.Line();
-                    writer.Line($"/// <summary>q[{layer.Layer}] ({nOut}x{nIn} int8, (out, in), base64) quantised from {Xml(layer.WeightSource)}.</summary>");
+                    writer.Line($"/// <summary>q[{layer.Layer}] ({nOut}x{nIn} int8, (out, in), base64) from {Xml(layer.WeightSource)}.</summary>");
                     writer.Line($"private static global::System.ReadOnlySpan<byte> q{layer.Layer} => \"{layer.Weights}\"u8;");
                     writer.Line();
                     writer.Line($"/// <summary>s[{layer.Layer}] ({nOut} float, little-endian, base64): unit j's weight scale.</summary>");

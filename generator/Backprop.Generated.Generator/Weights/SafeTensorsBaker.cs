@@ -119,13 +119,19 @@ internal static class SafeTensorsBaker
                 continue;
             }
 
-            entries.Add(ReadEntry(member.Key, member.Value, path, location, Malformed));
+            entries.Add(ReadEntry(member.Key, member.Value, path, location, Malformed, allowInt8: network.Quantization == QuantizationKind.Int8));
         }
 
         // 3. Offsets: each tensor's size, inside the data section, no overlap, no gap, nothing after the last.
         if (SafeTensorsRules.CheckOffsets(entries, dataLength) is SafeTensorsProblem badOffsets)
         {
             throw Broken(badOffsets);
+        }
+
+        // An int8 network file (docs/int8.md, "Files"), as {Network}.Int8.Save writes it: baked as it is.
+        if (network.Quantization == QuantizationKind.Int8 && entries.Any(e => e.DType == SafeTensorsDType.I8 || e.Name.EndsWith(ScaleSuffix, StringComparison.Ordinal)))
+        {
+            return ReadInt8(n, path, file, dataStart, entries, location, cancellationToken, Malformed);
         }
 
         // 4. Names and shapes against the declaration.
@@ -225,7 +231,111 @@ internal static class SafeTensorsBaker
         int At(int index) => index < dataStart ? file[index] : -1;
     }
 
-    private static SafeTensorsEntry ReadEntry(string name, object? value, string path, LocationInfo? location, Func<string, Exception> malformed)
+    private const string ScaleSuffix = ".weight_scale";
+
+    /// <summary>
+    /// The layers of an int8 network file: exactly <c>layers.{i}.weight</c> I8 [n_l, n_{l-1}], <c>layers.{i}.weight_scale</c>
+    /// F32 [n_l] and <c>layers.{i}.bias</c> F32 [n_l] for i = 0..L-1, weights in -127..127, scales finite and &gt;= 0, biases
+    /// finite: the rules of the runtime's <c>Int8.Load</c>, each broken one a located diagnostic.
+    /// </summary>
+    private static BakedLayer[] ReadInt8(int[] n, string path, byte[] file, int dataStart, List<SafeTensorsEntry> entries, LocationInfo? location, CancellationToken cancellationToken, Func<string, Exception> malformed)
+    {
+        int layerCount = n.Length - 1;
+        string sizesText = string.Join("-", n.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        var byName = new Dictionary<string, SafeTensorsEntry>(StringComparer.Ordinal);
+        foreach (SafeTensorsEntry entry in entries)
+        {
+            byName[entry.Name] = entry;
+        }
+
+        var expected = new List<string>();
+        for (int l = 1; l <= layerCount; l++)
+        {
+            expected.Add(SafeTensorsRules.WeightName(l));
+            expected.Add(ScaleName(l));
+            expected.Add(SafeTensorsRules.BiasName(l));
+        }
+
+        string expectedText = string.Join(", ", expected.Select(name => "'" + name + "'")) + " (an int8 network file: weights I8, scales and biases F32)";
+        foreach (SafeTensorsEntry entry in entries)
+        {
+            if (!expected.Contains(entry.Name))
+            {
+                throw new BakeException(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsTensorExtra, location, path, entry.Name, entry.ShapeText, sizesText, expectedText));
+            }
+        }
+
+        SafeTensorsEntry Expect(string name, SafeTensorsDType dtype, long[] shape, int layer)
+        {
+            string layerText = $"{n[layer - 1]} -> {n[layer]}";
+            if (!byName.TryGetValue(name, out SafeTensorsEntry? entry))
+            {
+                throw new BakeException(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsTensorMissing, location, path, name, layer, layerText, sizesText, SafeTensorsRules.Format(shape) + " " + dtype));
+            }
+
+            if (entry.DType != dtype)
+            {
+                throw malformed($"tensor '{name}' has dtype {entry.DType}, but an int8 network file holds it as {dtype}");
+            }
+
+            if (!entry.Shape.SequenceEqual(shape))
+            {
+                string hint = SafeTensorsRules.LooksTransposed(entry.Shape, shape) ? " (" + SafeTensorsRules.TransposedHint + ")" : string.Empty;
+                throw new BakeException(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsShapeMismatch, location, path, name, entry.ShapeText, layer, layerText, sizesText, SafeTensorsRules.Format(shape) + hint));
+            }
+
+            return entry;
+        }
+
+        var layers = new BakedLayer[layerCount];
+        for (int l = 1; l <= layerCount; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int nIn = n[l - 1];
+            int nOut = n[l];
+            SafeTensorsEntry weight = Expect(SafeTensorsRules.WeightName(l), SafeTensorsDType.I8, new long[] { nOut, nIn }, l);
+            SafeTensorsEntry scale = Expect(ScaleName(l), SafeTensorsDType.F32, new long[] { nOut }, l);
+            SafeTensorsEntry bias = Expect(SafeTensorsRules.BiasName(l), SafeTensorsDType.F32, new long[] { nOut }, l);
+
+            var q = new byte[nOut * nIn];
+            Array.Copy(file, dataStart + (int)weight.Begin, q, 0, q.Length);
+            for (int k = 0; k < q.Length; k++)
+            {
+                if (q[k] == 0x80)
+                {
+                    throw malformed($"tensor '{weight.Name}' holds -128 at [{k / nIn}, {k % nIn}]; the symmetric scheme's weights are -127 .. 127");
+                }
+            }
+
+            var s = new byte[nOut * 4];
+            var b = new byte[nOut * 4];
+            for (int k = 0; k < nOut; k++)
+            {
+                float sk = BitConverter.ToSingle(LittleEndian(file, dataStart + (int)scale.Begin + (4 * k), 4), 0);
+                if (!(sk >= 0f) || float.IsInfinity(sk))
+                {
+                    throw malformed($"tensor '{scale.Name}' element [{k}] is {sk.ToString("R", CultureInfo.InvariantCulture)}; a weight scale must be finite and >= 0");
+                }
+
+                Write(s, k, sk, single: true);
+                Write(b, k, Decode(file, dataStart, bias, k, k, -1, single: true, malformed), single: true);
+            }
+
+            layers[l - 1] = new BakedLayer(
+                l,
+                $"'{weight.Name}' {weight.ShapeText} I8 with '{scale.Name}' {scale.ShapeText} F32",
+                $"'{bias.Name}' {bias.ShapeText} {bias.DType}",
+                Convert.ToBase64String(q),
+                Convert.ToBase64String(b),
+                Convert.ToBase64String(s));
+        }
+
+        return layers;
+    }
+
+    private static string ScaleName(int layer) => SafeTensorsRules.LayersPrefix + (layer - 1).ToString(CultureInfo.InvariantCulture) + ScaleSuffix;
+
+    private static SafeTensorsEntry ReadEntry(string name, object? value, string path, LocationInfo? location, Func<string, Exception> malformed, bool allowInt8)
     {
         if (value is not JsonObject entry)
         {
@@ -237,7 +347,8 @@ internal static class SafeTensorsBaker
             throw malformed($"tensor '{name}' has no \"dtype\" string");
         }
 
-        if (!SafeTensorsRules.TryParseDType(dtype, out SafeTensorsDType type))
+        SafeTensorsDType type = SafeTensorsDType.I8;
+        if (!(allowInt8 && dtype == "I8") && !SafeTensorsRules.TryParseDType(dtype, out type))
         {
             throw new BakeException(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsUnsupportedDType, location, path, name, SafeTensorsRules.Truncate(dtype)));
         }

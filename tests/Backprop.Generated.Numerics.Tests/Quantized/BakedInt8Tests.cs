@@ -91,6 +91,18 @@ public class BakedInt8Tests
     }
 
     [Fact]
+    public void An_int8_file_is_baked_as_it_is_and_numpy_quantises_the_float_file_to_the_same_bytes()
+    {
+        // sequential_int8.safetensors is numpy's quantisation of sequential_f32.safetensors (make_int8_file.py): baked as
+        // it is, loaded at run time, and quantised by the generator from the float file, the three are one network.
+        byte[] fromInt8File = new BakedFromInt8File.Int8().ToSafeTensors();
+        Assert.Equal(new BakedInt8.Int8().ToSafeTensors(), fromInt8File);
+        var loaded = new Int8Twin.Int8();
+        loaded.Load(System.IO.Path.Combine(AppContext.BaseDirectory, "Reference", "safetensors", "sequential_int8.safetensors"));
+        Assert.Equal(loaded.ToSafeTensors(), fromInt8File);
+    }
+
+    [Fact]
     public void Load_replaces_the_baked_values()
     {
         var baked = new BakedInt8.Int8();

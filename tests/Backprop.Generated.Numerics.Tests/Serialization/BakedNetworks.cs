@@ -40,3 +40,7 @@ public partial class BakedInt8FromF16 { }
 /// <summary>The same network with no baked weights, quantised at run time by ToInt8() for comparison.</summary>
 [Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8)]
 public partial class Int8Twin { }
+
+/// <summary>Baked from an int8 network file (Reference/safetensors/make_int8_file.py, numpy's quantisation of the F32 file).</summary>
+[Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8, Weights = "Reference/safetensors/sequential_int8.safetensors")]
+public partial class BakedFromInt8File { }

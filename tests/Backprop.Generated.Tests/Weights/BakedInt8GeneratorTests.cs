@@ -138,6 +138,72 @@ public class BakedInt8GeneratorTests
         Assert.Equal("BPG052", problem.Id);
     }
 
+    /// <summary>An int8 network file (docs/int8.md, "Files") of the 3-2-1 network, with <paramref name="change"/> applied.</summary>
+    private static byte[] Int8File(Func<List<Tensor>, List<Tensor>>? change = null)
+    {
+        static Tensor I8(string name, int[] shape, params sbyte[] values) => new(name, "I8", shape, values.Select(v => unchecked((byte)v)).ToArray());
+        var tensors = new List<Tensor>
+        {
+            I8("layers.0.weight", new[] { 2, 3 }, 42, 85, 127, 85, -106, 127),
+            Tensor.F32("layers.0.weight_scale", new[] { 2 }, 0.5f, 0.25f),
+            Tensor.F32("layers.0.bias", new[] { 2 }, 1f, -1f),
+            I8("layers.1.weight", new[] { 1, 2 }, -3, 4),
+            Tensor.F32("layers.1.weight_scale", new[] { 1 }, 2f),
+            Tensor.F32("layers.1.bias", new[] { 1 }, 0.25f),
+        };
+        return WeightsProject.File((change ?? (t => t))(tensors).ToArray());
+    }
+
+    [Fact]
+    public void An_int8_network_file_is_baked_as_it_is()
+    {
+        GeneratorRun run = WeightsProject.Run(Source, (Path, Int8File()));
+        Assembly assembly = WeightsProject.CompileAndLoad(run);
+        var net = (INetwork<float>)Activator.CreateInstance(assembly.GetType("App.Net")!)!;
+
+        // W_ij = s_j q_ij in our (n_{l-1}, n_l) layout: q is (out, in), so W1[i, j] = s_j q[j, i].
+        Assert.Equal(new[] { 0.5f * 42, 0.25f * 85, 0.5f * 85, 0.25f * -106, 0.5f * 127, 0.25f * 127, 1f, -1f, 2f * -3, 2f * 4, 0.25f }, net.Parameters.ToArray());
+        Type int8 = assembly.GetType("App.Net+Int8")!;
+        byte[] file = (byte[])int8.GetMethod("ToSafeTensors")!.Invoke(Activator.CreateInstance(int8), null)!;
+        Assert.Equal(new sbyte[] { 42, 85, 127, 85, -106, 127 }, Int8Tensor(file, "layers.0.weight"));
+        Assert.Equal(new[] { 0.5f, 0.25f }, FloatTensor(file, "layers.0.weight_scale"));
+        Assert.Contains("I8 with 'layers.0.weight_scale'", run.Sources["App.Net{Weights}.g.cs"], StringComparison.Ordinal);
+    }
+
+    public static IEnumerable<object[]> BadInt8Files()
+    {
+        static Tensor Replace(List<Tensor> tensors, string name, Tensor with) => tensors[tensors.FindIndex(t => t.Name == name)] = with;
+        yield return new object[] { "BPG052", "a weight of -128", Int8File(t => { Replace(t, "layers.1.weight", new Tensor("layers.1.weight", "I8", new[] { 1, 2 }, new byte[] { 0x80, 4 })); return t; }), "holds -128 at [0, 0]" };
+        yield return new object[] { "BPG052", "a negative scale", Int8File(t => { Replace(t, "layers.0.weight_scale", Tensor.F32("layers.0.weight_scale", new[] { 2 }, 0.5f, -0.25f)); return t; }), "'layers.0.weight_scale' element [1] is -0.25" };
+        yield return new object[] { "BPG052", "a NaN scale", Int8File(t => { Replace(t, "layers.0.weight_scale", Tensor.F32("layers.0.weight_scale", new[] { 2 }, float.NaN, 0.25f)); return t; }), "must be finite and >= 0" };
+        yield return new object[] { "BPG052", "an infinite bias", Int8File(t => { Replace(t, "layers.1.bias", Tensor.F32("layers.1.bias", new[] { 1 }, float.PositiveInfinity)); return t; }), "'layers.1.bias'" };
+        yield return new object[] { "BPG052", "float weights beside the scales", Int8File(t => { Replace(t, "layers.1.weight", Tensor.F32("layers.1.weight", new[] { 1, 2 }, 1f, 2f)); return t; }), "tensor 'layers.1.weight' has dtype F32, but an int8 network file holds it as I8" };
+        yield return new object[] { "BPG053", "a missing scale", Int8File(t => { t.RemoveAll(x => x.Name == "layers.1.weight_scale"); return t; }), "no tensor 'layers.1.weight_scale': layer 2 (2 -> 1) of this 3-2-1 network needs it with shape [1] F32" };
+        yield return new object[] { "BPG054", "an extra tensor", Int8File(t => { t.Add(Tensor.F32("layers.2.weight_scale", new[] { 1 }, 1f)); return t; }), "tensor 'layers.2.weight_scale' (shape [1]), which is not a parameter of this 3-2-1 network" };
+        yield return new object[] { "BPG055", "a transposed int8 weight", Int8File(t => { Replace(t, "layers.0.weight", new Tensor("layers.0.weight", "I8", new[] { 3, 2 }, new byte[6])); return t; }), "has shape [3, 2], but layer 1 (3 -> 2) of this 3-2-1 network needs [2, 3] (it looks transposed" };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadInt8Files))]
+    public void A_bad_int8_file_is_one_error_on_the_Weights_argument(string id, string why, byte[] file, string message)
+    {
+        GeneratorRun run = WeightsProject.Run(Source, (Path, file));
+        Microsoft.CodeAnalysis.Diagnostic problem = Assert.Single(run.AllDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        string text = problem.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        _output.WriteLine($"{why}: {problem.Id}: {text}");
+        Assert.Equal(id, problem.Id);
+        Assert.Contains(message, text, StringComparison.Ordinal);
+        Assert.StartsWith("Weights = ", run.Input.SyntaxTrees.Single().ToString().Substring(problem.Location.SourceSpan.Start), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_float_network_still_refuses_an_int8_file()
+    {
+        GeneratorRun run = WeightsProject.Run(Source.Replace(", Quantization = Quantization.Int8", string.Empty), (Path, Int8File()));
+        Microsoft.CodeAnalysis.Diagnostic problem = Assert.Single(run.AllDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        Assert.Equal("BPG056", problem.Id);
+    }
+
     [Theory]
     [InlineData(new[] { 64, 32, 10 })]
     [InlineData(new[] { 784, 128, 10 })]

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""Writes sequential_int8.safetensors, the int8 network file (docs/int8.md, "Files") of sequential_f32.safetensors.
+
+Run from this folder with Debian's interpreter (numpy only):
+    /usr/bin/python3 make_int8_file.py
+
+An implementation of the scheme independent of the C# code: for each layer, torch's weight [n_l, n_{l-1}] (row k is
+unit k) in float32, s_k = max_i |W_ki| / 127 and q_ki = clip(rint(W_ki / s_k), -127, 127) with numpy's float32
+division and rint (round half to even), q = 0 where s_k = 0. Tensors layers.{i}.weight I8 [n_l, n_{l-1}],
+layers.{i}.weight_scale F32 [n_l] and layers.{i}.bias F32 [n_l], with the metadata the runtime's Int8.Load checks.
+BakedInt8Tests requires the network baked from this file, the one baked from sequential_f32.safetensors with
+Quantization.Int8 and the one loaded from this file at run time to be the same bytes.
+"""
+import json
+import struct
+
+import numpy as np
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n])
+    data = raw[8 + n:]
+    dtypes = {"F32": "<f4"}
+    out = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = entry["data_offsets"]
+        out[name] = np.frombuffer(data[begin:end], dtype=dtypes[entry["dtype"]]).reshape(entry["shape"])
+    return out
+
+
+def write_safetensors(path, tensors, metadata):
+    header = {"__metadata__": metadata}
+    blobs = []
+    offset = 0
+    for name in sorted(tensors):
+        dtype, array = tensors[name]
+        data = array.astype({"I8": "i1", "F32": "<f4"}[dtype]).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+source = read_safetensors("sequential_f32.safetensors")
+tensors = {}
+for i, module in enumerate([0, 2, 4]):
+    w = source[f"{module}.weight"].astype(np.float32)
+    b = source[f"{module}.bias"].astype(np.float32)
+    scale = (np.abs(w).max(axis=1) / np.float32(127)).astype(np.float32)
+    safe = np.where(scale == 0, np.float32(1), scale).astype(np.float32)
+    q = np.clip(np.rint((w / safe[:, None]).astype(np.float32)), -127, 127)
+    q = np.where(scale[:, None] == 0, 0, q)
+    tensors[f"layers.{i}.weight"] = ("I8", q)
+    tensors[f"layers.{i}.weight_scale"] = ("F32", scale)
+    tensors[f"layers.{i}.bias"] = ("F32", b)
+
+write_safetensors("sequential_int8.safetensors", tensors, {
+    "format": "pt",
+    "layer_sizes": "4,8,6,3",
+    "activations": "Tanh,Tanh,Softmax",
+    "loss": "CrossEntropy",
+    "quantization": "int8-per-unit-symmetric",
+})
