@@ -75,7 +75,7 @@ internal static class BakedWeightsEmitter
             using (writer.Block($"public static {Storage(context)} CreateParameters()"))
             {
                 writer.Line(context.InlineParameters ? $"{Storage(context)} storage = default;" : $"{Storage(context)} storage = new(ParameterCount);");
-                writer.Line(context.InlineParameters ? $"global::System.Span<{t}> parameters = storage;" : $"global::System.Span<{t}> parameters = storage.Span;");
+                writer.Line(context.InlineParameters ? $"global::System.Span<{t}> parameters = ((global::System.Span<{t}>)storage).Slice(0, ParameterCount);" : $"global::System.Span<{t}> parameters = storage.Span;");
                 if (baked.Diagnostic is not null)
                 {
                     writer.Line("// The weights file could not be baked (error " + baked.Diagnostic.Id + " on the Weights argument): zeros, so only that error shows.");
@@ -149,7 +149,7 @@ internal static class BakedWeightsEmitter
                 else
                 {
                     writer.Line("// W[l]_ij = s_j q_ij and b[l] from the int8 values below");
-                    writer.Line(context.InlineParameters ? $"new {Names.Int8}().Dequantize(storage);" : $"new {Names.Int8}().Dequantize(storage.Span);");
+                    writer.Line(context.InlineParameters ? $"new {Names.Int8}().Dequantize(((global::System.Span<float>)storage).Slice(0, ParameterCount));" : $"new {Names.Int8}().Dequantize(storage.Span);");
                 }
 
                 writer.Line("return storage;");
@@ -167,7 +167,7 @@ internal static class BakedWeightsEmitter
                 {
                     foreach (BakedLayer layer in baked.Layers)
                     {
-                        string how = layer.WeightSource.Contains(" I8 ") ? string.Empty : ", quantised per unit at build time";
+                        string how = layer.QuantisedInFile ? string.Empty : ", quantised per unit at build time";
                         writer.Line($"// q{layer.Layer}, s{layer.Layer} <- {Comment(layer.WeightSource)}{how}; b{layer.Layer} <- {Comment(layer.BiasSource)}");
                         writer.Line($"SetLayer(network, {layer.Layer}, q{layer.Layer}, s{layer.Layer}, b{layer.Layer}, {context.Sizes[layer.Layer - 1]}, {context.Sizes[layer.Layer]});");
                     }

@@ -78,12 +78,24 @@ internal sealed class EmitContext
     public bool InlineParameters => RegisterBlockWriter.Applies(this);
 
     /// <summary>
-    /// The parameters as a <c>Span</c>: the aligned array's <c>.Span</c>, or the public <c>Parameters</c> property over
-    /// the inline block (which converts to a span by itself).
+    /// Elements the inline parameter block keeps after the last parameter: one <c>Vector512</c> of single precision, the
+    /// <c>AlignedArray</c>'s tail padding. A partly filled last register of a register-held layer reads past the end of
+    /// b[L] by at most one register less one element (15 at 512 bits), and those reads must stay inside the block.
+    /// </summary>
+    public const int ParameterBlockSlack = 16;
+
+    /// <summary>
+    /// The parameters as a <c>Span</c> of exactly <see cref="ParameterCount"/> elements: the aligned array's
+    /// <c>.Span</c>, or the public <c>Parameters</c> property (the inline block without its slack).
     /// </summary>
     public string ParameterSpan => InlineParameters
         ? Rules.GeneratedMembers.Parameters
         : Rules.GeneratedMembers.ParameterStorage + ".Span";
+
+    /// <summary>The parameters as an argument of exactly <see cref="ParameterCount"/> elements (serialization).</summary>
+    public string ParameterValues => InlineParameters
+        ? Rules.GeneratedMembers.Parameters
+        : Rules.GeneratedMembers.ParameterStorage;
 
     public ActivationKind Activation(int layer) => Model.Activations[layer - 1];
 

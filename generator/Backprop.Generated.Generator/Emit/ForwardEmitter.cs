@@ -118,8 +118,12 @@ internal static class ForwardEmitter
             w.Line();
             w.Line("/// <summary>");
             w.Line($"/// The forward pass on registers of at most {Literals.Int(width)} bits: each register-held layer's units in");
-            w.Line("/// registers for the whole sum, W[l] read at constant offsets from the parameter block (an AlignedArray's span,");
-            w.Line("/// whose padding covers the reads past a partly filled last register), g once per register. Compiled fully");
+            w.Line(c.InlineParameters
+                ? "/// registers for the whole sum, W[l] read at constant offsets from the parameter block (the instance's block,"
+                : "/// registers for the whole sum, W[l] read at constant offsets from the parameter block (an AlignedArray's span,");
+            w.Line(c.InlineParameters
+                ? "/// whose slack covers the reads past a partly filled last register), g once per register. Compiled fully"
+                : "/// whose padding covers the reads past a partly filled last register), g once per register. Compiled fully");
             w.Line("/// optimised on its first call, so no tier-0 copy runs while tiering catches up (docs/performance.md, \"Time to");
             w.Line("/// the first result\").");
             w.Line("/// </summary>");

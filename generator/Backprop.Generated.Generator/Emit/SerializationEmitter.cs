@@ -48,19 +48,19 @@ internal static class SerializationEmitter
         using (w.MemberBlock($"public void {Names.LoadParameters}(global::System.ReadOnlySpan<{t}> values)"))
         {
             w.Line($"{EmitContext.Internals}.ShapeGuard.Length(values.Length, ParameterCount, nameof(values));");
-            w.Line("values.CopyTo(_parameters);");
+            w.Line($"values.CopyTo({c.ParameterValues});");
         }
 
         w.Line();
         string layout = "layers.{i}.weight [n_l, n_{l-1}] (W[l] transposed, PyTorch nn.Linear layout) and layers.{i}.bias [n_l] for i = l - 1";
         w.Line($"/// <summary>The parameters as a safetensors file: {layout}, {(c.Model.Precision == PrecisionKind.Single ? "F32" : "F64")}, with <see cref=\"Topology\"/> in its metadata.</summary>");
         w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter is NaN or infinite.</exception>");
-        w.Member($"public byte[] {Names.ToSafeTensors}() => {st}.Save<{t}>(_parameters, Topology);");
+        w.Member($"public byte[] {Names.ToSafeTensors}() => {st}.Save<{t}>({c.ParameterValues}, Topology);");
         w.Line();
         w.Line("/// <summary>Writes the parameters to <paramref name=\"stream\"/> as a safetensors file (see <see cref=\"ToSafeTensors\"/>).</summary>");
         w.Line("/// <param name=\"stream\">A writable stream.</param>");
         w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter is NaN or infinite; nothing is written.</exception>");
-        w.Member($"public void {Names.Save}(global::System.IO.Stream stream) => {st}.Save<{t}>(_parameters, Topology, stream);");
+        w.Member($"public void {Names.Save}(global::System.IO.Stream stream) => {st}.Save<{t}>({c.ParameterValues}, Topology, stream);");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Writes the parameters as a safetensors file at <paramref name=\"path\"/>, atomically: a temporary file in the same");
@@ -69,7 +69,7 @@ internal static class SerializationEmitter
         w.Line("/// <param name=\"path\">The file to write (conventionally *.safetensors).</param>");
         w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter is NaN or infinite; nothing is written.</exception>");
         w.Line("/// <exception cref=\"global::System.IO.IOException\">The file cannot be written.</exception>");
-        w.Member($"public void {Names.Save}(string path) => {st}.Save<{t}>(_parameters, Topology, path);");
+        w.Member($"public void {Names.Save}(string path) => {st}.Save<{t}>({c.ParameterValues}, Topology, path);");
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Loads a safetensors file into <see cref=\"Parameters\"/>: {layout}, or a PyTorch nn.Sequential state dict");
@@ -78,18 +78,18 @@ internal static class SerializationEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"safetensors\">The whole file.</param>");
         w.Line($"/// <exception cref=\"{exception}\">The file is malformed or does not fit this network; the message names the tensor and the expected and actual shapes; the parameters are unchanged.</exception>");
-        w.Member($"public void {Names.Load}(global::System.ReadOnlySpan<byte> safetensors) => {st}.Load<{t}>(safetensors, Topology, _parameters);");
+        w.Member($"public void {Names.Load}(global::System.ReadOnlySpan<byte> safetensors) => {st}.Load<{t}>(safetensors, Topology, {c.ParameterValues});");
         w.Line();
         w.Line("/// <summary>Reads a safetensors file from <paramref name=\"stream\"/> to its end and loads it as <see cref=\"Load(global::System.ReadOnlySpan{byte})\"/> does.</summary>");
         w.Line("/// <param name=\"stream\">A readable stream positioned at the start of the file.</param>");
         w.Line($"/// <exception cref=\"{exception}\">The content is malformed or does not fit this network; the parameters are unchanged.</exception>");
         w.Line("/// <exception cref=\"global::System.IO.IOException\">Reading failed; the parameters are unchanged.</exception>");
-        w.Member($"public void {Names.Load}(global::System.IO.Stream stream) => {st}.Load<{t}>(stream, Topology, _parameters);");
+        w.Member($"public void {Names.Load}(global::System.IO.Stream stream) => {st}.Load<{t}>(stream, Topology, {c.ParameterValues});");
         w.Line();
         w.Line("/// <summary>Reads the safetensors file at <paramref name=\"path\"/> and loads it as <see cref=\"Load(global::System.ReadOnlySpan{byte})\"/> does.</summary>");
         w.Line("/// <param name=\"path\">The file to read.</param>");
         w.Line($"/// <exception cref=\"{exception}\">The file is malformed or does not fit this network; the parameters are unchanged.</exception>");
         w.Line("/// <exception cref=\"global::System.IO.IOException\">The file cannot be read; the parameters are unchanged.</exception>");
-        w.Member($"public void {Names.Load}(string path) => {st}.Load<{t}>(path, Topology, _parameters);");
+        w.Member($"public void {Names.Load}(string path) => {st}.Load<{t}>(path, Topology, {c.ParameterValues});");
     }
 }

@@ -31,14 +31,18 @@ internal static class StorageEmitter
             w.Line("/// Every weight and bias, laid out as <see cref=\"Parameters\"/> documents, held in the instance itself:");
             w.Line("/// a tiny network's one-example pass then reads each weight at a fixed offset from <c>this</c>, with no");
             w.Line("/// array between, as hand-written code keeping its weights in fields does. Not readonly: the spans over");
-            w.Line("/// it write through to the instance.");
+            w.Line("/// it write through to the instance. The compute paths take the whole block, slack included.");
             w.Line("/// </summary>");
             w.Member(c.Model.Weights is null
                 ? $"private {Names.ParameterBlock} {Names.ParameterStorage};"
                 : $"private {Names.ParameterBlock} {Names.ParameterStorage} = {BakedWeightsEmitter.Name}.CreateParameters(); // baked in at build time from {BakedWeightsEmitter.Comment(c.Model.Weights)}");
             w.Line();
-            w.Line("/// <summary>The storage of the <see cref=\"ParameterCount\"/> parameters, inside the network instance.</summary>");
-            w.Line("[global::System.Runtime.CompilerServices.InlineArray(ParameterCount)]");
+            w.Line("/// <summary>");
+            w.Line("/// The storage of the <see cref=\"ParameterCount\"/> parameters, inside the network instance, and " + Literals.Int(EmitContext.ParameterBlockSlack) + " elements");
+            w.Line("/// of slack after them (always 0): a partly filled last register of a layer held in registers reads past");
+            w.Line("/// b[L] by at most one register less one element, and those lanes are discarded.");
+            w.Line("/// </summary>");
+            w.Line($"[global::System.Runtime.CompilerServices.InlineArray(ParameterCount + {Literals.Int(EmitContext.ParameterBlockSlack)})]");
             using (w.MemberBlock("private struct " + Names.ParameterBlock))
             {
                 w.Line($"private {t} _element0;");
@@ -69,7 +73,7 @@ internal static class StorageEmitter
 
         w.Line("/// </list>");
         w.Line("/// </remarks>");
-        w.Member($"public global::System.Span<{t}> {Names.Parameters} => {(c.InlineParameters ? Names.ParameterStorage : Names.ParameterStorage + ".Span")};");
+        w.Member($"public global::System.Span<{t}> {Names.Parameters} => {(c.InlineParameters ? $"((global::System.Span<{t}>){Names.ParameterStorage}).Slice(0, ParameterCount)" : Names.ParameterStorage + ".Span")};");
 
         for (int l = 1; l <= c.L; l++)
         {

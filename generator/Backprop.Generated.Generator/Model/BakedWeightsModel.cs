@@ -22,7 +22,8 @@ internal sealed record WeightsFile(string SourcePath, string? Base64);
 /// <param name="Weights">Float: W[l] (n_{l-1}, n_l) row-major. Int8: q (n_l, n_{l-1}) int8, PyTorch's (out, in) layout.</param>
 /// <param name="Biases">b[l] (n_l values; single precision for int8).</param>
 /// <param name="Scales">Int8 only: the n_l per-unit weight scales s_j, little-endian single precision; null for float.</param>
-internal sealed record BakedLayer(int Layer, string WeightSource, string BiasSource, string Weights, string Biases, string? Scales = null);
+/// <param name="QuantisedInFile">Int8 only: q and s were read from an int8 network file as they are (not quantised here).</param>
+internal sealed record BakedLayer(int Layer, string WeightSource, string BiasSource, string Weights, string Biases, string? Scales = null, bool QuantisedInFile = false);
 
 /// <summary>
 /// Everything the baked-weights emitter needs for one network: the network (for its type headers and sizes), the

@@ -102,6 +102,7 @@ internal static class SafeTensorsBaker
         }
 
         var entries = new List<SafeTensorsEntry>();
+        var metadataValues = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (KeyValuePair<string, object?> member in members.Members)
         {
             if (member.Key == SafeTensorsRules.MetadataName)
@@ -114,6 +115,11 @@ internal static class SafeTensorsBaker
                 if (member.Value is not JsonObject metadata || metadata.Members.Any(m => m.Value is not string))
                 {
                     throw Malformed("\"__metadata__\" must be an object of strings");
+                }
+
+                foreach (KeyValuePair<string, object?> pair in metadata.Members)
+                {
+                    metadataValues[pair.Key] = (string)pair.Value!;
                 }
 
                 continue;
@@ -131,6 +137,7 @@ internal static class SafeTensorsBaker
         // An int8 network file (docs/int8.md, "Files"), as {Network}.Int8.Save writes it: baked as it is.
         if (network.Quantization == QuantizationKind.Int8 && entries.Any(e => e.DType == SafeTensorsDType.I8 || e.Name.EndsWith(ScaleSuffix, StringComparison.Ordinal)))
         {
+            CheckInt8Metadata(network, metadataValues, Malformed);
             return ReadInt8(n, path, file, dataStart, entries, location, cancellationToken, Malformed);
         }
 
@@ -327,10 +334,40 @@ internal static class SafeTensorsBaker
                 $"'{bias.Name}' {bias.ShapeText} {bias.DType}",
                 Convert.ToBase64String(q),
                 Convert.ToBase64String(b),
-                Convert.ToBase64String(s));
+                Convert.ToBase64String(s),
+                QuantisedInFile: true);
         }
 
         return layers;
+    }
+
+    /// <summary>The scheme an int8 network file's metadata names (docs/int8.md, "Files"); the runtime's Int8.Load reads the same.</summary>
+    private const string Int8SchemeName = "int8-per-unit-symmetric";
+
+    /// <summary>
+    /// The metadata checks of the runtime's <c>Int8.Load</c>, for an int8 network file: where the file names them, the
+    /// quantization scheme, the layer sizes and the activations must be this declaration's (the tensors are checked
+    /// after). A float file's metadata is not compared (docs/serialization.md): its tensors are the whole contract.
+    /// </summary>
+    private static void CheckInt8Metadata(NetworkModel network, Dictionary<string, string> metadata, Func<string, Exception> malformed)
+    {
+        if (metadata.TryGetValue("quantization", out string? scheme) && scheme != Int8SchemeName)
+        {
+            throw malformed($"its metadata says quantization '{SafeTensorsRules.Truncate(scheme)}' but this network reads '{Int8SchemeName}'");
+        }
+
+        string sizes = string.Join(",", network.LayerSizes.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        if (metadata.TryGetValue("layer_sizes", out string? fileSizes) && !string.Equals(fileSizes.Replace(" ", string.Empty), sizes, StringComparison.Ordinal))
+        {
+            throw malformed($"its metadata says layer sizes {SafeTensorsRules.Truncate(fileSizes)} but this network has {sizes}");
+        }
+
+        string activations = string.Join(",", network.Activations.Select(a => a.ToString()));
+        if (metadata.TryGetValue("activations", out string? fileActivations)
+            && !string.Equals(fileActivations.Replace(" ", string.Empty), activations, StringComparison.OrdinalIgnoreCase))
+        {
+            throw malformed($"its metadata says activations {SafeTensorsRules.Truncate(fileActivations)} but this network has {activations}: every shape fits, but the weights were quantised for a different function");
+        }
     }
 
     private static string ScaleName(int layer) => SafeTensorsRules.LayersPrefix + (layer - 1).ToString(CultureInfo.InvariantCulture) + ScaleSuffix;

@@ -30,8 +30,9 @@ namespace Backprop.Generated.Compute;
 /// A partly filled last register reads past the layer's last unit: past the end of each row of W (into the next row,
 /// or into b) and past the end of b, by at most one register less one element. Those lanes are discarded. The reads
 /// stay inside the array because <see cref="AlignedArray{T}"/> keeps <see cref="AlignedArray{T}.TailPadding"/> bytes
-/// after its last element, so the parameters must be an <see cref="AlignedArray{T}"/>'s span, as they are in every
-/// generated network. The destination receives whole registers: it must hold <see cref="BufferLength{T}"/> elements.
+/// after its last element, so the parameters must be an <see cref="AlignedArray{T}"/>'s span, or a span that itself
+/// holds that many bytes after the parameters (a tiny network's inline parameter block, passed whole), as they are in
+/// every generated network. The destination receives whole registers: it must hold <see cref="BufferLength{T}"/> elements.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]

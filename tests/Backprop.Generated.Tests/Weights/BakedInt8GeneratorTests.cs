@@ -139,7 +139,7 @@ public class BakedInt8GeneratorTests
     }
 
     /// <summary>An int8 network file (docs/int8.md, "Files") of the 3-2-1 network, with <paramref name="change"/> applied.</summary>
-    private static byte[] Int8File(Func<List<Tensor>, List<Tensor>>? change = null)
+    private static byte[] Int8File(Func<List<Tensor>, List<Tensor>>? change = null, string? metadata = null)
     {
         static Tensor I8(string name, int[] shape, params sbyte[] values) => new(name, "I8", shape, values.Select(v => unchecked((byte)v)).ToArray());
         var tensors = new List<Tensor>
@@ -151,13 +151,15 @@ public class BakedInt8GeneratorTests
             Tensor.F32("layers.1.weight_scale", new[] { 1 }, 2f),
             Tensor.F32("layers.1.bias", new[] { 1 }, 0.25f),
         };
-        return WeightsProject.File((change ?? (t => t))(tensors).ToArray());
+        return WeightsProject.File(metadata, (change ?? (t => t))(tensors).ToArray());
     }
 
     [Fact]
     public void An_int8_network_file_is_baked_as_it_is()
     {
-        GeneratorRun run = WeightsProject.Run(Source, (Path, Int8File()));
+        // The metadata Int8.Save writes, matching the declaration, is accepted (spaces and case as Load allows).
+        string metadata = "{\"quantization\":\"int8-per-unit-symmetric\",\"layer_sizes\":\"3, 2, 1\",\"activations\":\"tanh,identity\",\"loss\":\"MeanSquaredError\"}";
+        GeneratorRun run = WeightsProject.Run(Source, (Path, Int8File(metadata: metadata)));
         Assembly assembly = WeightsProject.CompileAndLoad(run);
         var net = (INetwork<float>)Activator.CreateInstance(assembly.GetType("App.Net")!)!;
 
@@ -178,6 +180,9 @@ public class BakedInt8GeneratorTests
         yield return new object[] { "BPG052", "a NaN scale", Int8File(t => { Replace(t, "layers.0.weight_scale", Tensor.F32("layers.0.weight_scale", new[] { 2 }, float.NaN, 0.25f)); return t; }), "must be finite and >= 0" };
         yield return new object[] { "BPG052", "an infinite bias", Int8File(t => { Replace(t, "layers.1.bias", Tensor.F32("layers.1.bias", new[] { 1 }, float.PositiveInfinity)); return t; }), "'layers.1.bias'" };
         yield return new object[] { "BPG052", "float weights beside the scales", Int8File(t => { Replace(t, "layers.1.weight", Tensor.F32("layers.1.weight", new[] { 1, 2 }, 1f, 2f)); return t; }), "tensor 'layers.1.weight' has dtype F32, but an int8 network file holds it as I8" };
+        yield return new object[] { "BPG052", "another scheme in the metadata", Int8File(metadata: "{\"quantization\":\"int4-grouped\"}"), "its metadata says quantization 'int4-grouped' but this network reads 'int8-per-unit-symmetric'" };
+        yield return new object[] { "BPG052", "other layer sizes in the metadata", Int8File(metadata: "{\"layer_sizes\":\"3,4,1\"}"), "its metadata says layer sizes 3,4,1 but this network has 3,2,1" };
+        yield return new object[] { "BPG052", "other activations in the metadata", Int8File(metadata: "{\"activations\":\"ReLU,Identity\"}"), "its metadata says activations ReLU,Identity but this network has Tanh,Identity" };
         yield return new object[] { "BPG053", "a missing scale", Int8File(t => { t.RemoveAll(x => x.Name == "layers.1.weight_scale"); return t; }), "no tensor 'layers.1.weight_scale': layer 2 (2 -> 1) of this 3-2-1 network needs it with shape [1] F32" };
         yield return new object[] { "BPG054", "an extra tensor", Int8File(t => { t.Add(Tensor.F32("layers.2.weight_scale", new[] { 1 }, 1f)); return t; }), "tensor 'layers.2.weight_scale' (shape [1]), which is not a parameter of this 3-2-1 network" };
         yield return new object[] { "BPG055", "a transposed int8 weight", Int8File(t => { Replace(t, "layers.0.weight", new Tensor("layers.0.weight", "I8", new[] { 3, 2 }, new byte[6])); return t; }), "has shape [3, 2], but layer 1 (3 -> 2) of this 3-2-1 network needs [2, 3] (it looks transposed" };
