@@ -88,7 +88,7 @@ public sealed class NetworkAttribute : Attribute
     /// default) bakes nothing: <c>new T()</c> starts with zero parameters.</para>
     /// <para>With <see cref="Quantization"/> = <c>Quantization.Int8</c> the generator quantises the file's weights per
     /// output unit at build time, exactly as <c>ToInt8()</c> does, and the assembly holds only the int8 weights, the
-    /// per-unit scales and the biases (about a quarter of the bytes): <c>new T.Int8()</c> holds them, and <c>new T()</c>
+    /// per-unit scales and the biases (one byte per weight instead of four): <c>new T.Int8()</c> holds them, and <c>new T()</c>
     /// starts from their dequantised values W_ij = s_j q_ij. See docs/int8.md, "Baked weights".</para>
     /// </remarks>
     public string? Weights { get; set; }

@@ -169,8 +169,9 @@ public sealed class Int8Network
     /// <summary>
     /// Writes the float parameters this int8 network stands for into <paramref name="parameters"/> (the layout of
     /// <see cref="INetwork{T}.Parameters"/>: for l = 1..L, W[l] row-major (n_{l-1}, n_l) then b[l]): W_ij = s_j q_ij,
-    /// rounded once to single precision, and b_j. Quantising the result again gives the same q_ij (for scales that are
-    /// normal floats, above about 1.2e-38); s_j may differ in its last bit.
+    /// rounded once to single precision, and b_j. When q and s are the scheme's own (every unit's largest |q| is 127, or
+    /// the unit is all zeros) and the scales are normal floats, quantising the result again gives the same q_ij, and
+    /// s_j may differ in its last bit.
     /// </summary>
     /// <exception cref="ArgumentException">The length is not the parameter count.</exception>
     public void Dequantize(Span<float> parameters)
