@@ -103,6 +103,31 @@ public class BakedInt8Tests
     }
 
     [Fact]
+    public void Edge_cases_quantise_the_same_at_build_time_at_run_time_and_in_numpy()
+    {
+        // A unit of zeros (with -0.0), exact ties (0.5, 2.5, -1.5 with s = 1: round half to even), subnormal weights and
+        // a subnormal scale, a -0.0 and a subnormal bias (make_int8_file.py).
+        string folder = System.IO.Path.Combine(AppContext.BaseDirectory, "Reference", "safetensors");
+        byte[] baked = new BakedEdge.Int8().ToSafeTensors();
+        Assert.Equal(baked, new BakedEdgeFromInt8File.Int8().ToSafeTensors());
+
+        var twin = new EdgeTwin();
+        twin.Load(System.IO.Path.Combine(folder, "edge_f32.safetensors"));
+        Assert.Equal(baked, twin.ToInt8().ToSafeTensors());
+
+        var loaded = new EdgeTwin.Int8();
+        loaded.Load(System.IO.Path.Combine(folder, "edge_int8.safetensors"));
+        Assert.Equal(baked, loaded.ToSafeTensors());
+
+        // The values themselves, as numpy wrote them: q (out, in) and the scales.
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 127, 0, 2, unchecked((byte)-2), 4, unchecked((byte)-2), 0, 127 }, Tensor(baked, "layers.0.weight"));
+        float[] scales = Floats(Tensor(baked, "layers.0.weight_scale"));
+        Assert.Equal(0f, scales[0]);
+        Assert.Equal(1f, scales[1]);
+        Assert.Equal(3e-39f / 127f, scales[2]);
+    }
+
+    [Fact]
     public void Load_replaces_the_baked_values()
     {
         var baked = new BakedInt8.Int8();

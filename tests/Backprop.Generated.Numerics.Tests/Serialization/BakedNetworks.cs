@@ -44,3 +44,15 @@ public partial class Int8Twin { }
 /// <summary>Baked from an int8 network file (Reference/safetensors/make_int8_file.py, numpy's quantisation of the F32 file).</summary>
 [Network(4, 8, 6, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Quantization = Quantization.Int8, Weights = "Reference/safetensors/sequential_int8.safetensors")]
 public partial class BakedFromInt8File { }
+
+/// <summary>Edge cases baked in int8 from F32 (make_int8_file.py): a unit of zeros, rounding ties, subnormal weights.</summary>
+[Network(4, 3, Output = Activation.Identity, Quantization = Quantization.Int8, Weights = "Reference/safetensors/edge_f32.safetensors")]
+public partial class BakedEdge { }
+
+/// <summary>The same edge cases from numpy's int8 file.</summary>
+[Network(4, 3, Output = Activation.Identity, Quantization = Quantization.Int8, Weights = "Reference/safetensors/edge_int8.safetensors")]
+public partial class BakedEdgeFromInt8File { }
+
+/// <summary>The edge-case network with no baked weights, loaded and quantised at run time for comparison.</summary>
+[Network(4, 3, Output = Activation.Identity, Quantization = Quantization.Int8)]
+public partial class EdgeTwin { }
