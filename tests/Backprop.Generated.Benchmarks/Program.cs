@@ -105,6 +105,12 @@ if (args.Length > 0 && args[0] == "--paired")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "--guard-variants")
+{
+    GuardVariants.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "--min")
 {
     MinTiming.Run(args.Length > 1 ? args[1] : string.Empty);
