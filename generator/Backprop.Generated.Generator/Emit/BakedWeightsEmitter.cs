@@ -148,11 +148,28 @@ internal static class BakedWeightsEmitter
                 }
                 else
                 {
-                    writer.Line("// W[l]_ij = s_j q_ij and b[l] from the int8 values below");
-                    writer.Line(context.InlineParameters ? $"new {Names.Int8}().Dequantize(((global::System.Span<float>)storage).Slice(0, ParameterCount));" : $"new {Names.Int8}().Dequantize(storage.Span);");
+                    writer.Line("// W[l]_ij = s_j q_ij and b[l] from the int8 values below, worked out once per process");
+                    writer.Line(context.InlineParameters
+                        ? "global::System.MemoryExtensions.CopyTo(s_dequantised ??= Dequantised(), ((global::System.Span<float>)storage).Slice(0, ParameterCount));"
+                        : "global::System.MemoryExtensions.CopyTo(s_dequantised ??= Dequantised(), storage.Span);");
                 }
 
                 writer.Line("return storage;");
+            }
+
+            if (baked.Diagnostic is null)
+            {
+                writer.Line();
+                writer.Line("/// <summary>The dequantised parameters, once computed (every thread computes the same values, so a race is harmless).</summary>");
+                writer.Line("private static float[]? s_dequantised;");
+                writer.Line();
+                writer.Line("/// <summary>W_ij = s_j q_ij and b_j in the layout of <c>Parameters</c>, from the int8 network the literals below describe.</summary>");
+                using (writer.Block("private static float[] Dequantised()"))
+                {
+                    writer.Line("float[] values = new float[ParameterCount];");
+                    writer.Line($"new {Names.Int8}().Dequantize(values);");
+                    writer.Line("return values;");
+                }
             }
 
             writer.Line();
