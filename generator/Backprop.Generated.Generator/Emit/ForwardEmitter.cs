@@ -198,9 +198,23 @@ internal static class ForwardEmitter
         int nOut = c.Sizes[l];
         w.Line(Header(c, l, $" ({Strategies.DescribeExample(c, l)})"));
 
-        UnrolledLayerWriter.WritePreActivations(w, c, l, j => ActivationElement(c, l - 1, j));
-
         bool inSpan = l == c.L || ActivationsInSpan(c, l);
+        if (UnrolledLayerWriter.InOneRegister(c, l))
+        {
+            if (inSpan && l != c.L)
+            {
+                w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{nOut}];");
+            }
+            else if (!inSpan)
+            {
+                w.Line($"{t} {string.Join(", ", Enumerable.Range(0, nOut).Select(k => ActivationElement(c, l, k)))};");
+            }
+
+            UnrolledLayerWriter.WriteInOneRegister(w, c, l, j => ActivationElement(c, l - 1, j), k => ActivationElement(c, l, k));
+            return;
+        }
+
+        UnrolledLayerWriter.WritePreActivations(w, c, l, j => ActivationElement(c, l - 1, j));
         if (inSpan && l != c.L)
         {
             w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{nOut}];");
@@ -217,7 +231,10 @@ internal static class ForwardEmitter
     {
         string t = c.T;
         w.Line(Header(c, l, $" ({Strategies.DescribeExample(c, l)})"));
-        w.Line($"global::System.Span<{t}> a{l} = stackalloc {t}[{Literals.Int(RegisterBufferLength(c, l))}];");
+        // Aligned to 64 bytes, as in RegisterLayerWriter: the kernel stores whole registers into it.
+        int length = RegisterBufferLength(c, l);
+        int extra = c.Model.Precision == PrecisionKind.Double ? 7 : 15;
+        w.Line($"global::System.Span<{t}> a{l} = {EmitContext.Compute}.RegisterMath.Aligned64(stackalloc {t}[{Literals.Int(length + extra)}], {Literals.Int(length)});");
         w.Line($"{EmitContext.Compute}.RegisterLanes.Forward<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, a{l});");
         if (l == c.L)
         {

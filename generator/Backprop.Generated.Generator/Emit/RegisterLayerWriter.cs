@@ -61,7 +61,9 @@ internal static class RegisterLayerWriter
         string chainText = chains == 1 ? "one chain of rows" : $"rows in {Literals.Int(chains)} chains";
         w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}) "
             + $"({Literals.Int(registers)} register{(registers == 1 ? string.Empty : "s")} of {Literals.Int(layerWidth)} bits, {chainText})");
-        w.Line($"global::System.Span<float> a{l} = stackalloc float[{Literals.Int(ForwardEmitter.RegisterBufferLength(c, l))}];");
+        // 15 more elements, to start the buffer on a 64-byte boundary (a straddling register store cannot forward).
+        int length = ForwardEmitter.RegisterBufferLength(c, l);
+        w.Line($"global::System.Span<float> a{l} = {math}.Aligned64(stackalloc float[{Literals.Int(length + 15)}], {Literals.Int(length)});");
         using (w.Block(string.Empty))
         {
             w.Line($"ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a{l - 1});");
@@ -128,11 +130,12 @@ internal static class RegisterLayerWriter
             ActivationKind g = c.Activation(l);
             // ReLU has no constants: it is applied to the sums as they are stored.
             bool relu = g == ActivationKind.ReLU;
-            w.Line(relu ? $"// Z{l} summed over the chains; A{l} = relu(Z{l}) as each register is stored" : $"// Z{l} summed over the chains");
+            bool inline = registers <= InlineActivationRegisters && g != ActivationKind.Softmax && g != ActivationKind.Identity;
+            w.Line(relu || inline ? $"// Z{l} summed over the chains; A{l} = {EmitContext.FormulaName(g)}(Z{l}) as each register is stored" : $"// Z{l} summed over the chains");
             for (int r = 0; r < registers; r++)
             {
                 string sum = string.Format(System.Globalization.CultureInfo.InvariantCulture, combine, r);
-                string value = relu ? $"{math}.ReLU({sum})" : sum;
+                string value = relu || inline ? $"{math}.{g}({sum})" : sum;
                 w.Line($"{v}.StoreUnsafe({value}, ref y{(r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}")});");
             }
 
@@ -144,7 +147,7 @@ internal static class RegisterLayerWriter
                 w.Line($"// A{l} = softmax(Z{l}): e^(z_k - max z) / sum_k e^(z_k - max z) over the {Literals.Int(n)} units");
                 w.Line($"{math}.SoftmaxInPlace{bits}(ref y, {Literals.Int(n)});");
             }
-            else if (g != ActivationKind.Identity && !relu)
+            else if (g != ActivationKind.Identity && !relu && !inline)
             {
                 w.Line($"// A{l} = {EmitContext.FormulaName(g)}(Z{l}), register by register");
                 w.Line($"{math}.{g}InPlace{bits}(ref y, {Literals.Int(registers)});");
@@ -156,6 +159,9 @@ internal static class RegisterLayerWriter
             w.Line($"a{l}.Slice(0, OutputSize).CopyTo(output);");
         }
     }
+
+    /// <summary>Layers of at most this many registers apply g to each sum before it is stored, inlined.</summary>
+    public const int InlineActivationRegisters = 2;
 
     /// <summary><c>Vector256.LoadUnsafe(ref row)</c>, or with a constant element offset.</summary>
     private static string Load(string v, string from, int offset) =>

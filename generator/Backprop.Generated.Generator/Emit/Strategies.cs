@@ -17,7 +17,7 @@ internal static class Strategies
     {
         if (c.Strategy(l) == LayerStrategy.Unrolled)
         {
-            return "one example: straight-line code";
+            return UnrolledLayerWriter.InOneRegister(c, l) ? "one example: straight-line code, the units in one 128-bit register" : "one example: straight-line code";
         }
 
         if (c.Strategy(l) == LayerStrategy.RegisterLanes)

@@ -312,7 +312,8 @@ public static partial class Dense
         }
 
         // Otherwise through the stack: the rows left one value at a time, then b, then the real units to y.
-        Span<T> sums = stackalloc T[4 * TOps.Count];
+        // 64-byte aligned: a register store that straddles two cache lines does not forward to the loads after it.
+        Span<T> sums = RegisterMath.Aligned64(stackalloc T[(4 * TOps.Count) + 15], 4 * TOps.Count);
         ref T z = ref MemoryMarshal.GetReference(sums);
         TOps.Store(TOps.Add(e0, o0), ref z);
         TOps.Store(TOps.Add(e1, o1), ref Unsafe.Add(ref z, c));

@@ -38,6 +38,37 @@ public static class RegisterMath
     private const float Scale = 5.42101086e-20f; // 2^-64
     private const float LeakyReLUSlope = (float)Internals.ActivationFunctions.LeakyReLUSlope;
 
+    /// <summary>
+    /// The first <paramref name="length"/> elements of <paramref name="space"/> that start on a 64-byte boundary: a
+    /// layer's stack buffer, so that no 512-bit store to it, or 256-bit one, straddles two cache lines (stack memory is
+    /// only 16-byte aligned; a straddling store cannot forward to the next layer's loads, and the one-example pass of
+    /// W2 took 34 ns instead of 23 ns in the processes whose stack fell so).
+    /// </summary>
+    /// <param name="space">At least <paramref name="length"/> + 15 elements (a stackalloc of that many).</param>
+    /// <param name="length">The elements wanted.</param>
+    /// <returns>A span of <paramref name="length"/> elements inside <paramref name="space"/>, 64-byte aligned.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static System.Span<float> Aligned64(System.Span<float> space, int length) => Aligned64<float>(space, length);
+
+    /// <summary>As <see cref="Aligned64(System.Span{float}, int)"/> for double precision.</summary>
+    /// <param name="space">At least <paramref name="length"/> + 7 elements (a stackalloc of that many).</param>
+    /// <param name="length">The elements wanted.</param>
+    /// <returns>A span of <paramref name="length"/> elements inside <paramref name="space"/>, 64-byte aligned.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static System.Span<double> Aligned64(System.Span<double> space, int length) => Aligned64<double>(space, length);
+
+    /// <summary>The 64-byte aligned start of a stack buffer of any element type (at least length + 64 / sizeof(T) - 1 elements).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static System.Span<T> Aligned64<T>(System.Span<T> space, int length)
+        where T : unmanaged
+    {
+        System.Diagnostics.Debug.Assert(space.Length >= length + (64 / Unsafe.SizeOf<T>()) - 1, "the buffer has no room to align");
+        ref T start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(space);
+        nuint address = (nuint)Unsafe.ByteOffset(ref Unsafe.NullRef<T>(), ref start);
+        nuint skip = ((0 - address) & 63) / (nuint)Unsafe.SizeOf<T>();
+        return System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref start, skip), length);
+    }
+
     /// <summary>g = sigmoid in place on <paramref name="registers"/> whole Vector128 registers from <paramref name="y"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidInPlace128(ref float y, int registers)
