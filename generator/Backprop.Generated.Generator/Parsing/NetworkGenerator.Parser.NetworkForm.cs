@@ -62,7 +62,7 @@ public sealed partial class NetworkGenerator
             if (!TryReadAttribute(attribute, attributeSyntax, diagnostics, out Declaration? read) || diagnostics.Count > 0)
             {
                 return canHost
-                    ? Invalid(type, declaration, DeclaredPrecision(new[] { attribute }), DeclarationForm.Network, diagnostics, DeclaredQuantization(attribute))
+                    ? Invalid(type, declaration, DeclaredPrecision(new[] { attribute }), DeclarationForm.Network, diagnostics, DeclaredQuantization(attribute), DeclaredLayerCount(attribute), DeclaresDropout(new[] { attribute }))
                     : Result(null, diagnostics);
             }
 
