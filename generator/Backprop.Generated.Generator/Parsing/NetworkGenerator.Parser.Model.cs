@@ -31,6 +31,7 @@ public sealed partial class NetworkGenerator
         /// <param name="ActivationLocation">Where the activation of layer l (1-based) is chosen (or the layer, when it is the default).</param>
         /// <param name="LossWritten">Whether the declaration sets Loss (false: the default mean squared error).</param>
         /// <param name="Quantization">The integer inference form ([Network] only; validated against the precision).</param>
+        /// <param name="BakesWeights">Whether the declaration names a weights file to bake in ([Network] only).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -43,13 +44,15 @@ public sealed partial class NetworkGenerator
             double[] Dropout,
             Func<int, LocationInfo?> ActivationLocation,
             bool LossWritten,
-            QuantizationKind Quantization = QuantizationKind.None);
+            QuantizationKind Quantization = QuantizationKind.None,
+            bool BakesWeights = false);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
         {
             int[] sizes = read.Sizes;
-            bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, read.Precision, diagnostics);
+            DeclaredOptions options = Options(read.Dropout.Any(p => p != 0), read.Quantization) | (read.BakesWeights ? DeclaredOptions.BakedWeights : DeclaredOptions.None);
+            bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, options, read.Precision, diagnostics);
             bool argumentsFit = CheckLimits(read, diagnostics) && CheckLossFitsOutput(read, diagnostics);
             if (!namesFit)
             {
@@ -102,7 +105,7 @@ public sealed partial class NetworkGenerator
             layerCount = Math.Max(0, Math.Min(layerCount, Rules.Limits.MaxLayers));
 
             // A collision with the stub's members is checked silently, not reported twice.
-            if (!CheckGeneratedNames(type, declaration, layerCount, precision, new List<DiagnosticInfo>()))
+            if (!CheckGeneratedNames(type, declaration, layerCount, Options(dropout, quantization), precision, new List<DiagnosticInfo>()))
             {
                 return Result(null, diagnostics);
             }
@@ -125,6 +128,10 @@ public sealed partial class NetworkGenerator
 
             return QuantizationKind.None;
         }
+
+        /// <summary>The options whose members a network (or its stub) declares: dropout, the int8 form.</summary>
+        private static DeclaredOptions Options(bool dropout, QuantizationKind quantization) =>
+            (dropout ? DeclaredOptions.Dropout : DeclaredOptions.None) | (quantization == QuantizationKind.Int8 ? DeclaredOptions.Int8 : DeclaredOptions.None);
 
         /// <summary>L as written in a [Network] whose arguments did not all read: the number of sizes less one, 0 when they are unreadable.</summary>
         private static int DeclaredLayerCount(AttributeData attribute) =>

@@ -189,7 +189,8 @@ public sealed partial class NetworkGenerator
                     ? ElementLocation(NamedArgument(syntax, "Activations")?.Expression, l - 1) ?? NamedLocation(syntax, "Activations") ?? attributeLocation
                     : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation,
                 LossWritten: named.ContainsKey("Loss"),
-                Quantization: quantization);
+                Quantization: quantization,
+                BakesWeights: named.TryGetValue("Weights", out TypedConstant weights) && weights.Value is string);
             return true;
         }
 

@@ -210,7 +210,7 @@ public class InvalidDeclarationStubTests
                 _ => null,
             };
             // L = 2 as declared (three sizes), so W1, b1, W2 and b2 are listed names.
-            Assert.True(name is null || GeneratedMembers.IsGeneratedName(name, 2), $"'{name}' is not in GeneratedMembers");
+            Assert.True(name is null || GeneratedMembers.IsGeneratedName(name, 2, DeclaredOptions.None), $"'{name}' is not in GeneratedMembers");
         }
 
         Assert.Equal(new[] { "BPG004" }, run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id));
