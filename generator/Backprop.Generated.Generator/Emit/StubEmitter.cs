@@ -10,7 +10,10 @@ namespace Backprop.Generated.Generator.Emit;
 /// error, not one CS error per call site. Nothing here can run: the BPG error fails the build. Sizes are unknown (they
 /// may be what is invalid), so the sizes are static properties rather than constants (the call-site analyzer, which
 /// reads the constants, then checks nothing against a stub) and Input/Output have an indexer and span conversions
-/// instead of a fixed length. A pure function of the model.
+/// instead of a fixed length. Every other public member of the valid network of the same declaration is here, with
+/// its signature: the views W1..WL and b1..bL of the declared layers, DropoutRandom (and IDropoutNetwork) when the
+/// declaration sets a rate, ToInt8 and Int8 when it asks for the int8 form (InvalidDeclarationStubTests compares the
+/// two surfaces for every form). A pure function of the model.
 /// </summary>
 internal static class StubEmitter
 {
@@ -42,7 +45,8 @@ internal static class StubEmitter
             scopes.Push(w.Block("partial " + outer.Keyword + " " + outer.Name));
         }
 
-        using (w.Block("partial " + stub.Type.Keyword + " " + stub.Type.Name + " : " + network))
+        string interfaces = stub.Dropout ? network + ", " + EmitContext.Runtime + ".IDropoutNetwork" : network;
+        using (w.Block("partial " + stub.Type.Keyword + " " + stub.Type.Name + " : " + interfaces))
         {
             Doc(w, "n_0 (the declaration is invalid; see its BPG error).");
             w.Member($"public static int {Names.InputSize} => {fail};");
@@ -65,6 +69,23 @@ internal static class StubEmitter
             Doc(w, "All weights and biases (the declaration is invalid; see its BPG error).");
             w.Member($"public {span} {Names.Parameters} => {fail};");
             w.Line();
+            for (int l = 1; l <= stub.LayerCount; l++)
+            {
+                Doc(w, $"W[{l}] (the declaration is invalid; see its BPG error).");
+                w.Member($"public {span} {Names.WeightView(l)} => {fail};");
+                w.Line();
+                Doc(w, $"b[{l}] (the declaration is invalid; see its BPG error).");
+                w.Member($"public {span} {Names.BiasView(l)} => {fail};");
+                w.Line();
+            }
+
+            if (stub.Dropout)
+            {
+                Doc(w, "The stream the dropout masks are drawn from (the declaration is invalid; see its BPG error).");
+                w.Member($"public {EmitContext.Runtime}.SplitMix64 {Names.DropoutRandom} {{ get => {fail}; set => {fail}; }}");
+                w.Line();
+            }
+
             EmitExample(w, Names.Input, t, fail);
             w.Line();
             EmitExample(w, Names.Output, t, fail);

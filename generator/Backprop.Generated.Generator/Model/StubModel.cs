@@ -14,6 +14,11 @@ namespace Backprop.Generated.Generator.Model;
 /// <param name="Precision">The element type, as declared when that argument is readable, otherwise float.</param>
 /// <param name="Form">Which attribute declared the network.</param>
 /// <param name="Quantization">The integer form the declaration asks for when that argument is readable, otherwise none.</param>
+/// <param name="LayerCount">
+/// L as declared (the number of sizes less one, or of [Layer]s), whatever else is wrong, for the views W1..WL and b1..bL:
+/// 0 when the declaration names fewer than two sizes (no layer to view), at most <see cref="Rules.Limits.MaxLayers"/>.
+/// </param>
+/// <param name="Dropout">Whether the declaration sets a dropout rate other than 0 (valid or not): DropoutRandom and IDropoutNetwork.</param>
 internal sealed record StubModel(
     string? Namespace,
     EquatableArray<TypeHeader> ContainingTypes,
@@ -21,4 +26,6 @@ internal sealed record StubModel(
     string HintName,
     PrecisionKind Precision,
     DeclarationForm Form,
-    QuantizationKind Quantization = QuantizationKind.None);
+    QuantizationKind Quantization = QuantizationKind.None,
+    int LayerCount = 0,
+    bool Dropout = false);

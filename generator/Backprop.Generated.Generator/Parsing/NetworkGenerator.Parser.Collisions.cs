@@ -16,24 +16,25 @@ public sealed partial class NetworkGenerator
     {
         /// <summary>
         /// Reports user members, type parameters, the type's own name and inherited members that would
-        /// collide with the members generated for a network of <paramref name="layerCount"/> layers.
+        /// collide with the members generated for a network of <paramref name="layerCount"/> layers and the declared
+        /// <paramref name="options"/> (the members of an option it does not set are free names).
         /// </summary>
         /// <returns><see langword="true"/> when nothing collides.</returns>
-        private static bool CheckGeneratedNames(INamedTypeSymbol type, TypeDeclarationSyntax declaration, int layerCount, PrecisionKind precision, List<DiagnosticInfo> diagnostics)
+        private static bool CheckGeneratedNames(INamedTypeSymbol type, TypeDeclarationSyntax declaration, int layerCount, DeclaredOptions options, PrecisionKind precision, List<DiagnosticInfo> diagnostics)
         {
             int before = diagnostics.Count;
             LocationInfo? identifier = LocationInfo.From(declaration.Identifier.GetLocation());
             string element = precision == PrecisionKind.Double ? "double" : "float";
 
             // A member may not have the name of its enclosing type (CS0542).
-            if (GeneratedMembers.IsGeneratedName(type.Name, layerCount))
+            if (GeneratedMembers.IsGeneratedName(type.Name, layerCount, options))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNameIsGeneratedMember, identifier, type.Name));
             }
 
             foreach (ITypeParameterSymbol typeParameter in type.TypeParameters)
             {
-                if (GeneratedMembers.IsGeneratedName(typeParameter.Name, layerCount))
+                if (GeneratedMembers.IsGeneratedName(typeParameter.Name, layerCount, options))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.MemberCollidesWithGenerated,
@@ -46,7 +47,7 @@ public sealed partial class NetworkGenerator
 
             foreach (ISymbol member in type.GetMembers())
             {
-                if (!member.IsImplicitlyDeclared && !IsGeneratedByThisGenerator(member) && Collides(member, layerCount, element, out string? generated))
+                if (!member.IsImplicitlyDeclared && !IsGeneratedByThisGenerator(member) && Collides(member, layerCount, options, element, out string? generated))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.MemberCollidesWithGenerated,
@@ -79,7 +80,7 @@ public sealed partial class NetworkGenerator
                     if (member.DeclaredAccessibility != Accessibility.Private
                         && !member.IsImplicitlyDeclared
                         && !IsGeneratedByThisGenerator(member)
-                        && Collides(member, layerCount, element, out _))
+                        && Collides(member, layerCount, options, element, out _))
                     {
                         diagnostics.Add(DiagnosticInfo.Create(
                             DiagnosticDescriptors.InheritedMemberHidden,
@@ -106,7 +107,7 @@ public sealed partial class NetworkGenerator
         private static readonly string GeneratedFilesFolder = "/" + typeof(NetworkGenerator).FullName + "/";
 
         /// <summary>Would <paramref name="member"/> collide with a generated member? If so, says which.</summary>
-        private static bool Collides(ISymbol member, int layerCount, string element, out string? generated)
+        private static bool Collides(ISymbol member, int layerCount, DeclaredOptions options, string element, out string? generated)
         {
             generated = null;
             string name = member.Name;
@@ -119,7 +120,7 @@ public sealed partial class NetworkGenerator
 
                 // The accessors of the generated properties reserve get_X() and set_X(value) (CS0082). The setter's
                 // parameter type is not compared: a user set_X of one parameter is almost surely this mistake.
-                if (GeneratedMembers.IsAccessor(name, layerCount, out string property)
+                if (GeneratedMembers.IsAccessor(name, layerCount, options, out string property)
                     && method.Parameters.Length == (name[0] == 'g' ? 0 : 1))
                 {
                     generated = (name[0] == 'g' ? "the getter of " : "the setter of ") + property;
@@ -129,20 +130,20 @@ public sealed partial class NetworkGenerator
                 // A method named like a generated method is an overload unless its parameter types match (CS0111).
                 foreach ((string generatedName, string[] parameters) in GeneratedMembers.Methods)
                 {
-                    if (generatedName == name && SameParameterTypes(method, parameters, element))
+                    if (generatedName == name && GeneratedMembers.IsReserved(name, options) && SameParameterTypes(method, parameters, element))
                     {
                         generated = Describe(name, parameters, element);
                         return true;
                     }
                 }
 
-                if (!GeneratedMembers.Unique.ContainsKey(name) && !GeneratedMembers.IsLayerView(name, layerCount, out _) && !GeneratedMembers.IsLayerConstant(name, layerCount, out _))
+                if (!GeneratedMembers.IsUnique(name, options) && !GeneratedMembers.IsLayerView(name, layerCount, out _) && !GeneratedMembers.IsLayerConstant(name, layerCount, out _))
                 {
                     return false;
                 }
             }
 
-            if (!GeneratedMembers.IsGeneratedName(name, layerCount))
+            if (!GeneratedMembers.IsGeneratedName(name, layerCount, options))
             {
                 return false;
             }

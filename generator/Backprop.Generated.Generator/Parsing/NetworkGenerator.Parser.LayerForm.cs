@@ -81,7 +81,7 @@ public sealed partial class NetworkGenerator
                 || diagnostics.Count > 0)
             {
                 return canHost
-                    ? Invalid(type, declaration, DeclaredPrecision(layers), DeclarationForm.Layer, diagnostics)
+                    ? Invalid(type, declaration, DeclaredPrecision(layers), DeclarationForm.Layer, diagnostics, QuantizationKind.None, layers.Length, DeclaresDropout(layers))
                     : Result(null, diagnostics);
             }
 

@@ -31,6 +31,7 @@ public sealed partial class NetworkGenerator
         /// <param name="ActivationLocation">Where the activation of layer l (1-based) is chosen (or the layer, when it is the default).</param>
         /// <param name="LossWritten">Whether the declaration sets Loss (false: the default mean squared error).</param>
         /// <param name="Quantization">The integer inference form ([Network] only; validated against the precision).</param>
+        /// <param name="BakesWeights">Whether the declaration names a weights file to bake in ([Network] only).</param>
         private sealed record Declaration(
             int[] Sizes,
             ActivationKind[] Activations,
@@ -43,13 +44,15 @@ public sealed partial class NetworkGenerator
             double[] Dropout,
             Func<int, LocationInfo?> ActivationLocation,
             bool LossWritten,
-            QuantizationKind Quantization = QuantizationKind.None);
+            QuantizationKind Quantization = QuantizationKind.None,
+            bool BakesWeights = false);
 
         /// <summary>The checks after reading (size limits, loss against output activation), then the model.</summary>
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
         {
             int[] sizes = read.Sizes;
-            bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, read.Precision, diagnostics);
+            DeclaredOptions options = Options(read.Dropout.Any(p => p != 0), read.Quantization) | (read.BakesWeights ? DeclaredOptions.BakedWeights : DeclaredOptions.None);
+            bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, options, read.Precision, diagnostics);
             bool argumentsFit = CheckLimits(read, diagnostics) && CheckLossFitsOutput(read, diagnostics);
             if (!namesFit)
             {
@@ -58,7 +61,7 @@ public sealed partial class NetworkGenerator
 
             if (!argumentsFit)
             {
-                return Invalid(type, declaration, read.Precision, form, diagnostics, read.Quantization);
+                return Invalid(type, declaration, read.Precision, form, diagnostics, read.Quantization, read.Sizes.Length - 1, read.Dropout.Any(p => p != 0));
             }
 
             var model = new NetworkModel(
@@ -85,16 +88,29 @@ public sealed partial class NetworkGenerator
         /// partial class in partial containers, neither static nor file-local, on a supported platform): no model, but a
         /// <see cref="StubModel"/> whose members keep the user's call sites from cascading into CS errors (issue 20 item 9),
         /// unless a user member has a generated name (the stub would then collide; BPG040 follows once the declaration is fixed).
+        /// The stub has the public members of the valid network of the same declaration: the views of the
+        /// <paramref name="layerCount"/> declared layers (none below one, the first <see cref="Rules.Limits.MaxLayers"/>
+        /// above that limit, so a stub stays small) and DropoutRandom when the declaration sets a rate other than 0.
         /// </summary>
-        private static ParseResult Invalid(INamedTypeSymbol type, TypeDeclarationSyntax declaration, PrecisionKind precision, DeclarationForm form, List<DiagnosticInfo> diagnostics, QuantizationKind quantization = QuantizationKind.None)
+        private static ParseResult Invalid(
+            INamedTypeSymbol type,
+            TypeDeclarationSyntax declaration,
+            PrecisionKind precision,
+            DeclarationForm form,
+            List<DiagnosticInfo> diagnostics,
+            QuantizationKind quantization,
+            int layerCount,
+            bool dropout)
         {
-            // Layer count 0: the stub declares no per-layer member; a collision is checked silently, not reported twice.
-            if (!CheckGeneratedNames(type, declaration, 0, precision, new List<DiagnosticInfo>()))
+            layerCount = Math.Max(0, Math.Min(layerCount, Rules.Limits.MaxLayers));
+
+            // A collision with the stub's members is checked silently, not reported twice.
+            if (!CheckGeneratedNames(type, declaration, layerCount, Options(dropout, quantization), precision, new List<DiagnosticInfo>()))
             {
                 return Result(null, diagnostics);
             }
 
-            var stub = new StubModel(GetNamespace(type), GetContainingTypes(declaration), GetHeader(declaration), HintNames.ForNetwork(type), precision, form, quantization);
+            var stub = new StubModel(GetNamespace(type), GetContainingTypes(declaration), GetHeader(declaration), HintNames.ForNetwork(type), precision, form, quantization, layerCount, dropout);
             CompositionEndpoint? endpoint = GetEndpoint(type, stub.Namespace, stub.ContainingTypes, stub.Type, CompositionEndpoint.UnknownSize, CompositionEndpoint.UnknownSize, precision);
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), endpoint, Stub: stub);
         }
@@ -112,6 +128,20 @@ public sealed partial class NetworkGenerator
 
             return QuantizationKind.None;
         }
+
+        /// <summary>The options whose members a network (or its stub) declares: dropout, the int8 form.</summary>
+        private static DeclaredOptions Options(bool dropout, QuantizationKind quantization) =>
+            (dropout ? DeclaredOptions.Dropout : DeclaredOptions.None) | (quantization == QuantizationKind.Int8 ? DeclaredOptions.Int8 : DeclaredOptions.None);
+
+        /// <summary>L as written in a [Network] whose arguments did not all read: the number of sizes less one, 0 when they are unreadable.</summary>
+        private static int DeclaredLayerCount(AttributeData attribute) =>
+            attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: false } sizes
+                ? sizes.Values.Length - 1
+                : 0;
+
+        /// <summary>Does any of <paramref name="attributes"/> set Dropout to a value other than 0 (in range or not)?</summary>
+        private static bool DeclaresDropout(IEnumerable<AttributeData> attributes) =>
+            attributes.Any(a => a.NamedArguments.Any(n => n.Key == "Dropout" && n.Value.Value is double rate && rate != 0));
 
         /// <summary>The Precision named argument of any of <paramref name="attributes"/> when it is a defined value, otherwise Single.</summary>
         private static PrecisionKind DeclaredPrecision(IEnumerable<AttributeData> attributes)

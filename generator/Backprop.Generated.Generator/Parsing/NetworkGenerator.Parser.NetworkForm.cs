@@ -62,7 +62,7 @@ public sealed partial class NetworkGenerator
             if (!TryReadAttribute(attribute, attributeSyntax, diagnostics, out Declaration? read) || diagnostics.Count > 0)
             {
                 return canHost
-                    ? Invalid(type, declaration, DeclaredPrecision(new[] { attribute }), DeclarationForm.Network, diagnostics, DeclaredQuantization(attribute))
+                    ? Invalid(type, declaration, DeclaredPrecision(new[] { attribute }), DeclarationForm.Network, diagnostics, DeclaredQuantization(attribute), DeclaredLayerCount(attribute), DeclaresDropout(new[] { attribute }))
                     : Result(null, diagnostics);
             }
 
@@ -189,7 +189,8 @@ public sealed partial class NetworkGenerator
                     ? ElementLocation(NamedArgument(syntax, "Activations")?.Expression, l - 1) ?? NamedLocation(syntax, "Activations") ?? attributeLocation
                     : NamedLocation(syntax, l == layers ? "Output" : "Hidden") ?? attributeLocation,
                 LossWritten: named.ContainsKey("Loss"),
-                Quantization: quantization);
+                Quantization: quantization,
+                BakesWeights: named.TryGetValue("Weights", out TypedConstant weights) && weights.Value is string);
             return true;
         }
 

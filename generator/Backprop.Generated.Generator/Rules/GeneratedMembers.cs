@@ -3,11 +3,33 @@ using System.Collections.Generic;
 namespace Backprop.Generated.Generator.Rules;
 
 /// <summary>
+/// The declared options that add members of their own (<see cref="GeneratedMembers.OptionOf"/>): a name of such a member
+/// is reserved only in a network that sets the option.
+/// </summary>
+[System.Flags]
+internal enum DeclaredOptions
+{
+    None = 0,
+
+    /// <summary>A dropout rate other than 0 on some layer.</summary>
+    Dropout = 1,
+
+    /// <summary><c>Quantization = Quantization.Int8</c>.</summary>
+    Int8 = 2,
+
+    /// <summary><c>Weights = "..."</c>.</summary>
+    BakedWeights = 4,
+}
+
+/// <summary>
 /// The one list of the names the emitters declare on a network type. The emitters write every member name from the
 /// constants and functions here (never a literal), and the parser reports a user member that would collide with one
 /// (BPG040-BPG042) instead of leaving the user a CS0102/CS0111 in generated code. A test parses the generated source of
 /// every emission form and checks that each name declared in the user's type is one of these
-/// (GeneratedMemberListTests).
+/// (GeneratedMemberListTests), and another that docs/diagnostics/BPG040.md lists exactly these names.
+/// The members of an option (<see cref="OptionOf"/>) are reserved only in a network that sets it; every other name in
+/// every network, whichever of them its sizes make the generator write (so resizing a network never makes a user member
+/// collide).
 /// </summary>
 internal static class GeneratedMembers
 {
@@ -112,6 +134,23 @@ internal static class GeneratedMembers
         [Int8] = "the nested int8 inference type (Quantization = Quantization.Int8)",
     };
 
+    /// <summary>The names that only a network with a declared option gets, by option.</summary>
+    public static readonly IReadOnlyDictionary<string, DeclaredOptions> OptionOf = new Dictionary<string, DeclaredOptions>(System.StringComparer.Ordinal)
+    {
+        [DropoutRandom] = DeclaredOptions.Dropout,
+        [DropoutRandomField] = DeclaredOptions.Dropout,
+        [Int8] = DeclaredOptions.Int8,
+        [ToInt8] = DeclaredOptions.Int8,
+        [BakedWeights] = DeclaredOptions.BakedWeights,
+    };
+
+    /// <summary>Is <paramref name="name"/> reserved in a network with <paramref name="options"/>: not an option's name, or one of a declared option?</summary>
+    public static bool IsReserved(string name, DeclaredOptions options) =>
+        !OptionOf.TryGetValue(name, out DeclaredOptions option) || (options & option) != 0;
+
+    /// <summary>Is <paramref name="name"/> one of <see cref="Unique"/> reserved in a network with <paramref name="options"/>?</summary>
+    public static bool IsUnique(string name, DeclaredOptions options) => Unique.ContainsKey(name) && IsReserved(name, options);
+
     /// <summary>
     /// The generated properties whose accessor methods (<c>get_X</c>, and <c>set_X</c> for those in
     /// <see cref="SettableProperties"/>) a user method may not declare (CS0082); W1..WL and b1..bL too.
@@ -201,27 +240,35 @@ internal static class GeneratedMembers
     /// Is <paramref name="name"/> (a method's name) an accessor of a generated property: get_P of one of
     /// <see cref="Properties"/> or of a layer view, or set_P of one of <see cref="SettableProperties"/>?
     /// </summary>
-    public static bool IsAccessor(string name, int layerCount, out string property)
+    public static bool IsAccessor(string name, int layerCount, DeclaredOptions options, out string property)
     {
         property = string.Empty;
         if (name.StartsWith("get_", System.StringComparison.Ordinal))
         {
             property = name.Substring(4);
-            return Contains(Properties, property) || IsLayerView(property, layerCount, out _);
+            return (Contains(Properties, property) && IsReserved(property, options)) || IsLayerView(property, layerCount, out _);
         }
 
         if (name.StartsWith("set_", System.StringComparison.Ordinal))
         {
             property = name.Substring(4);
-            return Contains(SettableProperties, property);
+            return Contains(SettableProperties, property) && IsReserved(property, options);
         }
 
         return false;
     }
 
-    /// <summary>Is <paramref name="name"/> the name of any generated member of a network with L = <paramref name="layerCount"/>?</summary>
-    public static bool IsGeneratedName(string name, int layerCount)
+    /// <summary>
+    /// Is <paramref name="name"/> the name of a generated member of a network with L = <paramref name="layerCount"/>
+    /// and <paramref name="options"/>?
+    /// </summary>
+    public static bool IsGeneratedName(string name, int layerCount, DeclaredOptions options)
     {
+        if (!IsReserved(name, options))
+        {
+            return false;
+        }
+
         if (Unique.ContainsKey(name) || IsLayerView(name, layerCount, out _) || IsLayerConstant(name, layerCount, out _))
         {
             return true;
