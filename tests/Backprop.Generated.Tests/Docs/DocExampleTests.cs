@@ -33,8 +33,9 @@ namespace Backprop.Generated.Tests.Docs;
 /// the block, e.g. <c>with [Network(3, 2, 1)] public partial class Student { } var net = new Student();</c>.</item>
 /// <item><c>&lt;!-- compile: expect BPG024 --&gt;</c> (ids separated by ", "; may be followed by <c>with</c>): wrong code, which
 /// must give exactly these diagnostic ids, each at least once, and nothing else; on a diagnostic's page, its own id.</item>
-/// <item><c>&lt;!-- compile: weights 64-32-10 --&gt;</c> (before <c>with</c>): the project has <c>models/digits.safetensors</c>
-/// as an additional file, saved from a network of these sizes (for <c>Weights = "models/digits.safetensors"</c>).</item>
+/// <item><c>&lt;!-- compile: weights 64-32-10 --&gt;</c> (before <c>with</c>): the project, in <c>/project</c> with the build
+/// logic imported, has <c>models/digits.safetensors</c> as an additional file, saved from a network of these sizes (for
+/// <c>Weights = "models/digits.safetensors"</c>); <c>weights none</c>: the same project without the file.</item>
 /// <item><c>&lt;!-- compile: skip REASON --&gt;</c>: not compiled, for the reason given (an excerpt of generated code, a
 /// block that needs another package or a project setting); the few of them are listed when the test runs.</item>
 /// <item><c>&lt;!-- compile: program --&gt;</c>: a whole program, compiled as it stands (no implicit usings), under all three
@@ -49,7 +50,7 @@ public class DocExampleTests
     public DocExampleTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
 
     private static readonly Regex Marker = new(
-        @"^\s*<!-- compile: (?:(?<skip>skip)(?<reason>\s.*?)|(?:expect (?<expect>(?:BPG|CS)[0-9]{3,4}(?:, (?:BPG|CS)[0-9]{3,4})*))?\s*(?:weights (?<weights>[0-9]+(?:-[0-9]+)+))?\s*(?:with\s+(?<with>.*?))?|(?!skip|expect|with)(?<name>[A-Za-z0-9-]+)) -->\s*$",
+        @"^\s*<!-- compile: (?:(?<skip>skip)(?<reason>\s.*?)|(?:expect (?<expect>(?:BPG|CS)[0-9]{3,4}(?:, (?:BPG|CS)[0-9]{3,4})*))?\s*(?:weights (?<weights>none|[0-9]+(?:-[0-9]+)+))?\s*(?:with\s+(?<with>.*?))?|(?!skip|expect|with)(?<name>[A-Za-z0-9-]+)) -->\s*$",
         RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
     private static readonly Lazy<IReadOnlyList<DocProgram>> Programs = new(() => ReadPrograms(Root()));
@@ -254,9 +255,19 @@ public class DocExampleTests
         {
             // Wrong code: exactly the documented diagnostics, each at least once, and nothing else.
             string[] ids = diagnostics.Select(d => d.Id).Distinct().OrderBy(i => i, StringComparer.Ordinal).ToArray();
-            return ids.SequenceEqual(program.Expected.OrderBy(i => i, StringComparer.Ordinal))
-                ? Array.Empty<string>()
-                : new[] { $"expected exactly {string.Join(", ", program.Expected)}, got: " + (diagnostics.Length == 0 ? "none" : string.Join("\n", diagnostics.Select(d => d.ToString()))) };
+            if (!ids.SequenceEqual(program.Expected.OrderBy(i => i, StringComparer.Ordinal)))
+            {
+                return new[] { $"expected exactly {string.Join(", ", program.Expected)}, got: " + (diagnostics.Length == 0 ? "none" : string.Join("\n", diagnostics.Select(d => d.ToString()))) };
+            }
+
+            // A diagnostic's page shows the message its wrong code gives, word for word.
+            if (program.DocumentedMessage is { } documented
+                && !diagnostics.Any(d => d.Id + ": " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture) == documented))
+            {
+                return new[] { $"the page's message\n  {documented}\nis not what its wrong code gives:\n  " + string.Join("\n  ", diagnostics.Select(d => d.Id + ": " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))) };
+            }
+
+            return Array.Empty<string>();
         }
 
         var problems = diagnostics.Select(d => d.ToString()).ToList();
@@ -281,8 +292,10 @@ public class DocExampleTests
             tensors.Add(Backprop.Generated.Tests.Weights.Tensor.F32($"layers.{l}.bias", new[] { sizes[l + 1] }, new float[sizes[l + 1]]));
         }
 
-        byte[] file = Backprop.Generated.Tests.Weights.WeightsProject.File(tensors.ToArray());
-        GeneratorDriver driver = Backprop.Generated.Tests.Weights.WeightsProject.CreateDriver(buildLogic: true, new[] { ("models/digits.safetensors", file) })
+        (string, byte[])[] files = sizes.Length == 0
+            ? Array.Empty<(string, byte[])>()
+            : new[] { ("models/digits.safetensors", Backprop.Generated.Tests.Weights.WeightsProject.File(tensors.ToArray())) };
+        GeneratorDriver driver = Backprop.Generated.Tests.Weights.WeightsProject.CreateDriver(buildLogic: true, files)
             .RunGeneratorsAndUpdateCompilation(input, out Compilation output, out System.Collections.Immutable.ImmutableArray<Diagnostic> generatorDiagnostics);
         System.Collections.Immutable.ImmutableArray<Diagnostic> compilerDiagnostics = output.GetDiagnostics().AddRange(
             output.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create<DiagnosticAnalyzer>(
@@ -436,8 +449,13 @@ public class DocExampleTests
                 string[] expected = match.Groups["expect"].Success
                     ? match.Groups["expect"].Value.Split(',', StringSplitOptions.TrimEntries)
                     : Array.Empty<string>();
-                int[]? weights = match.Groups["weights"].Success ? match.Groups["weights"].Value.Split('-').Select(int.Parse).ToArray() : null;
-                programs.Add(new DocProgram(file, id, Compose(file, parts), expected.Length > 0 ? DocKind.Expect : DocKind.Fragment, expected, null) { Weights = weights });
+                int[]? weights = !match.Groups["weights"].Success ? null
+                    : match.Groups["weights"].Value == "none" ? Array.Empty<int>()
+                    : match.Groups["weights"].Value.Split('-').Select(int.Parse).ToArray();
+                // On a diagnostic's page, the "## Message" block shows what the wrong code gives.
+                Match message = Regex.Match(markdown.Replace("\r\n", "\n", StringComparison.Ordinal), "## Message\\s+```text\\n((BPG[0-9]{3}): [^\\n]*)\\n```");
+                string? documented = message.Success && expected.Contains(message.Groups[2].Value) ? message.Groups[1].Value : null;
+                programs.Add(new DocProgram(file, id, Compose(file, parts), expected.Length > 0 ? DocKind.Expect : DocKind.Fragment, expected, null) { Weights = weights, DocumentedMessage = documented });
             }
         }
 
@@ -502,9 +520,13 @@ public class DocExampleTests
     {
         /// <summary>
         /// <c>weights 64-32-10</c>: the project has <c>models/digits.safetensors</c> as an additional file (through the
-        /// build logic), saved from a network of these sizes (F32, <c>Save</c>'s names; the values do not matter here).
+        /// build logic), saved from a network of these sizes (F32, <c>Save</c>'s names; the values do not matter here);
+        /// <c>weights none</c> (empty): the project without it.
         /// </summary>
         public int[]? Weights { get; init; }
+
+        /// <summary>For wrong code on a diagnostic's page: the page's "## Message" text, which the code must give word for word.</summary>
+        public string? DocumentedMessage { get; init; }
     }
 
     internal enum DocKind
