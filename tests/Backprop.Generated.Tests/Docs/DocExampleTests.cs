@@ -243,10 +243,8 @@ public class DocExampleTests
                 nullableContextOptions: NullableContextOptions.Enable,
                 generalDiagnosticOption: ReportDiagnostic.Error,
                 specificDiagnosticOptions: new Dictionary<string, ReportDiagnostic> { ["CS1591"] = ReportDiagnostic.Suppress }));
-        // The call-site analyzer too, as in a user's build: a doc example must not pass a buffer of the wrong length.
-        GeneratorRun run = program.Weights is null
-            ? GeneratorHarness.Run(input, version, new Backprop.Generated.Generator.Analyzers.ShapeAnalyzer())
-            : RunWithWeights(input, program.Weights);
+        // Both analyzers, as in a user's build: a doc example must not pass a buffer of the wrong length either.
+        GeneratorRun run = Run(input, version, program.Weights);
         // Warnings and errors; for wrong code also the expected diagnostic at any severity (BPG012 is an info).
         Diagnostic[] diagnostics = run.AllDiagnostics
             .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.IsWarningAsError || program.Expected.Contains(d.Id))
@@ -282,26 +280,39 @@ public class DocExampleTests
         return problems.ToArray();
     }
 
-    /// <summary>The generator and both analyzers in a project whose <c>models/digits.safetensors</c> was saved from a network of <paramref name="sizes"/>.</summary>
-    private static GeneratorRun RunWithWeights(CSharpCompilation input, int[] sizes)
+    /// <summary>
+    /// The generator, then the compiler and both analyzers in one pass (<c>GetAllDiagnosticsAsync</c> binds each body
+    /// once); with <paramref name="weights"/>, in a project whose <c>models/digits.safetensors</c> was saved from a
+    /// network of these sizes (none when empty).
+    /// </summary>
+    private static GeneratorRun Run(CSharpCompilation input, LanguageVersion version, int[]? weights)
     {
-        var tensors = new List<Backprop.Generated.Tests.Weights.Tensor>();
-        for (int l = 0; l + 1 < sizes.Length; l++)
+        GeneratorDriver driver;
+        if (weights is null)
         {
-            tensors.Add(Backprop.Generated.Tests.Weights.Tensor.F32($"layers.{l}.weight", new[] { sizes[l + 1], sizes[l] }, new float[sizes[l + 1] * sizes[l]]));
-            tensors.Add(Backprop.Generated.Tests.Weights.Tensor.F32($"layers.{l}.bias", new[] { sizes[l + 1] }, new float[sizes[l + 1]]));
+            driver = GeneratorHarness.CreateDriver(version);
+        }
+        else
+        {
+            var tensors = new List<Backprop.Generated.Tests.Weights.Tensor>();
+            for (int l = 0; l + 1 < weights.Length; l++)
+            {
+                tensors.Add(Backprop.Generated.Tests.Weights.Tensor.F32($"layers.{l}.weight", new[] { weights[l + 1], weights[l] }, new float[weights[l + 1] * weights[l]]));
+                tensors.Add(Backprop.Generated.Tests.Weights.Tensor.F32($"layers.{l}.bias", new[] { weights[l + 1] }, new float[weights[l + 1]]));
+            }
+
+            (string, byte[])[] files = weights.Length == 0
+                ? Array.Empty<(string, byte[])>()
+                : new[] { ("models/digits.safetensors", Backprop.Generated.Tests.Weights.WeightsProject.File(tensors.ToArray())) };
+            driver = Backprop.Generated.Tests.Weights.WeightsProject.CreateDriver(buildLogic: true, files);
         }
 
-        (string, byte[])[] files = sizes.Length == 0
-            ? Array.Empty<(string, byte[])>()
-            : new[] { ("models/digits.safetensors", Backprop.Generated.Tests.Weights.WeightsProject.File(tensors.ToArray())) };
-        GeneratorDriver driver = Backprop.Generated.Tests.Weights.WeightsProject.CreateDriver(buildLogic: true, files)
-            .RunGeneratorsAndUpdateCompilation(input, out Compilation output, out System.Collections.Immutable.ImmutableArray<Diagnostic> generatorDiagnostics);
-        System.Collections.Immutable.ImmutableArray<Diagnostic> compilerDiagnostics = output.GetDiagnostics().AddRange(
-            output.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create<DiagnosticAnalyzer>(
+        driver = driver.RunGeneratorsAndUpdateCompilation(input, out Compilation output, out System.Collections.Immutable.ImmutableArray<Diagnostic> generatorDiagnostics);
+        System.Collections.Immutable.ImmutableArray<Diagnostic> diagnostics = output
+            .WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create<DiagnosticAnalyzer>(
                 new Backprop.Generated.Generator.Analyzers.DeclarationAnalyzer(), new Backprop.Generated.Generator.Analyzers.ShapeAnalyzer()))
-                .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult());
-        return new GeneratorRun(input, output, driver, driver.GetRunResult(), generatorDiagnostics, compilerDiagnostics);
+            .GetAllDiagnosticsAsync().GetAwaiter().GetResult();
+        return new GeneratorRun(input, output, driver, driver.GetRunResult(), generatorDiagnostics, diagnostics);
     }
 
     /// <summary>The preprocessor symbols of a net8.0 project (the SDK defines them from the target framework).</summary>
