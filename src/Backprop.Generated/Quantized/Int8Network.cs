@@ -224,7 +224,8 @@ public sealed class Int8Network
     /// <exception cref="SafeTensorsException">The file is malformed or does not fit <paramref name="topology"/>; this network is unchanged.</exception>
     public void Load(ReadOnlySpan<byte> safetensors, NetworkTopology topology) => Int8SafeTensors.Load(safetensors, Checked(topology), this);
 
-    /// <summary>Reads <paramref name="stream"/> to its end and loads it as the bytes overload does.</summary>
+    /// <summary>Reads <paramref name="stream"/> to its end and loads it as the bytes overload does (same checks, same
+    /// messages), keeping the header and at most this network's data: the rest of a longer stream is counted, not kept.</summary>
     /// <exception cref="SafeTensorsException">The content is malformed or does not fit; this network is unchanged.</exception>
     /// <exception cref="IOException">Reading failed; this network is unchanged.</exception>
     public void Load(Stream stream, NetworkTopology topology) =>

@@ -93,7 +93,42 @@ internal static class Int8SafeTensors
     {
         SafeTensorsHeader header = SafeTensors.ReadFraming(file, acceptInt8: true, out int dataStart);
         ReadOnlySpan<byte> data = file.Slice(dataStart);
-        if (SafeTensorsRules.CheckOffsets(header.Entries, data.Length) is SafeTensorsProblem badOffsets)
+        Load(header, data.Length, data, topology, network);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> and loads it as the bytes overload does, with the same checks in the same order
+    /// and the same messages.
+    /// </summary>
+    /// <remarks>Memory: the header and at most <see cref="DataLength"/> bytes of data (this network's tensors) are kept.
+    /// The rest of a longer stream, such as another network's file, is measured, not kept, so that its error names the
+    /// tensor and both shapes as the bytes overload does.</remarks>
+    public static void Load(Stream stream, NetworkTopology topology, Int8Network network)
+    {
+        SafeTensorsHeader header = SafeTensors.ReadStream(stream, acceptInt8: true, DataLength(topology), out byte[] data, out long dataLength);
+
+        // Once the checks pass, the tensors are exactly this network's and cover the data section, so the section is
+        // DataLength bytes and was kept whole; before that, only the length is read.
+        Load(header, dataLength, data.AsSpan(0, (int)Math.Min(dataLength, data.Length)), topology, network);
+    }
+
+    /// <summary>The data section of this network's int8 file: per layer, n_l x n_{l-1} I8 weights and n_l F32 scales and biases.</summary>
+    internal static long DataLength(NetworkTopology topology)
+    {
+        long length = 0;
+        for (int l = 1; l <= topology.LayerCount; l++)
+        {
+            long nOut = topology.LayerSizes[l];
+            length += (nOut * topology.LayerSizes[l - 1]) + (8 * nOut);
+        }
+
+        return length;
+    }
+
+    /// <summary>Checks the header against a data section of <paramref name="dataLength"/> bytes and this network, then decodes <paramref name="data"/>.</summary>
+    private static void Load(SafeTensorsHeader header, long dataLength, ReadOnlySpan<byte> data, NetworkTopology topology, Int8Network network)
+    {
+        if (SafeTensorsRules.CheckOffsets(header.Entries, dataLength) is SafeTensorsProblem badOffsets)
         {
             throw Rejected(badOffsets);
         }
@@ -161,14 +196,6 @@ internal static class Int8SafeTensors
         }
 
         network.CopyFrom(scratch);
-    }
-
-    /// <summary>Reads <paramref name="stream"/> to its end and loads it as the bytes overload does.</summary>
-    public static void Load(Stream stream, NetworkTopology topology, Int8Network network)
-    {
-        var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        Load(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), topology, network);
     }
 
     private static void Expect(Dictionary<string, SafeTensorsEntry> byName, string name, SafeTensorsDType dtype, long[] shape, int layer, NetworkTopology topology)

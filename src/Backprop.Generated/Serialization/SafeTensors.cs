@@ -475,6 +475,23 @@ public static class SafeTensors
     private static T[] ReadStream<T>(Stream stream, NetworkTopology topology)
         where T : unmanaged
     {
+        // No more than this network's tensors can take: 8 bytes per parameter (F64).
+        SafeTensorsHeader header = ReadStream(stream, acceptInt8: false, 8L * topology.ParameterCount, out byte[] data, out long dataLength);
+
+        // Once the checks pass, the tensors are this network's (one weight and one bias per layer, names unique) and
+        // cover the data section exactly, so the section is at most 8 bytes per parameter and was kept whole.
+        SafeTensorsLayerMap layers = Check(header, dataLength, topology);
+        return DecodeAll<T>(layers, data.AsSpan(0, (int)dataLength), topology);
+    }
+
+    /// <summary>
+    /// Steps 1 and 2 over a stream (float or int8 reader), and the data section: the bytes the tensors claim, but no more
+    /// than <paramref name="maxData"/>, what the reading network's own tensors can take. Beyond that only the length is
+    /// needed (<paramref name="dataLength"/>, for the offsets' message), so each check sees the same values, the file's
+    /// length included, as it would over the whole file.
+    /// </summary>
+    internal static SafeTensorsHeader ReadStream(Stream stream, bool acceptInt8, long maxData, out byte[] data, out long dataLength)
+    {
         // 1. Framing. A header length that is too large (or a Git LFS pointer's text) is refused whatever follows;
         // a shorter stream is a truncated file of 8 + what was read.
         byte[] prefix = new byte[8];
@@ -498,27 +515,23 @@ public static class SafeTensors
         }
 
         // 2. The header.
-        SafeTensorsHeader header = SafeTensorsHeaderReader.Parse(headerBytes);
+        SafeTensorsHeader header = SafeTensorsHeaderReader.Parse(headerBytes, acceptInt8);
 
-        // 3. The data section: the bytes the tensors claim, but no more than this network's tensors can take (8 bytes
-        // per parameter, F64); beyond that only the length is needed, for the offsets' message.
+        // 3. The data section, at most maxData bytes kept; the rest counted.
         long claimed = 0;
         foreach (SafeTensorsEntry e in header.Entries)
         {
             claimed = Math.Max(claimed, e.End);
         }
 
-        byte[] data = new byte[(int)Math.Min(claimed, 8L * topology.ParameterCount)];
-        long dataLength = ReadAtMost(stream, data, data.Length);
+        data = new byte[(int)Math.Min(claimed, maxData)];
+        dataLength = ReadAtMost(stream, data, data.Length);
         if (dataLength == data.Length)
         {
             dataLength += CountRest(stream);
         }
 
-        // Once the checks pass, the tensors are this network's (one weight and one bias per layer, names unique) and
-        // cover the data section exactly, so the section is at most 8 bytes per parameter and was kept whole.
-        SafeTensorsLayerMap layers = Check(header, dataLength, topology);
-        return DecodeAll<T>(layers, data.AsSpan(0, (int)dataLength), topology);
+        return header;
     }
 
     /// <summary>Steps 3 to 5 of reading: offsets against a data section of <paramref name="dataLength"/> bytes, the

@@ -34,6 +34,38 @@ public sealed class ReadmeTestCommandTests
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "xunit.runner.json")), "xunit.runner.json is not copied next to the tests");
     }
 
+    [Fact]
+    public void The_readme_names_exactly_the_test_projects_of_the_solution()
+    {
+        // The paragraph after the command names the projects it runs (issue 20 item 12: it said "four" when a fifth had
+        // been added). The solution's test projects are those whose project file sets IsTestProject, as dotnet test
+        // decides; the README must name each of them and no other, and say how many.
+        string root = RepositoryRoot();
+        string[] solution = Regex.Matches(File.ReadAllText(Path.Combine(root, "Backprop.Generated.sln")), "\"([^\"]+\\.csproj)\"")
+            .Select(m => m.Groups[1].Value.Replace('\\', '/'))
+            .Where(path => Regex.IsMatch(File.ReadAllText(Path.Combine(root, path)), @"<IsTestProject>\s*true\s*</IsTestProject>", RegexOptions.IgnoreCase))
+            .Select(path => Path.GetFileNameWithoutExtension(path))
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .ToArray();
+        Assert.Contains("Backprop.Generated.Roslyn48.Tests", solution);
+
+        string readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Match paragraph = Regex.Match(readme, @"^The test command builds the solution and runs its (?<count>\w+) test projects.*?(?=\n\n)", RegexOptions.Multiline | RegexOptions.Singleline);
+        Assert.True(paragraph.Success, "README.md has no paragraph 'The test command builds the solution and runs its N test projects'");
+        string[] named = Regex.Matches(paragraph.Value, @"`(Backprop\.Generated\.(?:[A-Za-z0-9]+\.)?[A-Za-z0-9]*Tests)`")
+            .Select(m => m.Groups[1].Value)
+            .Distinct()
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(solution, named);
+        string[] words = { "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten" };
+        Assert.Equal(words[solution.Length], paragraph.Groups["count"].Value);
+
+        // Counts and durations drift with every commit: the paragraph gives them only as measured at a named commit.
+        Assert.DoesNotContain("this commit", paragraph.Value, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"at [0-9a-f]{7,40} \(\d{4}-\d{2}-\d{2}", paragraph.Value);
+    }
+
     private static string RepositoryRoot([CallerFilePath] string path = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 }

@@ -16,6 +16,8 @@ namespace Backprop.Generated.Numerics.Tests.Serialization;
 /// runtime's <see cref="SafeTensors.Load{T}(ReadOnlySpan{byte}, NetworkTopology, Span{T})"/> and its stream and path
 /// overloads. Before, the stream and path overloads capped the bytes they read before parsing the header, so a larger
 /// network's file said "The stream holds more than N bytes" where the bytes overload names the tensor and both shapes.
+/// The int8 form's loads (the generated <c>Int8.Load</c> overloads and the runtime's <c>Int8Network.Load</c>) are held
+/// to the same rule, and its <c>Load(Stream)</c> keeps no more than the float one does.
 /// </summary>
 public sealed class SafeTensorsOverloadTests
 {
@@ -170,6 +172,130 @@ public sealed class SafeTensorsOverloadTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         _output.WriteLine($"{allocated:N0} bytes allocated reading a {big.Length:N0}-byte stream: {e.Message}");
         Assert.Contains("'0.weight' has shape [4096, 4096]", e.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated");
+    }
+
+    /// <summary>
+    /// The bad files above and int8 ones (another int8 network's file, an int8 file cut short or with bytes after its
+    /// last tensor), each to be loaded into the int8 form of the same 4-8-6-3 network (<see cref="Int8Twin"/>).
+    /// </summary>
+    public static TheoryData<string, byte[]> Int8BadFiles()
+    {
+        var data = new TheoryData<string, byte[]>();
+        foreach (object[] row in BadFiles())
+        {
+            data.Add((string)row[0], (byte[])row[1]);
+        }
+
+        byte[] valid = Int8File<Int8Twin>(n => n.ToInt8().ToSafeTensors());
+        (string header, byte[] tensors) = TestSafeTensorsFile.Split(valid);
+        data.Add("a larger int8 network's file (64-32-10)", Int8File<Quantized.DigitsInt8>(n => n.ToInt8().ToSafeTensors()));
+        data.Add("an int8 file truncated in the data", valid.Take(valid.Length - 4).ToArray());
+        data.Add("an int8 file with 1 MB after the last tensor", TestSafeTensorsFile.Raw(header, tensors.Concat(new byte[1 << 20]).ToArray()));
+        data.Add("an int8 file with a byte-order mark", WithByteOrderMark(valid));
+        return data;
+    }
+
+    private static byte[] Int8File<TNet>(Func<TNet, byte[]> save)
+        where TNet : INetwork<float>, new()
+    {
+        var net = new TNet();
+        net.InitializeParameters(7);
+        return save(net);
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8BadFiles))]
+    public void Every_int8_overload_gives_the_same_message(string kind, byte[] file)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "bpg-int8-overloads-" + Guid.NewGuid().ToString("N") + ".safetensors");
+        File.WriteAllBytes(path, file);
+        try
+        {
+            var twin = new Int8Twin();
+            twin.InitializeParameters(42);
+            byte[] good = twin.ToInt8().ToSafeTensors();
+            NetworkTopology topology = Int8Twin.Topology;
+            var loads = new (string Overload, Func<byte[]> Load)[]
+            {
+                ("generated Int8.Load(ReadOnlySpan<byte>)", () => Generated(q => q.Load(file))),
+                ("generated Int8.Load(Stream), seekable", () => Generated(q => q.Load(new MemoryStream(file)))),
+                ("generated Int8.Load(Stream), not seekable", () => Generated(q => q.Load(new ForwardOnlyStream(file)))),
+                ("generated Int8.Load(string path)", () => Generated(q => q.Load(path))),
+                ("Int8Network.Load(ReadOnlySpan<byte>)", () => Runtime(q => q.Load(file, topology))),
+                ("Int8Network.Load(Stream)", () => Runtime(q => q.Load(new ForwardOnlyStream(file), topology))),
+                ("Int8Network.Load(string path)", () => Runtime(q => q.Load(path, topology))),
+            };
+            var messages = new List<(string Overload, string Message, string? Tensor)>();
+            foreach ((string overload, Func<byte[]> load) in loads)
+            {
+                SafeTensorsException e = Assert.Throws<SafeTensorsException>(() => load());
+                messages.Add((overload, e.Message, e.TensorName));
+            }
+
+            _output.WriteLine($"{kind}: {messages[0].Message}");
+            foreach ((string overload, string message, string? tensor) in messages.Skip(1))
+            {
+                Assert.True(messages[0].Message == message, $"{overload} says\n  {message}\nwhere {messages[0].Overload} says\n  {messages[0].Message}");
+                Assert.Equal(messages[0].Tensor, tensor);
+            }
+
+            // Each load fails before anything changes: the network still writes the file it held.
+            byte[] Generated(Action<Int8Twin.Int8> load)
+            {
+                Int8Twin.Int8 q = twin.ToInt8();
+                try
+                {
+                    load(q);
+                }
+                finally
+                {
+                    Assert.Equal(good, q.ToSafeTensors());
+                }
+
+                return good;
+            }
+
+            byte[] Runtime(Action<Backprop.Generated.Internals.Int8Network> load)
+            {
+                var q = new Backprop.Generated.Internals.Int8Network(topology.LayerSizes.ToArray(), topology.Activations.ToArray());
+                q.Load(good, topology);
+                try
+                {
+                    load(q);
+                }
+                finally
+                {
+                    Assert.Equal(good, q.ToSafeTensors(topology));
+                }
+
+                return good;
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void An_int8_stream_keeps_no_more_than_this_networks_data_of_a_larger_file()
+    {
+        // 64 MB of int8 data after a header that claims it: the error is the shape's, and the stream's bytes past what
+        // the 4-8-6-3 int8 network's file holds (DataLength) are counted, not kept. Before, Load(Stream) copied the
+        // whole stream into memory first.
+        byte[] big = new TestSafeTensorsFile()
+            .Add("layers.0.weight", "I8", new long[] { 8192, 8192 }, new byte[8192 * 8192])
+            .Add("layers.0.weight_scale", "F32", new long[] { 8192 }, new byte[8192 * 4])
+            .Add("layers.0.bias", "F32", new long[] { 8192 }, new byte[8192 * 4])
+            .ToBytes();
+        Int8Twin.Int8 q = new Int8Twin().ToInt8();
+        GC.Collect();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        SafeTensorsException e = Assert.Throws<SafeTensorsException>(() => q.Load(new ForwardOnlyStream(big)));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        _output.WriteLine($"{allocated:N0} bytes allocated reading a {big.Length:N0}-byte stream: {e.Message}");
+        Assert.Contains("'layers.0.weight' has shape [8192, 8192]", e.Message, StringComparison.Ordinal);
         Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated");
     }
 
