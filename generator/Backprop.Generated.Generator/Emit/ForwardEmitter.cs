@@ -166,7 +166,7 @@ internal static class ForwardEmitter
             switch (c.Strategy(l))
             {
                 case LayerStrategy.Unrolled:
-                    EmitUnrolledLayer(w, c, l);
+                    EmitUnrolledLayer(w, c, l, width);
                     break;
                 case LayerStrategy.RegisterLanes when width > 0:
                     RegisterLayerWriter.Write(w, c, l, width);
@@ -192,7 +192,9 @@ internal static class ForwardEmitter
     private static string Header(EmitContext c, int l, string strategy) =>
         $"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}){strategy}";
 
-    private static void EmitUnrolledLayer(SourceWriter w, EmitContext c, int l)
+    /// <param name="width">0 in <c>ForwardCore</c>; in <c>ForwardInRegisters{width}</c>, which runs only where SIMD does,
+    /// the register form alone.</param>
+    private static void EmitUnrolledLayer(SourceWriter w, EmitContext c, int l, int width)
     {
         string t = c.T;
         int nOut = c.Sizes[l];
@@ -210,7 +212,7 @@ internal static class ForwardEmitter
                 w.Line($"{t} {string.Join(", ", Enumerable.Range(0, nOut).Select(k => ActivationElement(c, l, k)))};");
             }
 
-            UnrolledLayerWriter.WriteInOneRegister(w, c, l, j => ActivationElement(c, l - 1, j), k => ActivationElement(c, l, k));
+            UnrolledLayerWriter.WriteInOneRegister(w, c, l, j => ActivationElement(c, l - 1, j), k => ActivationElement(c, l, k), withFallback: width == 0);
             return;
         }
 

@@ -160,8 +160,14 @@ internal static class RegisterLayerWriter
         }
     }
 
-    /// <summary>Layers of at most this many registers apply g to each sum before it is stored, inlined.</summary>
-    public const int InlineActivationRegisters = 2;
+    /// <summary>
+    /// A layer of this many registers applies g to its sum before storing it, inlined; wider layers store the sums and
+    /// call the runtime's <c>RegisterMath.{g}InPlace{bits}</c>. One register: W2's 16-unit layers in 512-bit registers
+    /// took 22-24 ns per <c>Forward</c> inlined against 34 ns with the calls (the store, the call and the reload sit on
+    /// the layer's latency chain). Two: W2 in 256-bit registers took 36-38 ns inlined against 34-36 ns with the calls
+    /// (the two inlined polynomials' constants, hoisted and shared by the JIT, spilled: 77 stack accesses).
+    /// </summary>
+    public const int InlineActivationRegisters = 1;
 
     /// <summary><c>Vector256.LoadUnsafe(ref row)</c>, or with a constant element offset.</summary>
     private static string Load(string v, string from, int offset) =>

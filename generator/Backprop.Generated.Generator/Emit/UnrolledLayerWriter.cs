@@ -49,13 +49,16 @@ internal static class UnrolledLayerWriter
     /// </summary>
     /// <param name="input">The expression for A[l-1]_j.</param>
     /// <param name="target">The already declared location of A[l]_k.</param>
-    public static void WriteInOneRegister(SourceWriter w, EmitContext c, int l, Func<int, string> input, Func<int, string> target)
+    /// <param name="withFallback">Whether to write the scalar code for a CPU without SIMD too (the test of
+    /// <c>Vector128.IsHardwareAccelerated</c> is a constant to the JIT, but the IL of both branches counts towards
+    /// its size limits); not in a method that runs only where SIMD does.</param>
+    public static void WriteInOneRegister(SourceWriter w, EmitContext c, int l, Func<int, string> input, Func<int, string> target, bool withFallback)
     {
         int nIn = c.Sizes[l - 1];
         int nOut = c.Sizes[l];
         string v = "global::System.Runtime.Intrinsics.Vector128";
         string math = $"{EmitContext.Compute}.RegisterMath";
-        using (w.Block($"if ({v}.IsHardwareAccelerated)"))
+        using (w.Block(withFallback ? $"if ({v}.IsHardwareAccelerated)" : string.Empty))
         {
             w.Line($"// Z{l} = b{l} + sum_j x_j W{l}[j, :] in one register (lanes {Literals.Int(nOut)} to 3 unused); A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}) once");
             w.Line($"ref float theta{l} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);");
@@ -86,10 +89,13 @@ internal static class UnrolledLayerWriter
             }
         }
 
-        using (w.Block("else"))
+        if (withFallback)
         {
-            WritePreActivations(w, c, l, input);
-            WriteActivations(w, c, l, target);
+            using (w.Block("else"))
+            {
+                WritePreActivations(w, c, l, input);
+                WriteActivations(w, c, l, target);
+            }
         }
     }
 

@@ -71,7 +71,7 @@ public class StrategyTextTests
     /// <summary>
     /// Layers of up to global::Backprop.Generated.Compute.RegisterLanes.MaxBytes of units keep them in registers for the whole sum; the registers named per
     /// width are RegisterLanes.Forward's choice (512-bit above 32 bytes, 256-bit above 16, else 128-bit), and the stack
-    /// buffer the generated code gives the kernel is global::Backprop.Generated.Compute.RegisterLanes.BufferLength.
+    /// buffer the generated code gives the kernel is global::Backprop.Generated.Compute.RegisterLanes.BufferLength, aligned.
     /// </summary>
     [Theory]
     [InlineData(128, 10, "float", "1 of 512 bits, 2 of 256 bits or 3 of 128 bits")]
@@ -87,7 +87,9 @@ public class StrategyTextTests
         Assert.True(bytes <= global::Backprop.Generated.Compute.RegisterLanes.MaxBytes);
         Assert.Contains($"one example: the {units} units held in registers for the whole sum, {expected}", source);
         int buffer = element == "double" ? global::Backprop.Generated.Compute.RegisterLanes.BufferLength<double>(units) : global::Backprop.Generated.Compute.RegisterLanes.BufferLength<float>(units);
-        Assert.Contains($"a1 = stackalloc {element}[{buffer}];", source);
+        // The buffer is 64-byte aligned inside a stackalloc of 64 bytes less one element more (RegisterMath.Aligned64).
+        int extra = (64 / (element == "double" ? 8 : 4)) - 1;
+        Assert.Contains($"RegisterMath.Aligned64(stackalloc {element}[{buffer + extra}], {buffer});", source);
 
         // One unit more than the limit takes the passes of Dense.ForwardExample instead.
         string wider = GeneratedSource(inputs, (global::Backprop.Generated.Compute.RegisterLanes.MaxBytes / (element == "double" ? 8 : 4)) + 1, element);
