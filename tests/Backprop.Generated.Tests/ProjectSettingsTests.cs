@@ -87,20 +87,21 @@ public class ProjectSettingsTests
         AssertCleanAndRuns(GeneratorHarness.Run(input));
     }
 
+    /// <summary>The global usings of Microsoft.NET.Sdk with <c>&lt;ImplicitUsings&gt;enable&lt;/ImplicitUsings&gt;</c> (a console project).</summary>
+    internal const string SdkImplicitUsings = """
+        global using global::System;
+        global using global::System.Collections.Generic;
+        global using global::System.IO;
+        global using global::System.Linq;
+        global using global::System.Net.Http;
+        global using global::System.Threading;
+        global using global::System.Threading.Tasks;
+        """;
+
     [Fact]
     public void Implicit_usings_compile_cleanly()
     {
-        // The global usings of Microsoft.NET.Sdk with <ImplicitUsings>enable</ImplicitUsings>.
-        const string implicitUsings = """
-            global using global::System;
-            global using global::System.Collections.Generic;
-            global using global::System.IO;
-            global using global::System.Linq;
-            global using global::System.Net.Http;
-            global using global::System.Threading;
-            global using global::System.Threading.Tasks;
-            """;
-        CSharpCompilation input = GeneratorHarness.CreateCompilation(new[] { (Source, "Network.cs"), (Usage, "Use.cs"), (implicitUsings, "GlobalUsings.g.cs") });
+        CSharpCompilation input = GeneratorHarness.CreateCompilation(new[] { (Source, "Network.cs"), (Usage, "Use.cs"), (SdkImplicitUsings, "GlobalUsings.g.cs") });
         AssertCleanAndRuns(GeneratorHarness.Run(input));
     }
 

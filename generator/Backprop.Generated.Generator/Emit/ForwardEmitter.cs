@@ -233,15 +233,24 @@ internal static class ForwardEmitter
     {
         string t = c.T;
         w.Line(Header(c, l, $" ({Strategies.DescribeExample(c, l)})"));
-        // Aligned to 64 bytes, as in RegisterLayerWriter: the kernel stores whole registers into it.
-        int length = RegisterBufferLength(c, l);
-        int extra = c.Model.Precision == PrecisionKind.Double ? 7 : 15;
-        w.Line($"global::System.Span<{t}> a{l} = {EmitContext.Compute}.RegisterMath.Aligned64(stackalloc {t}[{Literals.Int(length + extra)}], {Literals.Int(length)});");
+        w.Line($"global::System.Span<{t}> a{l} = {AlignedRegisterBuffer(c, l)};");
         w.Line($"{EmitContext.Compute}.RegisterLanes.Forward<{LayerShapeEmitter.ShapeName(l)}, {EmitContext.ActivationType(c.Activation(l))}, {t}>(theta, a{l - 1}, a{l});");
         if (l == c.L)
         {
             w.Line($"a{l}.Slice(0, OutputSize).CopyTo(output);");
         }
+    }
+
+    /// <summary>
+    /// The expression for layer l's register buffer: <see cref="RegisterBufferLength"/> elements starting on a 64-byte
+    /// boundary inside a stackalloc of 64 bytes less one element more (RegisterMath.Aligned64), since the layer stores whole
+    /// registers into it and a store that straddles two cache lines does not forward to the next layer's loads.
+    /// </summary>
+    public static string AlignedRegisterBuffer(EmitContext c, int l)
+    {
+        int length = RegisterBufferLength(c, l);
+        int slack = (64 / (c.Model.Precision == PrecisionKind.Double ? 8 : 4)) - 1;
+        return $"{EmitContext.Compute}.RegisterMath.Aligned64(stackalloc {c.T}[{Literals.Int(length + slack)}], {Literals.Int(length)})";
     }
 
     /// <summary>

@@ -61,9 +61,7 @@ internal static class RegisterLayerWriter
         string chainText = chains == 1 ? "one chain of rows" : $"rows in {Literals.Int(chains)} chains";
         w.Line($"// Layer {l}: Z{l} = A{l - 1} W{l} + b{l}, {c.Shape(l)}; A{l} = {EmitContext.FormulaName(c.Activation(l))}(Z{l}) "
             + $"({Literals.Int(registers)} register{(registers == 1 ? string.Empty : "s")} of {Literals.Int(layerWidth)} bits, {chainText})");
-        // 15 more elements, to start the buffer on a 64-byte boundary (a straddling register store cannot forward).
-        int length = ForwardEmitter.RegisterBufferLength(c, l);
-        w.Line($"global::System.Span<float> a{l} = {math}.Aligned64(stackalloc float[{Literals.Int(length + 15)}], {Literals.Int(length)});");
+        w.Line($"global::System.Span<float> a{l} = {ForwardEmitter.AlignedRegisterBuffer(c, l)};");
         using (w.Block(string.Empty))
         {
             w.Line($"ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a{l - 1});");
@@ -128,14 +126,15 @@ internal static class RegisterLayerWriter
 
             string combine = chains == 4 ? "(s{0}_0 + s{0}_1) + (s{0}_2 + s{0}_3)" : chains == 2 ? "s{0}_0 + s{0}_1" : "s{0}_0";
             ActivationKind g = c.Activation(l);
-            // ReLU has no constants: it is applied to the sums as they are stored.
-            bool relu = g == ActivationKind.ReLU;
-            bool inline = registers <= InlineActivationRegisters && g != ActivationKind.Softmax && g != ActivationKind.Identity;
-            w.Line(relu || inline ? $"// Z{l} summed over the chains; A{l} = {EmitContext.FormulaName(g)}(Z{l}) as each register is stored" : $"// Z{l} summed over the chains");
+            // g applied to the sums as they are stored: ReLU always (it has no constants), any other element-wise g in a
+            // layer of InlineActivationRegisters registers.
+            bool inline = g == ActivationKind.ReLU
+                || (registers <= InlineActivationRegisters && g != ActivationKind.Softmax && g != ActivationKind.Identity);
+            w.Line(inline ? $"// Z{l} summed over the chains; A{l} = {EmitContext.FormulaName(g)}(Z{l}) as each register is stored" : $"// Z{l} summed over the chains");
             for (int r = 0; r < registers; r++)
             {
                 string sum = string.Format(System.Globalization.CultureInfo.InvariantCulture, combine, r);
-                string value = relu || inline ? $"{math}.{g}({sum})" : sum;
+                string value = inline ? $"{math}.{g}({sum})" : sum;
                 w.Line($"{v}.StoreUnsafe({value}, ref y{(r == 0 ? string.Empty : $", {Literals.Int(r * perRegister)}")});");
             }
 
@@ -147,7 +146,7 @@ internal static class RegisterLayerWriter
                 w.Line($"// A{l} = softmax(Z{l}): e^(z_k - max z) / sum_k e^(z_k - max z) over the {Literals.Int(n)} units");
                 w.Line($"{math}.SoftmaxInPlace{bits}(ref y, {Literals.Int(n)});");
             }
-            else if (g != ActivationKind.Identity && !relu && !inline)
+            else if (g != ActivationKind.Identity && !inline)
             {
                 w.Line($"// A{l} = {EmitContext.FormulaName(g)}(Z{l}), register by register");
                 w.Line($"{math}.{g}InPlace{bits}(ref y, {Literals.Int(registers)});");

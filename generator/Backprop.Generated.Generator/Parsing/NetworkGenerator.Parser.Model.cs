@@ -51,7 +51,8 @@ public sealed partial class NetworkGenerator
         private static ParseResult Finish(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Declaration read, DeclarationForm form, List<DiagnosticInfo> diagnostics)
         {
             int[] sizes = read.Sizes;
-            DeclaredOptions options = Options(read.Dropout.Any(p => p != 0), read.Quantization) | (read.BakesWeights ? DeclaredOptions.BakedWeights : DeclaredOptions.None);
+            bool dropout = read.Dropout.Any(p => p != 0);
+            DeclaredOptions options = Options(dropout, read.Quantization) | (read.BakesWeights ? DeclaredOptions.BakedWeights : DeclaredOptions.None);
             bool namesFit = CheckGeneratedNames(type, declaration, sizes.Length - 1, options, read.Precision, diagnostics);
             bool argumentsFit = CheckLimits(read, diagnostics) && CheckLossFitsOutput(read, diagnostics);
             if (!namesFit)
@@ -61,7 +62,7 @@ public sealed partial class NetworkGenerator
 
             if (!argumentsFit)
             {
-                return Invalid(type, declaration, read.Precision, form, diagnostics, read.Quantization, read.Sizes.Length - 1, read.Dropout.Any(p => p != 0));
+                return Invalid(type, declaration, read.Precision, form, diagnostics, read.Quantization, read.Sizes.Length - 1, dropout);
             }
 
             var model = new NetworkModel(

@@ -96,30 +96,48 @@ public sealed class SafeTensorsOverloadTests
 
     [Theory]
     [MemberData(nameof(BadFiles))]
-    public void Every_overload_gives_the_same_message(string kind, byte[] file)
+    public void Every_overload_gives_the_same_message(string kind, byte[] file) =>
+        AssertEveryOverloadSaysTheSame(kind, file, path => new (string, Action)[]
+        {
+            ("generated Load(ReadOnlySpan<byte>)", Unchanged(net => net.Load(file))),
+            ("generated Load(Stream), seekable", Unchanged(net => net.Load(new MemoryStream(file)))),
+            ("generated Load(Stream), not seekable", Unchanged(net => net.Load(new ForwardOnlyStream(file)))),
+            ("generated Load(string path)", Unchanged(net => net.Load(path))),
+            ("SafeTensors.Load(ReadOnlySpan<byte>)", Unchanged(net => SafeTensors.Load<float>(file, TorchSequential.Topology, Writable(net)))),
+            ("SafeTensors.Load(Stream)", Unchanged(net => SafeTensors.Load<float>(new ForwardOnlyStream(file), TorchSequential.Topology, Writable(net)))),
+            ("SafeTensors.Load(string path)", Unchanged(net => SafeTensors.Load<float>(path, TorchSequential.Topology, Writable(net)))),
+        });
+
+    /// <summary>A load on a fresh network that must leave its parameters as they were.</summary>
+    private static Action Unchanged(Action<TorchSequential> load) => () =>
+    {
+        var net = new TorchSequential();
+        net.InitializeParameters(42);
+        float[] before = net.Parameters.ToArray();
+        try
+        {
+            load(net);
+        }
+        finally
+        {
+            Assert.Equal(before, net.Parameters.ToArray());
+        }
+    };
+
+    /// <summary>
+    /// Writes <paramref name="file"/> to a temporary path, runs every overload's load on it, each of which must throw, and
+    /// checks that all give the first one's message and tensor name.
+    /// </summary>
+    private void AssertEveryOverloadSaysTheSame(string kind, byte[] file, Func<string, (string Overload, Action Load)[]> loadsFrom)
     {
         string path = Path.Combine(Path.GetTempPath(), "bpg-overloads-" + Guid.NewGuid().ToString("N") + ".safetensors");
         File.WriteAllBytes(path, file);
         try
         {
-            var loads = new (string Overload, Action<TorchSequential> Load)[]
-            {
-                ("generated Load(ReadOnlySpan<byte>)", net => net.Load(file)),
-                ("generated Load(Stream), seekable", net => net.Load(new MemoryStream(file))),
-                ("generated Load(Stream), not seekable", net => net.Load(new ForwardOnlyStream(file))),
-                ("generated Load(string path)", net => net.Load(path)),
-                ("SafeTensors.Load(ReadOnlySpan<byte>)", net => SafeTensors.Load<float>(file, TorchSequential.Topology, Writable(net))),
-                ("SafeTensors.Load(Stream)", net => SafeTensors.Load<float>(new ForwardOnlyStream(file), TorchSequential.Topology, Writable(net))),
-                ("SafeTensors.Load(string path)", net => SafeTensors.Load<float>(path, TorchSequential.Topology, Writable(net))),
-            };
             var messages = new List<(string Overload, string Message, string? Tensor)>();
-            foreach ((string overload, Action<TorchSequential> load) in loads)
+            foreach ((string overload, Action load) in loadsFrom(path))
             {
-                var net = new TorchSequential();
-                net.InitializeParameters(42);
-                float[] before = net.Parameters.ToArray();
-                SafeTensorsException e = Assert.Throws<SafeTensorsException>(() => load(net));
-                Assert.Equal(before, net.Parameters.ToArray());
+                SafeTensorsException e = Assert.Throws<SafeTensorsException>(load);
                 messages.Add((overload, e.Message, e.TensorName));
             }
 
@@ -208,73 +226,47 @@ public sealed class SafeTensorsOverloadTests
     [MemberData(nameof(Int8BadFiles))]
     public void Every_int8_overload_gives_the_same_message(string kind, byte[] file)
     {
-        string path = Path.Combine(Path.GetTempPath(), "bpg-int8-overloads-" + Guid.NewGuid().ToString("N") + ".safetensors");
-        File.WriteAllBytes(path, file);
-        try
+        var twin = new Int8Twin();
+        twin.InitializeParameters(42);
+        byte[] good = twin.ToInt8().ToSafeTensors();
+        NetworkTopology topology = Int8Twin.Topology;
+        AssertEveryOverloadSaysTheSame(kind, file, path => new (string, Action)[]
         {
-            var twin = new Int8Twin();
-            twin.InitializeParameters(42);
-            byte[] good = twin.ToInt8().ToSafeTensors();
-            NetworkTopology topology = Int8Twin.Topology;
-            var loads = new (string Overload, Func<byte[]> Load)[]
+            ("generated Int8.Load(ReadOnlySpan<byte>)", () => Generated(q => q.Load(file))),
+            ("generated Int8.Load(Stream), seekable", () => Generated(q => q.Load(new MemoryStream(file)))),
+            ("generated Int8.Load(Stream), not seekable", () => Generated(q => q.Load(new ForwardOnlyStream(file)))),
+            ("generated Int8.Load(string path)", () => Generated(q => q.Load(path))),
+            ("Int8Network.Load(ReadOnlySpan<byte>)", () => Runtime(q => q.Load(file, topology))),
+            ("Int8Network.Load(Stream)", () => Runtime(q => q.Load(new ForwardOnlyStream(file), topology))),
+            ("Int8Network.Load(string path)", () => Runtime(q => q.Load(path, topology))),
+        });
+
+        // Each load fails before anything changes: the network still writes the file it held.
+        void Generated(Action<Int8Twin.Int8> load)
+        {
+            Int8Twin.Int8 q = twin.ToInt8();
+            try
             {
-                ("generated Int8.Load(ReadOnlySpan<byte>)", () => Generated(q => q.Load(file))),
-                ("generated Int8.Load(Stream), seekable", () => Generated(q => q.Load(new MemoryStream(file)))),
-                ("generated Int8.Load(Stream), not seekable", () => Generated(q => q.Load(new ForwardOnlyStream(file)))),
-                ("generated Int8.Load(string path)", () => Generated(q => q.Load(path))),
-                ("Int8Network.Load(ReadOnlySpan<byte>)", () => Runtime(q => q.Load(file, topology))),
-                ("Int8Network.Load(Stream)", () => Runtime(q => q.Load(new ForwardOnlyStream(file), topology))),
-                ("Int8Network.Load(string path)", () => Runtime(q => q.Load(path, topology))),
-            };
-            var messages = new List<(string Overload, string Message, string? Tensor)>();
-            foreach ((string overload, Func<byte[]> load) in loads)
-            {
-                SafeTensorsException e = Assert.Throws<SafeTensorsException>(() => load());
-                messages.Add((overload, e.Message, e.TensorName));
+                load(q);
             }
-
-            _output.WriteLine($"{kind}: {messages[0].Message}");
-            foreach ((string overload, string message, string? tensor) in messages.Skip(1))
+            finally
             {
-                Assert.True(messages[0].Message == message, $"{overload} says\n  {message}\nwhere {messages[0].Overload} says\n  {messages[0].Message}");
-                Assert.Equal(messages[0].Tensor, tensor);
-            }
-
-            // Each load fails before anything changes: the network still writes the file it held.
-            byte[] Generated(Action<Int8Twin.Int8> load)
-            {
-                Int8Twin.Int8 q = twin.ToInt8();
-                try
-                {
-                    load(q);
-                }
-                finally
-                {
-                    Assert.Equal(good, q.ToSafeTensors());
-                }
-
-                return good;
-            }
-
-            byte[] Runtime(Action<Backprop.Generated.Internals.Int8Network> load)
-            {
-                var q = new Backprop.Generated.Internals.Int8Network(topology.LayerSizes.ToArray(), topology.Activations.ToArray());
-                q.Load(good, topology);
-                try
-                {
-                    load(q);
-                }
-                finally
-                {
-                    Assert.Equal(good, q.ToSafeTensors(topology));
-                }
-
-                return good;
+                Assert.Equal(good, q.ToSafeTensors());
             }
         }
-        finally
+
+        void Runtime(Action<Backprop.Generated.Internals.Int8Network> load)
         {
-            File.Delete(path);
+            var q = new Backprop.Generated.Internals.Int8Network(topology.LayerSizes.ToArray(), topology.Activations.ToArray());
+            q.Load(good, topology);
+            try
+            {
+                load(q);
+            }
+            finally
+            {
+                Assert.Equal(good, q.ToSafeTensors(topology));
+            }
         }
     }
 

@@ -323,16 +323,7 @@ public class DocExampleTests
     /// What a fragment is compiled with besides its own code and its <c>with</c> context: the implicit usings of a
     /// net8.0 console project (<c>ImplicitUsings</c> on, as <c>dotnet new console</c> writes it) and the library's namespace.
     /// </summary>
-    private const string ImplicitUsings = """
-        global using global::System;
-        global using global::System.Collections.Generic;
-        global using global::System.IO;
-        global using global::System.Linq;
-        global using global::System.Net.Http;
-        global using global::System.Threading;
-        global using global::System.Threading.Tasks;
-        global using global::Backprop.Generated;
-        """;
+    private const string ImplicitUsings = ProjectSettingsTests.SdkImplicitUsings + "\nglobal using global::Backprop.Generated;";
 
     /// <summary>The .NET 8 reference assemblies (as a net8.0 project compiles against), the runtime library and the ONNX package.</summary>
     private static readonly Lazy<MetadataReference[]> Net8References = new(() =>
