@@ -50,6 +50,100 @@ public class Int8KernelTests
         }
     }
 
+    public static IEnumerable<object[]> RowShapes() => new[]
+    {
+        // inputs, outputs: k padding (1, 2, 3 and 0 bytes of padding), n not a multiple of the one-row kernel's 64-unit
+        // pass (16, 48, 80: the pass then leaves 16-unit blocks) or of 16 (padded units), odd and even group counts.
+        new object[] { 1, 1 },
+        new object[] { 6, 16 },
+        new object[] { 7, 33 },
+        new object[] { 9, 48 },
+        new object[] { 64, 64 },
+        new object[] { 37, 80 },
+        new object[] { 130, 130 },
+        new object[] { 784, 128 },
+    };
+
+    [Theory]
+    [MemberData(nameof(RowShapes))]
+    public void Every_path_gives_the_defining_sums_for_one_to_four_rows(int inputs, int outputs)
+    {
+        // DotRows with 4 rows takes the multi-row kernels (AVX2, AVX-VNNI and its emulated form); 1 to 3 rows, the
+        // ragged tail of a batch, run the one-row kernel per row. Every row's sums must be the definition's.
+        var random = new Random((inputs * 31) + outputs);
+        Int8Layer layer = RandomLayer(random, inputs, outputs);
+        int kp = layer.PaddedInputs, np = layer.PaddedOutputs;
+        for (int rows = 1; rows <= Int8Kernels.MaxRows; rows++)
+        {
+            byte[] u = new byte[rows * kp];
+            random.NextBytes(u);
+            for (int r = 0; r < rows; r++)
+            {
+                // The padding bytes are q = 0 (u = 128), as QuantizeRow writes them.
+                u.AsSpan((r * kp) + inputs, kp - inputs).Fill(Int8Layer.ActivationOffset);
+            }
+
+            foreach (Int8Path path in RunnablePaths())
+            {
+                int[] raw = new int[rows * np];
+                Int8Kernels.DotRows(path, u, rows, layer, raw);
+                for (int r = 0; r < rows; r++)
+                {
+                    int[] expected = DefiningSums(u.AsSpan(r * kp, kp).ToArray(), layer);
+                    int[] padding = new int[np - outputs];
+                    Assert.True(expected.SequenceEqual(raw.Skip(r * np).Take(outputs)), $"{path}, {rows} rows: row {r}'s sums differ from sum_i u_i q_ij");
+                    Assert.True(padding.SequenceEqual(raw.Skip((r * np) + outputs).Take(np - outputs)), $"{path}, {rows} rows: row {r}'s padded units are not 0");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(127)]
+    [InlineData(-127)]
+    public void Extreme_products_do_not_saturate_in_the_multi_row_kernels(int q)
+    {
+        const int Inputs = 256;
+        var layer = new Int8Layer(Inputs, 16, Activation.Identity);
+        layer.Quantize(Enumerable.Repeat((float)q, Inputs * 16).ToArray(), new float[16]);
+        byte[] u = Enumerable.Repeat((byte)255, Int8Kernels.MaxRows * layer.PaddedInputs).ToArray();
+        foreach (Int8Path path in RunnablePaths())
+        {
+            int[] raw = new int[Int8Kernels.MaxRows * layer.PaddedOutputs];
+            Int8Kernels.DotRows(path, u, Int8Kernels.MaxRows, layer, raw);
+            Assert.All(raw, s => Assert.Equal(Inputs * 255 * q, s));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void ForwardBatch_is_bit_identical_on_every_path_for_ragged_batches(int m)
+    {
+        // m not a multiple of the 4-row tile: the last rows run the one-row kernel. Widths 64 and 80 exercise the one-row
+        // VNNI kernel's 64-unit pass and its 16-unit remainder; 37 inputs need k padding.
+        int[] sizes = { 37, 80, 64, 10 };
+        var net = RandomNetwork(new Random(m), sizes, Activation.ReLU);
+        var random = new Random(m + 100);
+        float[] x = Enumerable.Range(0, m * sizes[0]).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
+        float[]? reference = null;
+        foreach (Int8Path path in RunnablePaths())
+        {
+            float[] y = new float[m * sizes[^1]];
+            WithPath(path, () => net.ForwardBatch(x, y));
+            reference ??= y;
+            Assert.True(reference.Select(BitConverter.SingleToInt32Bits).SequenceEqual(y.Select(BitConverter.SingleToInt32Bits)), $"{path} differs from {RunnablePaths().First()}");
+            for (int r = 0; r < m; r++)
+            {
+                float[] one = new float[sizes[^1]];
+                WithPath(path, () => net.Forward(x.AsSpan(r * sizes[0], sizes[0]), one));
+                Assert.True(one.SequenceEqual(y.Skip(r * sizes[^1]).Take(sizes[^1])), $"{path}: row {r} of ForwardBatch differs from Forward");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(127)]
     [InlineData(-127)]
