@@ -425,6 +425,51 @@ internal static class Int8Kernels
         {
             uint* x = (uint*)activations;
             int j0 = 0;
+            for (; j0 + 128 <= np; j0 += 128)
+            {
+                Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+                Vector256<int> e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default, e6 = default, e7 = default;
+                sbyte* w = packed + (4 * j0);
+                for (int g = 0; g < groups; g++, w += 4 * np)
+                {
+                    Vector256<byte> a = Vector256.Create(x[g]).AsByte();
+                    c0 = TDot.MultiplyWideningAndAdd(c0, a, Vector256.Load(w));
+                    c1 = TDot.MultiplyWideningAndAdd(c1, a, Vector256.Load(w + 32));
+                    c2 = TDot.MultiplyWideningAndAdd(c2, a, Vector256.Load(w + 64));
+                    c3 = TDot.MultiplyWideningAndAdd(c3, a, Vector256.Load(w + 96));
+                    c4 = TDot.MultiplyWideningAndAdd(c4, a, Vector256.Load(w + 128));
+                    c5 = TDot.MultiplyWideningAndAdd(c5, a, Vector256.Load(w + 160));
+                    c6 = TDot.MultiplyWideningAndAdd(c6, a, Vector256.Load(w + 192));
+                    c7 = TDot.MultiplyWideningAndAdd(c7, a, Vector256.Load(w + 224));
+                    e0 = TDot.MultiplyWideningAndAdd(e0, a, Vector256.Load(w + 256));
+                    e1 = TDot.MultiplyWideningAndAdd(e1, a, Vector256.Load(w + 288));
+                    e2 = TDot.MultiplyWideningAndAdd(e2, a, Vector256.Load(w + 320));
+                    e3 = TDot.MultiplyWideningAndAdd(e3, a, Vector256.Load(w + 352));
+                    e4 = TDot.MultiplyWideningAndAdd(e4, a, Vector256.Load(w + 384));
+                    e5 = TDot.MultiplyWideningAndAdd(e5, a, Vector256.Load(w + 416));
+                    e6 = TDot.MultiplyWideningAndAdd(e6, a, Vector256.Load(w + 448));
+                    e7 = TDot.MultiplyWideningAndAdd(e7, a, Vector256.Load(w + 480));
+                }
+
+                int* s = sums + j0;
+                c0.Store(s);
+                c1.Store(s + 8);
+                c2.Store(s + 16);
+                c3.Store(s + 24);
+                c4.Store(s + 32);
+                c5.Store(s + 40);
+                c6.Store(s + 48);
+                c7.Store(s + 56);
+                e0.Store(s + 64);
+                e1.Store(s + 72);
+                e2.Store(s + 80);
+                e3.Store(s + 88);
+                e4.Store(s + 96);
+                e5.Store(s + 104);
+                e6.Store(s + 112);
+                e7.Store(s + 120);
+            }
+
             for (; j0 + 64 <= np; j0 += 64)
             {
                 Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
