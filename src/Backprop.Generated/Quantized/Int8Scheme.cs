@@ -146,6 +146,26 @@ internal static class Int8Scheme
             Vector256<float> scale = Vector256.Create(inverse);
             Vector256<int> low = Vector256.Create(-127), high = Vector256.Create(127), offset = Vector256.Create(Int8Layer.ActivationOffset);
             i = 0;
+
+            // 32 at a time: the products rounded to int32 (vcvtps2dq) lie in [-127, 127] (|a_i| <= M, so
+            // a_i * RN(127 / M) <= 127 (1 + 2^-24), which rounds to 127), so the saturating packs to int16 and to int8
+            // (vpackssdw, vpacksswb) change no value; the clamp to -127 is kept as the formula states it (vpmaxsb), and
+            // q + 128 as a byte is q with its top bit flipped. The packs interleave 128-bit lanes, and vpermd puts the
+            // 4-byte groups back in order.
+            Vector256<sbyte> lowest = Vector256.Create((sbyte)-127);
+            Vector256<sbyte> flip = Vector256.Create(unchecked((sbyte)0x80));
+            Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            for (; i + 32 <= n; i += 32)
+            {
+                Vector256<int> r0 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i), scale));
+                Vector256<int> r1 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i + 8), scale));
+                Vector256<int> r2 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i + 16), scale));
+                Vector256<int> r3 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i + 24), scale));
+                Vector256<sbyte> bytes = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(r0, r1), Avx2.PackSignedSaturate(r2, r3));
+                bytes = Avx2.Xor(Avx2.Max(bytes, lowest), flip);
+                Avx.Store(q + i, Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsByte());
+            }
+
             for (; i + 8 <= n; i += 8)
             {
                 Vector256<int> r = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i), scale));

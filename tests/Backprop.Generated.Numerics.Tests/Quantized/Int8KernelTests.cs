@@ -144,6 +144,51 @@ public class Int8KernelTests
         }
     }
 
+    [Fact]
+    public void QuantizeRow_gives_the_scalar_forms_bytes_and_scale_on_every_path()
+    {
+        // Lengths 1 to 100 (the vector form's 32- and 8-lane loops and its scalar tail), padded to a multiple of 4;
+        // values with exact ties at 127 / M scale (M = 127: a_i = k + 0.5), zeros, -0, the extreme +-M, and a row with
+        // one NaN or infinity at each place.
+        var random = new Random(17);
+        for (int n = 1; n <= 100; n++)
+        {
+            int padded = (n + 3) / 4 * 4;
+            for (int variant = 0; variant < 4; variant++)
+            {
+                float[] a = Enumerable.Range(0, n).Select(i => variant switch
+                {
+                    0 => (float)((random.NextDouble() * 8) - 4),
+                    1 => (random.Next(-254, 255) / 2f) * (i == 0 ? 0 : 1),
+                    2 => i % 3 == 0 ? -0f : (float)(random.NextDouble() - 0.5) * 1e-3f,
+                    _ => (float)((random.NextDouble() * 2) - 1),
+                }).ToArray();
+                if (variant == 1)
+                {
+                    a[n - 1] = -127f;
+                }
+
+                if (variant == 3)
+                {
+                    a[random.Next(n)] = random.Next(3) switch { 0 => float.NaN, 1 => float.PositiveInfinity, _ => float.NegativeInfinity };
+                }
+
+                byte[] expected = new byte[padded];
+                float expectedScale = Int8Scheme.QuantizeRowScalar(a, expected);
+                foreach (Int8Path path in RunnablePaths())
+                {
+                    byte[] u = Enumerable.Repeat((byte)7, padded).ToArray();
+                    float scale = Int8Scheme.QuantizeRow(a, u, path);
+                    Assert.Equal(BitConverter.SingleToInt32Bits(expectedScale), BitConverter.SingleToInt32Bits(scale));
+                    if (!float.IsNaN(expectedScale))
+                    {
+                        Assert.True(expected.SequenceEqual(u), $"{path}, n = {n}, variant {variant}: bytes differ from the scalar form");
+                    }
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(127)]
     [InlineData(-127)]
