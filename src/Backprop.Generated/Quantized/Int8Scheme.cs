@@ -251,8 +251,8 @@ internal static class Int8Scheme
         }
     }
 
-    /// <summary>A = g(Z) in place, with the runtime's scalar activation functions, and tanh as <see cref="Int8Tanh"/>
-    /// (each the same bits on every instruction set).</summary>
+    /// <summary>A = g(Z) in place, with the runtime's scalar activation functions, tanh as <see cref="Int8Tanh"/> and
+    /// softmax as <see cref="Int8Softmax"/> (each the same bits on every instruction set).</summary>
     [MethodImpl(Int8Scheme.Optimized)]
     public static void Activate(Activation activation, Span<float> z, Int8Path path)
     {
@@ -261,7 +261,7 @@ internal static class Int8Scheme
             case Activation.Identity:
                 return;
             case Activation.Softmax:
-                ActivationFunctions.Softmax(z);
+                Int8Softmax.InPlace(z, path);
                 return;
             case Activation.Tanh:
                 Int8Tanh.InPlace(z, path);
