@@ -21,7 +21,7 @@ public static class Int8Timing
     {
         (string form, double peak) = Int8PeakProbe.ForDetectedPath();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"int8 kernels here: {form}; its multiply-add peak on this core: {peak:F1} G multiply-adds/s (vpmaddwd + vpaddd, 256-bit: {Int8PeakProbe.GigaMultiplyAdds():F1}; vpdpbusd, 256-bit: {Int8PeakProbe.Vnni():F1}); the % column is of the first");
+        text.AppendLine(CultureInfo.InvariantCulture, $"int8 kernels here: {form}; its multiply-add peak on this core: {peak:F1} G multiply-adds/s (vpmaddwd + vpaddd, 256-bit: {Int8PeakProbe.GigaMultiplyAdds():F1}, 512-bit: {Int8PeakProbe.Madd512GigaMultiplyAdds():F1}; vpdpbusd, 256-bit: {Int8PeakProbe.Vnni():F1}); the % column is of the first");
         text.AppendLine();
         text.AppendLine("| workload | call | float ns | int8 ns | float / int8 | int8 % of int8 peak | ORT int8 ns | ORT int8 / int8 |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -166,11 +166,14 @@ public static class Int8PeakProbe
     /// AVX-512BW, AVX2), and that form's peak in 1e9 multiply-adds per second (NaN without AVX2).</summary>
     public static (string Form, double GigaMultiplyAdds) ForDetectedPath() =>
         AvxVnni.IsSupported ? ("vpdpbusd, 256-bit (AVX-VNNI)", Vnni())
-        : Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? ("vpmaddwd + vpaddd, 512-bit (AVX-512BW)", Best(Madd512, 32))
+        : Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? ("vpmaddwd + vpaddd, 512-bit (AVX-512BW)", Madd512GigaMultiplyAdds())
         : ("vpmaddwd + vpaddd, 256-bit (AVX2)", GigaMultiplyAdds());
 
     /// <summary>The vpmaddwd + vpaddd peak at 256 bits (1e9 multiply-adds per second), or NaN without AVX2.</summary>
     public static double GigaMultiplyAdds() => Avx2.IsSupported ? Best(Madd256, 16) : double.NaN;
+
+    /// <summary>The vpmaddwd + vpaddd peak at 512 bits (1e9 multiply-adds per second), or NaN without accelerated AVX-512BW.</summary>
+    public static double Madd512GigaMultiplyAdds() => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? Best(Madd512, 32) : double.NaN;
 
     /// <summary>The vpdpbusd peak at 256 bits (1e9 multiply-adds per second), or NaN without AVX-VNNI.</summary>
     public static double Vnni() => AvxVnni.IsSupported ? Best(Vnni256, 32) : double.NaN;
