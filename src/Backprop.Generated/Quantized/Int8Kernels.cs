@@ -181,8 +181,8 @@ internal static class Int8Kernels
     /// <summary>
     /// <see cref="Dot(Int8Path, ReadOnlySpan{byte}, Int8Layer, Span{int})"/> for <paramref name="rows"/> examples (1 to
     /// <see cref="MaxRows"/>) on <paramref name="path"/>: example r's activations at r * PaddedInputs, its sums at r * PaddedOutputs. On AVX2 and
-    /// AVX-VNNI (hardware or emulated) four rows share each weight vector; fewer rows, and the other paths, run the
-    /// one-row kernel row by row. The sums are those of the one-row kernels.
+    /// AVX-VNNI (hardware or emulated) each block of four rows shares each weight vector; the rows after the last full
+    /// block, and every row on the other paths, run the one-row kernel. The sums are those of the one-row kernels.
     /// </summary>
     [MethodImpl(Int8Scheme.Optimized)]
     public static void DotRows(Int8Path path, ReadOnlySpan<byte> u, int rows, Int8Layer layer, Span<int> raw)
@@ -193,31 +193,40 @@ internal static class Int8Kernels
             throw new ArgumentException("The activation or sum buffer is shorter than the rows' padded sizes.");
         }
 
+        // Blocks of four rows through the multi-row kernels where the path has one, then the rest row by row.
+        int r = 0;
 #if NET8_0_OR_GREATER
-        if (rows == MaxRows)
+        for (; r + 4 <= rows; r += 4)
         {
+            ReadOnlySpan<byte> block = u.Slice(r * kp, 4 * kp);
+            Span<int> sums = raw.Slice(r * np, 4 * np);
             switch (path)
             {
                 case Int8Path.Avx2 when Avx2.IsSupported:
-                    DotAvx2FourRows(u, layer, raw);
-                    return;
+                    DotAvx2FourRows(block, layer, sums);
+                    continue;
                 case Int8Path.AvxVnni when HardwareVnni.IsSupported:
-                    DotVnniFourRows<HardwareVnni>(u, layer, raw, Avx512F.VL.IsSupported);
-                    return;
+                    DotVnniFourRows<HardwareVnni>(block, layer, sums, Avx512F.VL.IsSupported);
+                    continue;
                 case Int8Path.EmulatedAvxVnni:
-                    DotVnniFourRows<EmulatedVnni>(u, layer, raw, wide: true);
-                    return;
+                    DotVnniFourRows<EmulatedVnni>(block, layer, sums, wide: true);
+                    continue;
             }
+
+            break;
         }
 #endif
-        for (int r = 0; r < rows; r++)
+        for (; r < rows; r++)
         {
             Dot(path, u.Slice(r * kp, kp), layer, raw.Slice(r * np, np));
         }
     }
 
-    /// <summary>The most examples one <see cref="DotRows"/> call takes.</summary>
-    public const int MaxRows = 4;
+    /// <summary>
+    /// The most examples one <see cref="DotRows"/> call takes: two blocks of the four-row kernels, so that a batch pays the
+    /// per-call work of <c>Int8Network.Run</c> (its scratch, its layer loop) once per eight examples.
+    /// </summary>
+    public const int MaxRows = 8;
 
     /// <summary>The scalar form: for each group of 4 inputs, each unit's 4 products.</summary>
     [MethodImpl(Int8Scheme.Optimized)]

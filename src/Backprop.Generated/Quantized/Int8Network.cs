@@ -277,7 +277,7 @@ public sealed class Int8Network
 
     /// <summary>The int8 forward pass of m examples: rows of <paramref name="inputs"/> (m x n_0, row-major) to rows of
     /// <paramref name="outputs"/> (m x n_L); each row exactly as <see cref="Forward(ReadOnlySpan{float}, Span{float})"/>
-    /// computes it (the kernels take up to four rows at a time; the sums do not depend on it).</summary>
+    /// computes it (the kernels take up to eight rows at a time; the sums do not depend on it).</summary>
     /// <exception cref="ArgumentException">A length is not a multiple of its row length, or the row counts differ.</exception>
     public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
@@ -296,7 +296,7 @@ public sealed class Int8Network
     [MethodImpl(Int8Scheme.Optimized)]
     private void Run(ReadOnlySpan<float> input, Span<float> output, int rows, List<int[]>? trace)
     {
-        // This thread's scratch for up to four rows, grown to the widest network it has run.
+        // This thread's scratch for up to MaxRows rows, grown to the widest network it has run.
         int maxRows = Int8Kernels.MaxRows;
         byte[] activations = t_activations is { } u && u.Length >= maxRows * _widestInput ? u : t_activations = new byte[maxRows * _widestInput];
         int[] sums = t_sums is { } s && s.Length >= maxRows * _widestOutput ? s : t_sums = new int[maxRows * _widestOutput];

@@ -66,10 +66,11 @@ public class Int8KernelTests
 
     [Theory]
     [MemberData(nameof(RowShapes))]
-    public void Every_path_gives_the_defining_sums_for_one_to_four_rows(int inputs, int outputs)
+    public void Every_path_gives_the_defining_sums_for_one_to_eight_rows(int inputs, int outputs)
     {
-        // DotRows with 4 rows takes the multi-row kernels (AVX2, AVX-VNNI and its emulated form); 1 to 3 rows, the
-        // ragged tail of a batch, run the one-row kernel per row. Every row's sums must be the definition's.
+        // DotRows takes blocks of 4 rows through the multi-row kernels (AVX2, AVX-VNNI and its emulated form) and the
+        // rows after the last block (1 to 3 rows, 5 to 7: the ragged tail of a batch) through the one-row kernel.
+        // Every row's sums must be the definition's.
         var random = new Random((inputs * 31) + outputs);
         Int8Layer layer = RandomLayer(random, inputs, outputs);
         int kp = layer.PaddedInputs, np = layer.PaddedOutputs;
