@@ -77,9 +77,9 @@ public static partial class Dense
         int lanes = (rows + tile - 1) / tile * tile;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
 
-        // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles). The tiles of 6 and the
-        // rest are methods of their own, each called only where the layer has any: the JIT compiles a method on its first
-        // call only, so a layer's first call compiles only the tiles it uses (issue 19, "The first call").
+        // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles). Each kind of tile is a
+        // method of its own, called only where the layer has any: the JIT compiles a method on its first call only, so a
+        // layer's first call compiles only the tiles it uses (issue 19, "The first call").
         int sixes = SixTiles(TLayer.Inputs);
         for (int i = 0; i < lanes; i += tile)
         {
@@ -88,9 +88,15 @@ public static partial class Dense
                 BackwardSixes<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, sixes);
             }
 
-            if (sixes < TLayer.Inputs)
+            int j = sixes;
+            for (; j + 4 <= TLayer.Inputs; j += 4)
             {
-                BackwardRest<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, sixes);
+                BackwardTile4<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
+            }
+
+            for (; j < TLayer.Inputs; j++)
+            {
+                BackwardTile1<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
             }
         }
 
@@ -100,12 +106,9 @@ public static partial class Dense
         }
     }
 
-    /// <summary>
-    /// dZ[l-1] for inputs sixes..n_{l-1}-1 of lanes i..i+2c: tiles of 4, then one at a time. A method of its own, called
-    /// only where the inputs do not end on a tile of 6, so a layer's first call compiles only the tiles it uses.
-    /// </summary>
+    /// <summary>dA[l-1] of inputs j..j+3 for lanes i..i+2c, then g' (8 accumulators).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardRest<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int sixes)
+    private static void BackwardTile4<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int j)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -114,56 +117,61 @@ public static partial class Dense
     {
         int c = TOps.Count;
         int n = TLayer.Units;
-        int j = sixes;
-        for (; j + 4 <= TLayer.Inputs; j += 4)
+        TV d00 = TOps.Zero, d01 = TOps.Zero, d10 = TOps.Zero, d11 = TOps.Zero;
+        TV d20 = TOps.Zero, d21 = TOps.Zero, d30 = TOps.Zero, d31 = TOps.Zero;
+        ref T dzk = ref Unsafe.Add(ref dz, i);
+        ref T wk = ref Unsafe.Add(ref w, j * n);
+        for (int k = 0; k < n; k++)
         {
-            TV d00 = TOps.Zero, d01 = TOps.Zero, d10 = TOps.Zero, d11 = TOps.Zero;
-            TV d20 = TOps.Zero, d21 = TOps.Zero, d30 = TOps.Zero, d31 = TOps.Zero;
-            ref T dzk = ref Unsafe.Add(ref dz, i);
-            ref T wk = ref Unsafe.Add(ref w, j * n);
-            for (int k = 0; k < n; k++)
-            {
-                TV g0 = TOps.Load(ref dzk);
-                TV g1 = TOps.Load(ref Unsafe.Add(ref dzk, c));
-                TV w0 = TOps.Broadcast(wk);
-                d00 = TOps.MultiplyAdd(w0, g0, d00);
-                d01 = TOps.MultiplyAdd(w0, g1, d01);
-                TV w1 = TOps.Broadcast(Unsafe.Add(ref wk, n));
-                d10 = TOps.MultiplyAdd(w1, g0, d10);
-                d11 = TOps.MultiplyAdd(w1, g1, d11);
-                TV w2 = TOps.Broadcast(Unsafe.Add(ref wk, 2 * n));
-                d20 = TOps.MultiplyAdd(w2, g0, d20);
-                d21 = TOps.MultiplyAdd(w2, g1, d21);
-                TV w3 = TOps.Broadcast(Unsafe.Add(ref wk, 3 * n));
-                d30 = TOps.MultiplyAdd(w3, g0, d30);
-                d31 = TOps.MultiplyAdd(w3, g1, d31);
-                dzk = ref Unsafe.Add(ref dzk, LaneStride);
-                wk = ref Unsafe.Add(ref wk, 1);
-            }
-
-            int at = (j * LaneStride) + i;
-            FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at);
-            FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + LaneStride);
-            FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * LaneStride));
-            FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * LaneStride));
+            TV g0 = TOps.Load(ref dzk);
+            TV g1 = TOps.Load(ref Unsafe.Add(ref dzk, c));
+            TV w0 = TOps.Broadcast(wk);
+            d00 = TOps.MultiplyAdd(w0, g0, d00);
+            d01 = TOps.MultiplyAdd(w0, g1, d01);
+            TV w1 = TOps.Broadcast(Unsafe.Add(ref wk, n));
+            d10 = TOps.MultiplyAdd(w1, g0, d10);
+            d11 = TOps.MultiplyAdd(w1, g1, d11);
+            TV w2 = TOps.Broadcast(Unsafe.Add(ref wk, 2 * n));
+            d20 = TOps.MultiplyAdd(w2, g0, d20);
+            d21 = TOps.MultiplyAdd(w2, g1, d21);
+            TV w3 = TOps.Broadcast(Unsafe.Add(ref wk, 3 * n));
+            d30 = TOps.MultiplyAdd(w3, g0, d30);
+            d31 = TOps.MultiplyAdd(w3, g1, d31);
+            dzk = ref Unsafe.Add(ref dzk, LaneStride);
+            wk = ref Unsafe.Add(ref wk, 1);
         }
 
-        for (; j < TLayer.Inputs; j++)
-        {
-            TV d0 = TOps.Zero, d1 = TOps.Zero;
-            ref T dzk = ref Unsafe.Add(ref dz, i);
-            ref T wk = ref Unsafe.Add(ref w, j * n);
-            for (int k = 0; k < n; k++)
-            {
-                TV wjk = TOps.Broadcast(wk);
-                d0 = TOps.MultiplyAdd(wjk, TOps.Load(ref dzk), d0);
-                d1 = TOps.MultiplyAdd(wjk, TOps.Load(ref Unsafe.Add(ref dzk, c)), d1);
-                dzk = ref Unsafe.Add(ref dzk, LaneStride);
-                wk = ref Unsafe.Add(ref wk, 1);
-            }
+        int at = (j * LaneStride) + i;
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at);
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + LaneStride);
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * LaneStride));
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * LaneStride));
+    }
 
-            FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, (j * LaneStride) + i);
+    /// <summary>dA[l-1] of input j for lanes i..i+2c, then g' (2 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardTile1<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int j)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TPreviousActivation : IActivation
+    {
+        int c = TOps.Count;
+        int n = TLayer.Units;
+        TV d0 = TOps.Zero, d1 = TOps.Zero;
+        ref T dzk = ref Unsafe.Add(ref dz, i);
+        ref T wk = ref Unsafe.Add(ref w, j * n);
+        for (int k = 0; k < n; k++)
+        {
+            TV wjk = TOps.Broadcast(wk);
+            d0 = TOps.MultiplyAdd(wjk, TOps.Load(ref dzk), d0);
+            d1 = TOps.MultiplyAdd(wjk, TOps.Load(ref Unsafe.Add(ref dzk, c)), d1);
+            dzk = ref Unsafe.Add(ref dzk, LaneStride);
+            wk = ref Unsafe.Add(ref wk, 1);
         }
+
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, (j * LaneStride) + i);
     }
 
     /// <summary>
