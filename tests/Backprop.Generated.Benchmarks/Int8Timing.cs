@@ -10,7 +10,8 @@ using System.Text;
 /// <c>ForwardBatch</c> with m = 64 and 1,024: the float network, its <c>ToInt8()</c> form, and ONNX Runtime running
 /// the same weights as a dynamically quantised model (<see cref="OnnxModelWriter.WriteDynamicInt8"/>, one thread), timed
 /// in turns: each round times every contender for about 2 ms in a rotating order; the table gives the median ns per
-/// call over the rounds, and the int8 form's multiply-adds per second as % of <see cref="Int8PeakProbe"/>'s peak.
+/// call over the rounds, and the int8 form's multiply-adds per second as % of the peak of the instruction form its kernels take here
+/// (<see cref="Int8PeakProbe.ForDetectedPath"/>).
 /// </summary>
 public static class Int8Timing
 {
@@ -18,9 +19,9 @@ public static class Int8Timing
 
     public static string Run(int rounds)
     {
-        double peak = Int8PeakProbe.GigaMultiplyAdds();
+        (string form, double peak) = Int8PeakProbe.ForDetectedPath();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"int8 multiply-add peak of this core (vpmaddwd + vpaddd, 256-bit): {peak:F1} G multiply-adds/s; AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, AVX-512BW {System.Runtime.Intrinsics.X86.Avx512BW.IsSupported} (the int8 kernels take AVX-512BW, else AVX2)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"int8 kernels here: {form}; its multiply-add peak on this core: {peak:F1} G multiply-adds/s (vpmaddwd + vpaddd, 256-bit: {Int8PeakProbe.GigaMultiplyAdds():F1}, 512-bit: {Int8PeakProbe.Madd512GigaMultiplyAdds():F1}; vpdpbusd, 256-bit: {Int8PeakProbe.Vnni():F1}); the % column is of the first");
         text.AppendLine();
         text.AppendLine("| workload | call | float ns | int8 ns | float / int8 | int8 % of int8 peak | ORT int8 ns | ORT int8 / int8 |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -150,62 +150,124 @@ public static class PeakProbe
 }
 
 /// <summary>
-/// The core's peak of the integer multiply-add that the int8 kernels use where AVX-VNNI is absent: 12 independent
-/// chains acc = vpaddd(acc, vpmaddwd(x, y)) on 256-bit vectors, 16 int16 multiply-adds per vpmaddwd, best of 30 runs
-/// (as <see cref="PeakProbe"/> measures the FMA peak). The kernels also sign-extend the int8 weights (vpmovsxbw), which
-/// this probe leaves out: it is the instruction form's bound, not the kernel's.
+/// The core's peak of the integer multiply-adds the int8 kernels use, one probe per instruction form: 10 independent
+/// chains (with the 2 multiplicands, the step and its counter, 14 vector registers: no spill where only 16 exist, as
+/// with DOTNET_EnableAVX512=0; 12 chains and 4 multiplicands spilled there and halved the figures), best of 30 runs (as <see cref="PeakProbe"/> measures the FMA peak). <see cref="Vnni256"/> is vpdpbusd on
+/// 256-bit vectors (32 uint8 x int8 multiply-adds each, the AvxVnni path); <see cref="Madd256"/> and
+/// <see cref="Madd512"/> are acc = vpaddd(acc, vpmaddwd(x, y)) (16 and 32 int16 multiply-adds), the AVX2 and AVX-512BW
+/// paths. The widening kernels also sign-extend the int8 weights (vpmovsxbw), which the probes leave out: each is the
+/// instruction form's bound, not the kernel's.
 /// </summary>
 public static class Int8PeakProbe
 {
     private const int Iterations = 500_000;
     private const int Runs = 30;
 
-    /// <summary>Multiply-adds per second (1e9), or NaN without AVX2.</summary>
-    public static double GigaMultiplyAdds()
-    {
-        if (!Avx2.IsSupported)
-        {
-            return double.NaN;
-        }
+    /// <summary>The instruction form the library's int8 kernels take on this machine (its detection order: AVX-VNNI,
+    /// AVX-512BW, AVX2), and that form's peak in 1e9 multiply-adds per second (NaN without AVX2).</summary>
+    public static (string Form, double GigaMultiplyAdds) ForDetectedPath() =>
+        AvxVnni.IsSupported ? ("vpdpbusd, 256-bit (AVX-VNNI)", Vnni())
+        : Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? ("vpmaddwd + vpaddd, 512-bit (AVX-512BW)", Madd512GigaMultiplyAdds())
+        : ("vpmaddwd + vpaddd, 256-bit (AVX2)", GigaMultiplyAdds());
 
-        Madd256(1000);
+    /// <summary>The vpmaddwd + vpaddd peak at 256 bits (1e9 multiply-adds per second), or NaN without AVX2.</summary>
+    public static double GigaMultiplyAdds() => Avx2.IsSupported ? Best(Madd256, 16) : double.NaN;
+
+    /// <summary>The vpmaddwd + vpaddd peak at 512 bits (1e9 multiply-adds per second), or NaN without accelerated AVX-512BW.</summary>
+    public static double Madd512GigaMultiplyAdds() => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? Best(Madd512, 32) : double.NaN;
+
+    /// <summary>The vpdpbusd peak at 256 bits (1e9 multiply-adds per second), or NaN without AVX-VNNI.</summary>
+    public static double Vnni() => AvxVnni.IsSupported ? Best(Vnni256, 32) : double.NaN;
+
+    private static double Best(Func<int, int> probe, int multiplyAddsPerInstruction)
+    {
+        probe(1000);
         double best = 0;
         for (int run = 0; run < Runs; run++)
         {
             long start = Stopwatch.GetTimestamp();
-            Madd256(Iterations);
+            probe(Iterations);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            best = Math.Max(best, Iterations * 12.0 * 16 / seconds / 1e9);
+            best = Math.Max(best, Iterations * 10.0 * multiplyAddsPerInstruction / seconds / 1e9);
         }
 
         return best;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Vnni256(int iterations)
+    {
+        Vector256<byte> y = Vector256.Create((byte)3), step = Vector256.Create((byte)1);
+        Vector256<sbyte> x0 = Vector256.Create((sbyte)1), x1 = Vector256.Create((sbyte)2);
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector256<int> a6 = default, a7 = default, a8 = default, a9 = default;
+        for (int i = 0; i < iterations; i++)
+        {
+            // y changes every iteration so the products cannot be hoisted out of the loop.
+            y = Avx2.Add(y, step);
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, y, x0);
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, y, x1);
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, y, x0);
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, y, x1);
+            a4 = AvxVnni.MultiplyWideningAndAdd(a4, y, x0);
+            a5 = AvxVnni.MultiplyWideningAndAdd(a5, y, x1);
+            a6 = AvxVnni.MultiplyWideningAndAdd(a6, y, x0);
+            a7 = AvxVnni.MultiplyWideningAndAdd(a7, y, x1);
+            a8 = AvxVnni.MultiplyWideningAndAdd(a8, y, x0);
+            a9 = AvxVnni.MultiplyWideningAndAdd(a9, y, x1);
+        }
+
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Madd512(int iterations)
+    {
+        Vector512<short> y = Vector512.Create((short)3), step = Vector512.Create((short)1);
+        Vector512<short> x0 = Vector512.Create((short)1), x1 = Vector512.Create((short)2);
+        Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector512<int> a6 = default, a7 = default, a8 = default, a9 = default;
+        for (int i = 0; i < iterations; i++)
+        {
+            y = Avx512BW.Add(y, step);
+            a0 = Avx512F.Add(a0, Avx512BW.MultiplyAddAdjacent(x0, y));
+            a1 = Avx512F.Add(a1, Avx512BW.MultiplyAddAdjacent(x1, y));
+            a2 = Avx512F.Add(a2, Avx512BW.MultiplyAddAdjacent(x0, y));
+            a3 = Avx512F.Add(a3, Avx512BW.MultiplyAddAdjacent(x1, y));
+            a4 = Avx512F.Add(a4, Avx512BW.MultiplyAddAdjacent(x0, y));
+            a5 = Avx512F.Add(a5, Avx512BW.MultiplyAddAdjacent(x1, y));
+            a6 = Avx512F.Add(a6, Avx512BW.MultiplyAddAdjacent(x0, y));
+            a7 = Avx512F.Add(a7, Avx512BW.MultiplyAddAdjacent(x1, y));
+            a8 = Avx512F.Add(a8, Avx512BW.MultiplyAddAdjacent(x0, y));
+            a9 = Avx512F.Add(a9, Avx512BW.MultiplyAddAdjacent(x1, y));
+        }
+
+        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Madd256(int iterations)
     {
         Vector256<short> y = Vector256.Create((short)3), step = Vector256.Create((short)1);
-        Vector256<short> x0 = Vector256.Create((short)1), x1 = Vector256.Create((short)2), x2 = Vector256.Create((short)3), x3 = Vector256.Create((short)4);
+        Vector256<short> x0 = Vector256.Create((short)1), x1 = Vector256.Create((short)2);
         Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
-        Vector256<int> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        Vector256<int> a6 = default, a7 = default, a8 = default, a9 = default;
         for (int i = 0; i < iterations; i++)
         {
             // y changes every iteration so the products cannot be hoisted out of the loop.
             y = Avx2.Add(y, step);
             a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(x0, y));
             a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(x1, y));
-            a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(x2, y));
-            a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(x3, y));
+            a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(x0, y));
+            a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(x1, y));
             a4 = Avx2.Add(a4, Avx2.MultiplyAddAdjacent(x0, y));
             a5 = Avx2.Add(a5, Avx2.MultiplyAddAdjacent(x1, y));
-            a6 = Avx2.Add(a6, Avx2.MultiplyAddAdjacent(x2, y));
-            a7 = Avx2.Add(a7, Avx2.MultiplyAddAdjacent(x3, y));
+            a6 = Avx2.Add(a6, Avx2.MultiplyAddAdjacent(x0, y));
+            a7 = Avx2.Add(a7, Avx2.MultiplyAddAdjacent(x1, y));
             a8 = Avx2.Add(a8, Avx2.MultiplyAddAdjacent(x0, y));
             a9 = Avx2.Add(a9, Avx2.MultiplyAddAdjacent(x1, y));
-            a10 = Avx2.Add(a10, Avx2.MultiplyAddAdjacent(x2, y));
-            a11 = Avx2.Add(a11, Avx2.MultiplyAddAdjacent(x3, y));
         }
 
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9);
     }
 }

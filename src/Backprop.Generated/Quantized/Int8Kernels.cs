@@ -180,8 +180,9 @@ internal static class Int8Kernels
 
     /// <summary>
     /// <see cref="Dot(Int8Path, ReadOnlySpan{byte}, Int8Layer, Span{int})"/> for <paramref name="rows"/> examples (1 to
-    /// <see cref="MaxRows"/>) on <paramref name="path"/>: example r's activations at r * PaddedInputs, its sums at r * PaddedOutputs. On AVX2 four
-    /// rows share each widened weight vector; the sums are those of the one-row kernels.
+    /// <see cref="MaxRows"/>) on <paramref name="path"/>: example r's activations at r * PaddedInputs, its sums at r * PaddedOutputs. On AVX2 and
+    /// AVX-VNNI (hardware or emulated) four rows share each weight vector; fewer rows, and the other paths, run the
+    /// one-row kernel row by row. The sums are those of the one-row kernels.
     /// </summary>
     [MethodImpl(Int8Scheme.Optimized)]
     public static void DotRows(Int8Path path, ReadOnlySpan<byte> u, int rows, Int8Layer layer, Span<int> raw)
@@ -193,10 +194,20 @@ internal static class Int8Kernels
         }
 
 #if NET8_0_OR_GREATER
-        if (rows == MaxRows && path == Int8Path.Avx2 && Avx2.IsSupported)
+        if (rows == MaxRows)
         {
-            DotAvx2FourRows(u, layer, raw);
-            return;
+            switch (path)
+            {
+                case Int8Path.Avx2 when Avx2.IsSupported:
+                    DotAvx2FourRows(u, layer, raw);
+                    return;
+                case Int8Path.AvxVnni when HardwareVnni.IsSupported:
+                    DotVnniFourRows<HardwareVnni>(u, layer, raw);
+                    return;
+                case Int8Path.EmulatedAvxVnni:
+                    DotVnniFourRows<EmulatedVnni>(u, layer, raw);
+                    return;
+            }
         }
 #endif
         for (int r = 0; r < rows; r++)
@@ -396,28 +407,178 @@ internal static class Int8Kernels
     /// one vpdpbusd with the 32 weight bytes (4 per unit) adds each unit's 4 products into its own lane.
     /// <typeparamref name="TDot"/> is the hardware instruction (.NET 10's AvxVnni) or its software form.
     /// </summary>
+    /// <remarks>
+    /// vpdpbusd's latency is several cycles and a core issues two a cycle, so one chain per 8-unit block would wait on
+    /// itself: a pass takes 64 units (8 independent accumulators) while the padded width allows, then the remaining
+    /// 16-unit blocks with each block's groups split by parity (4 accumulators, added at the end; integer addition is
+    /// exact in any order). Each broadcast of an example's 4 bytes serves every block of the pass.
+    /// </remarks>
     [MethodImpl(Int8Scheme.Optimized)]
-    private static void DotVnni<TDot>(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
+    private static unsafe void DotVnni<TDot>(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
         where TDot : IDpbusd
     {
         int np = layer.PaddedOutputs;
         int groups = layer.PaddedInputs / Int8Layer.InputGroup;
-        ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(layer.Packed);
-        ref byte activations = ref MemoryMarshal.GetReference(u);
-        ref int sums = ref MemoryMarshal.GetReference(raw);
-        for (int j0 = 0; j0 < np; j0 += 16)
+        fixed (sbyte* packed = layer.Packed)
+        fixed (byte* activations = u)
+        fixed (int* sums = raw)
         {
-            Vector256<int> a0 = Vector256<int>.Zero, a1 = Vector256<int>.Zero;
-            for (int g = 0; g < groups; g++)
+            uint* x = (uint*)activations;
+            int j0 = 0;
+            for (; j0 + 128 <= np; j0 += 128)
             {
-                Vector256<byte> a = Vector256.Create(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref activations, 4 * g))).AsByte();
-                int at = (g * np * 4) + (4 * j0);
-                a0 = TDot.MultiplyWideningAndAdd(a0, a, Vector256.LoadUnsafe(ref packed, (nuint)at));
-                a1 = TDot.MultiplyWideningAndAdd(a1, a, Vector256.LoadUnsafe(ref packed, (nuint)(at + 32)));
+                Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+                Vector256<int> e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default, e6 = default, e7 = default;
+                sbyte* w = packed + (4 * j0);
+                for (int g = 0; g < groups; g++, w += 4 * np)
+                {
+                    Vector256<byte> a = Vector256.Create(x[g]).AsByte();
+                    c0 = TDot.MultiplyWideningAndAdd(c0, a, Vector256.Load(w));
+                    c1 = TDot.MultiplyWideningAndAdd(c1, a, Vector256.Load(w + 32));
+                    c2 = TDot.MultiplyWideningAndAdd(c2, a, Vector256.Load(w + 64));
+                    c3 = TDot.MultiplyWideningAndAdd(c3, a, Vector256.Load(w + 96));
+                    c4 = TDot.MultiplyWideningAndAdd(c4, a, Vector256.Load(w + 128));
+                    c5 = TDot.MultiplyWideningAndAdd(c5, a, Vector256.Load(w + 160));
+                    c6 = TDot.MultiplyWideningAndAdd(c6, a, Vector256.Load(w + 192));
+                    c7 = TDot.MultiplyWideningAndAdd(c7, a, Vector256.Load(w + 224));
+                    e0 = TDot.MultiplyWideningAndAdd(e0, a, Vector256.Load(w + 256));
+                    e1 = TDot.MultiplyWideningAndAdd(e1, a, Vector256.Load(w + 288));
+                    e2 = TDot.MultiplyWideningAndAdd(e2, a, Vector256.Load(w + 320));
+                    e3 = TDot.MultiplyWideningAndAdd(e3, a, Vector256.Load(w + 352));
+                    e4 = TDot.MultiplyWideningAndAdd(e4, a, Vector256.Load(w + 384));
+                    e5 = TDot.MultiplyWideningAndAdd(e5, a, Vector256.Load(w + 416));
+                    e6 = TDot.MultiplyWideningAndAdd(e6, a, Vector256.Load(w + 448));
+                    e7 = TDot.MultiplyWideningAndAdd(e7, a, Vector256.Load(w + 480));
+                }
+
+                int* s = sums + j0;
+                c0.Store(s);
+                c1.Store(s + 8);
+                c2.Store(s + 16);
+                c3.Store(s + 24);
+                c4.Store(s + 32);
+                c5.Store(s + 40);
+                c6.Store(s + 48);
+                c7.Store(s + 56);
+                e0.Store(s + 64);
+                e1.Store(s + 72);
+                e2.Store(s + 80);
+                e3.Store(s + 88);
+                e4.Store(s + 96);
+                e5.Store(s + 104);
+                e6.Store(s + 112);
+                e7.Store(s + 120);
             }
 
-            a0.StoreUnsafe(ref sums, (nuint)j0);
-            a1.StoreUnsafe(ref sums, (nuint)(j0 + 8));
+            for (; j0 + 64 <= np; j0 += 64)
+            {
+                Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+                sbyte* w = packed + (4 * j0);
+                for (int g = 0; g < groups; g++, w += 4 * np)
+                {
+                    Vector256<byte> a = Vector256.Create(x[g]).AsByte();
+                    c0 = TDot.MultiplyWideningAndAdd(c0, a, Vector256.Load(w));
+                    c1 = TDot.MultiplyWideningAndAdd(c1, a, Vector256.Load(w + 32));
+                    c2 = TDot.MultiplyWideningAndAdd(c2, a, Vector256.Load(w + 64));
+                    c3 = TDot.MultiplyWideningAndAdd(c3, a, Vector256.Load(w + 96));
+                    c4 = TDot.MultiplyWideningAndAdd(c4, a, Vector256.Load(w + 128));
+                    c5 = TDot.MultiplyWideningAndAdd(c5, a, Vector256.Load(w + 160));
+                    c6 = TDot.MultiplyWideningAndAdd(c6, a, Vector256.Load(w + 192));
+                    c7 = TDot.MultiplyWideningAndAdd(c7, a, Vector256.Load(w + 224));
+                }
+
+                int* s = sums + j0;
+                c0.Store(s);
+                c1.Store(s + 8);
+                c2.Store(s + 16);
+                c3.Store(s + 24);
+                c4.Store(s + 32);
+                c5.Store(s + 40);
+                c6.Store(s + 48);
+                c7.Store(s + 56);
+            }
+
+            for (; j0 < np; j0 += 16)
+            {
+                // Even groups into c0/c1, odd into d0/d1.
+                Vector256<int> c0 = default, c1 = default, d0 = default, d1 = default;
+                sbyte* w = packed + (4 * j0);
+                int g = 0;
+                for (; g + 2 <= groups; g += 2, w += 8 * np)
+                {
+                    Vector256<byte> a = Vector256.Create(x[g]).AsByte();
+                    Vector256<byte> b = Vector256.Create(x[g + 1]).AsByte();
+                    c0 = TDot.MultiplyWideningAndAdd(c0, a, Vector256.Load(w));
+                    c1 = TDot.MultiplyWideningAndAdd(c1, a, Vector256.Load(w + 32));
+                    d0 = TDot.MultiplyWideningAndAdd(d0, b, Vector256.Load(w + (4 * np)));
+                    d1 = TDot.MultiplyWideningAndAdd(d1, b, Vector256.Load(w + (4 * np) + 32));
+                }
+
+                if (g < groups)
+                {
+                    Vector256<byte> a = Vector256.Create(x[g]).AsByte();
+                    c0 = TDot.MultiplyWideningAndAdd(c0, a, Vector256.Load(w));
+                    c1 = TDot.MultiplyWideningAndAdd(c1, a, Vector256.Load(w + 32));
+                }
+
+                (c0 + d0).Store(sums + j0);
+                (c1 + d1).Store(sums + j0 + 8);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The VNNI form for four examples at once, 16 units per pass (8 accumulators, 2 per example): per group, the two
+    /// 32-byte weight vectors are loaded once and each serves the four examples, whose 4 activation bytes are each
+    /// broadcast once and serve both blocks. The weights are read once per four examples instead of once per example;
+    /// the sums are those of <see cref="DotVnni{TDot}"/> (the same products, added in another order, exactly).
+    /// </summary>
+    /// <param name="u">The four examples' activations, example r at r * PaddedInputs.</param>
+    /// <param name="layer">The packed weights.</param>
+    /// <param name="raw">The four examples' sums, example r at r * PaddedOutputs.</param>
+    [MethodImpl(Int8Scheme.Optimized)]
+    internal static unsafe void DotVnniFourRows<TDot>(ReadOnlySpan<byte> u, Int8Layer layer, Span<int> raw)
+        where TDot : IDpbusd
+    {
+        int np = layer.PaddedOutputs;
+        int kp = layer.PaddedInputs;
+        int groups = kp / Int8Layer.InputGroup;
+        fixed (sbyte* packed = layer.Packed)
+        fixed (byte* activations = u)
+        fixed (int* sums = raw)
+        {
+            uint* x0 = (uint*)activations, x1 = (uint*)(activations + kp), x2 = (uint*)(activations + (2 * kp)), x3 = (uint*)(activations + (3 * kp));
+            for (int j0 = 0; j0 < np; j0 += 16)
+            {
+                Vector256<int> l0 = default, h0 = default, l1 = default, h1 = default;
+                Vector256<int> l2 = default, h2 = default, l3 = default, h3 = default;
+                sbyte* w = packed + (4 * j0);
+                for (int g = 0; g < groups; g++, w += 4 * np)
+                {
+                    Vector256<sbyte> wl = Vector256.Load(w), wh = Vector256.Load(w + 32);
+                    Vector256<byte> a = Vector256.Create(x0[g]).AsByte();
+                    l0 = TDot.MultiplyWideningAndAdd(l0, a, wl);
+                    h0 = TDot.MultiplyWideningAndAdd(h0, a, wh);
+                    a = Vector256.Create(x1[g]).AsByte();
+                    l1 = TDot.MultiplyWideningAndAdd(l1, a, wl);
+                    h1 = TDot.MultiplyWideningAndAdd(h1, a, wh);
+                    a = Vector256.Create(x2[g]).AsByte();
+                    l2 = TDot.MultiplyWideningAndAdd(l2, a, wl);
+                    h2 = TDot.MultiplyWideningAndAdd(h2, a, wh);
+                    a = Vector256.Create(x3[g]).AsByte();
+                    l3 = TDot.MultiplyWideningAndAdd(l3, a, wl);
+                    h3 = TDot.MultiplyWideningAndAdd(h3, a, wh);
+                }
+
+                l0.Store(sums + j0);
+                h0.Store(sums + j0 + 8);
+                l1.Store(sums + np + j0);
+                h1.Store(sums + np + j0 + 8);
+                l2.Store(sums + (2 * np) + j0);
+                h2.Store(sums + (2 * np) + j0 + 8);
+                l3.Store(sums + (3 * np) + j0);
+                h3.Store(sums + (3 * np) + j0 + 8);
+            }
         }
     }
 

@@ -87,9 +87,12 @@ internal static class Int8Scheme
 
 #if NET8_0_OR_GREATER
     /// <summary>
-    /// <see cref="QuantizeRow(ReadOnlySpan{float}, Span{byte})"/> on AVX2, the same bits: max |a| over 8 lanes (|.| and max are exact), then per lane
-    /// a * (127 / M) rounded by vcvtps2dq under the default rounding mode (to nearest, ties to even, as Math.Round),
-    /// clamped, + 128, packed to bytes.
+    /// <see cref="QuantizeRow(ReadOnlySpan{float}, Span{byte})"/> on AVX2, the same bits. M = max |a| is taken on the
+    /// bit patterns: with the sign bit cleared, a float's bits ordered as int32 are ordered as the float (+0 lowest),
+    /// and infinities and NaNs have the largest patterns (0x7F800000 and above), so one vpand + vpmaxsd per 8 lanes, in
+    /// four independent chains (max is exact in any order), gives both M and whether any activation is not finite.
+    /// Then per lane a * (127 / M) rounded by vcvtps2dq under the default rounding mode (to nearest, ties to even, as
+    /// Math.Round), clamped, + 128, packed to bytes.
     /// </summary>
     [MethodImpl(Int8Scheme.Optimized)]
     private static unsafe float QuantizeRowAvx2(ReadOnlySpan<float> a, Span<byte> u)
@@ -98,39 +101,41 @@ internal static class Int8Scheme
         fixed (float* x = a)
         fixed (byte* q = u)
         {
-            Vector256<float> signless = Vector256.Create(0x7FFF_FFFF).AsSingle();
-            Vector256<float> max = Vector256<float>.Zero;
-            Vector256<float> finite = Vector256<float>.AllBitsSet;
+            Vector256<int> signless = Vector256.Create(0x7FFF_FFFF);
+            Vector256<int> m0 = Vector256<int>.Zero, m1 = Vector256<int>.Zero, m2 = Vector256<int>.Zero, m3 = Vector256<int>.Zero;
+            int* bits = (int*)x;
             int i = 0;
+            for (; i + 32 <= n; i += 32)
+            {
+                m0 = Avx2.Max(m0, Avx2.And(Avx.LoadVector256(bits + i), signless));
+                m1 = Avx2.Max(m1, Avx2.And(Avx.LoadVector256(bits + i + 8), signless));
+                m2 = Avx2.Max(m2, Avx2.And(Avx.LoadVector256(bits + i + 16), signless));
+                m3 = Avx2.Max(m3, Avx2.And(Avx.LoadVector256(bits + i + 24), signless));
+            }
+
             for (; i + 8 <= n; i += 8)
             {
-                Vector256<float> v = Avx.LoadVector256(x + i);
-
-                // v - v is 0 for a finite v and NaN for NaN or an infinity.
-                finite = Avx.And(finite, Avx.CompareEqual(Avx.Subtract(v, v), Vector256<float>.Zero));
-                max = Avx.Max(max, Avx.And(v, signless));
+                m0 = Avx2.Max(m0, Avx2.And(Avx.LoadVector256(bits + i), signless));
             }
 
-            // The 8 lanes' maximum in registers (a loop over GetElement went through memory for each lane); the lanes
-            // are >= 0 and, when all are finite, not NaN, so maxps gives the exact maximum.
-            Vector128<float> h = Sse.Max(max.GetLower(), max.GetUpper());
-            h = Sse.Max(h, Sse.Shuffle(h, h, 0b_01_00_11_10));
-            h = Sse.Max(h, Sse.Shuffle(h, h, 0b_10_11_00_01));
-            float m = h.ToScalar();
-
-            bool allFinite = Avx.MoveMask(finite) == 0xFF;
+            // The 8 lanes' maximum in registers.
+            Vector256<int> m8 = Avx2.Max(Avx2.Max(m0, m1), Avx2.Max(m2, m3));
+            Vector128<int> h = Sse41.Max(m8.GetLower(), m8.GetUpper());
+            h = Sse41.Max(h, Sse2.Shuffle(h, 0b_01_00_11_10));
+            h = Sse41.Max(h, Sse2.Shuffle(h, 0b_10_11_00_01));
+            int largest = h.ToScalar();
             for (; i < n; i++)
             {
-                float v = x[i];
-                allFinite &= !float.IsNaN(v) && !float.IsInfinity(v);
-                m = Math.Max(m, Math.Abs(v));
+                largest = Math.Max(largest, bits[i] & 0x7FFF_FFFF);
             }
 
-            if (!allFinite)
+            if (largest >= 0x7F80_0000)
             {
+                // An infinity (0x7F800000) or a NaN (above).
                 return float.NaN;
             }
 
+            float m = BitConverter.Int32BitsToSingle(largest);
             float inverse = 127f / m;
             if (m == 0f || float.IsInfinity(inverse))
             {
@@ -141,6 +146,26 @@ internal static class Int8Scheme
             Vector256<float> scale = Vector256.Create(inverse);
             Vector256<int> low = Vector256.Create(-127), high = Vector256.Create(127), offset = Vector256.Create(Int8Layer.ActivationOffset);
             i = 0;
+
+            // 32 at a time: the products rounded to int32 (vcvtps2dq) lie in [-127, 127] (|a_i| <= M, so
+            // a_i * RN(127 / M) <= 127 (1 + 2^-24), which rounds to 127), so the saturating packs to int16 and to int8
+            // (vpackssdw, vpacksswb) change no value; the clamp to -127 is kept as the formula states it (vpmaxsb), and
+            // q + 128 as a byte is q with its top bit flipped. The packs interleave 128-bit lanes, and vpermd puts the
+            // 4-byte groups back in order.
+            Vector256<sbyte> lowest = Vector256.Create((sbyte)-127);
+            Vector256<sbyte> flip = Vector256.Create(unchecked((sbyte)0x80));
+            Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            for (; i + 32 <= n; i += 32)
+            {
+                Vector256<int> r0 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i), scale));
+                Vector256<int> r1 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i + 8), scale));
+                Vector256<int> r2 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i + 16), scale));
+                Vector256<int> r3 = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i + 24), scale));
+                Vector256<sbyte> bytes = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(r0, r1), Avx2.PackSignedSaturate(r2, r3));
+                bytes = Avx2.Xor(Avx2.Max(bytes, lowest), flip);
+                Avx.Store(q + i, Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsByte());
+            }
+
             for (; i + 8 <= n; i += 8)
             {
                 Vector256<int> r = Avx.ConvertToVector256Int32(Avx.Multiply(Avx.LoadVector256(x + i), scale));
@@ -157,7 +182,12 @@ internal static class Int8Scheme
                 q[i] = (byte)(RoundClamp(x[i] * inverse) + Int8Layer.ActivationOffset);
             }
 
-            u.Slice(n).Fill(Int8Layer.ActivationOffset);
+            // The padding (at most 3 bytes): q = 0.
+            for (i = n; i < u.Length; i++)
+            {
+                q[i] = Int8Layer.ActivationOffset;
+            }
+
             return m / 127f;
         }
     }
@@ -221,8 +251,8 @@ internal static class Int8Scheme
         }
     }
 
-    /// <summary>A = g(Z) in place, with the runtime's scalar activation functions, and tanh as <see cref="Int8Tanh"/>
-    /// (each the same bits on every instruction set).</summary>
+    /// <summary>A = g(Z) in place, with the runtime's scalar activation functions, tanh as <see cref="Int8Tanh"/> and
+    /// softmax as <see cref="Int8Softmax"/> (each the same bits on every instruction set).</summary>
     [MethodImpl(Int8Scheme.Optimized)]
     public static void Activate(Activation activation, Span<float> z, Int8Path path)
     {
@@ -231,7 +261,7 @@ internal static class Int8Scheme
             case Activation.Identity:
                 return;
             case Activation.Softmax:
-                ActivationFunctions.Softmax(z);
+                Int8Softmax.InPlace(z, path);
                 return;
             case Activation.Tanh:
                 Int8Tanh.InPlace(z, path);

@@ -50,6 +50,145 @@ public class Int8KernelTests
         }
     }
 
+    public static IEnumerable<object[]> RowShapes() => new[]
+    {
+        // inputs, outputs: k padding (1, 2, 3 and 0 bytes of padding), n not a multiple of the one-row kernel's 64-unit
+        // pass (16, 48, 80: the pass then leaves 16-unit blocks) or of 16 (padded units), odd and even group counts.
+        new object[] { 1, 1 },
+        new object[] { 6, 16 },
+        new object[] { 7, 33 },
+        new object[] { 9, 48 },
+        new object[] { 64, 64 },
+        new object[] { 37, 80 },
+        new object[] { 130, 130 },
+        new object[] { 784, 128 },
+    };
+
+    [Theory]
+    [MemberData(nameof(RowShapes))]
+    public void Every_path_gives_the_defining_sums_for_one_to_four_rows(int inputs, int outputs)
+    {
+        // DotRows with 4 rows takes the multi-row kernels (AVX2, AVX-VNNI and its emulated form); 1 to 3 rows, the
+        // ragged tail of a batch, run the one-row kernel per row. Every row's sums must be the definition's.
+        var random = new Random((inputs * 31) + outputs);
+        Int8Layer layer = RandomLayer(random, inputs, outputs);
+        int kp = layer.PaddedInputs, np = layer.PaddedOutputs;
+        for (int rows = 1; rows <= Int8Kernels.MaxRows; rows++)
+        {
+            byte[] u = new byte[rows * kp];
+            random.NextBytes(u);
+            for (int r = 0; r < rows; r++)
+            {
+                // The padding bytes are q = 0 (u = 128), as QuantizeRow writes them.
+                u.AsSpan((r * kp) + inputs, kp - inputs).Fill(Int8Layer.ActivationOffset);
+            }
+
+            foreach (Int8Path path in RunnablePaths())
+            {
+                int[] raw = new int[rows * np];
+                Int8Kernels.DotRows(path, u, rows, layer, raw);
+                for (int r = 0; r < rows; r++)
+                {
+                    int[] expected = DefiningSums(u.AsSpan(r * kp, kp).ToArray(), layer);
+                    int[] padding = new int[np - outputs];
+                    Assert.True(expected.SequenceEqual(raw.Skip(r * np).Take(outputs)), $"{path}, {rows} rows: row {r}'s sums differ from sum_i u_i q_ij");
+                    Assert.True(padding.SequenceEqual(raw.Skip((r * np) + outputs).Take(np - outputs)), $"{path}, {rows} rows: row {r}'s padded units are not 0");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(127)]
+    [InlineData(-127)]
+    public void Extreme_products_do_not_saturate_in_the_multi_row_kernels(int q)
+    {
+        const int Inputs = 256;
+        var layer = new Int8Layer(Inputs, 16, Activation.Identity);
+        layer.Quantize(Enumerable.Repeat((float)q, Inputs * 16).ToArray(), new float[16]);
+        byte[] u = Enumerable.Repeat((byte)255, Int8Kernels.MaxRows * layer.PaddedInputs).ToArray();
+        foreach (Int8Path path in RunnablePaths())
+        {
+            int[] raw = new int[Int8Kernels.MaxRows * layer.PaddedOutputs];
+            Int8Kernels.DotRows(path, u, Int8Kernels.MaxRows, layer, raw);
+            Assert.All(raw, s => Assert.Equal(Inputs * 255 * q, s));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void ForwardBatch_is_bit_identical_on_every_path_for_ragged_batches(int m)
+    {
+        // m not a multiple of the 4-row tile: the last rows run the one-row kernel. Widths 64 and 80 exercise the one-row
+        // VNNI kernel's 64-unit pass and its 16-unit remainder; 37 inputs need k padding.
+        int[] sizes = { 37, 80, 64, 10 };
+        var net = RandomNetwork(new Random(m), sizes, Activation.ReLU);
+        var random = new Random(m + 100);
+        float[] x = Enumerable.Range(0, m * sizes[0]).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
+        float[]? reference = null;
+        foreach (Int8Path path in RunnablePaths())
+        {
+            float[] y = new float[m * sizes[^1]];
+            WithPath(path, () => net.ForwardBatch(x, y));
+            reference ??= y;
+            Assert.True(reference.Select(BitConverter.SingleToInt32Bits).SequenceEqual(y.Select(BitConverter.SingleToInt32Bits)), $"{path} differs from {RunnablePaths().First()}");
+            for (int r = 0; r < m; r++)
+            {
+                float[] one = new float[sizes[^1]];
+                WithPath(path, () => net.Forward(x.AsSpan(r * sizes[0], sizes[0]), one));
+                Assert.True(one.SequenceEqual(y.Skip(r * sizes[^1]).Take(sizes[^1])), $"{path}: row {r} of ForwardBatch differs from Forward");
+            }
+        }
+    }
+
+    [Fact]
+    public void QuantizeRow_gives_the_scalar_forms_bytes_and_scale_on_every_path()
+    {
+        // Lengths 1 to 100 (the vector form's 32- and 8-lane loops and its scalar tail), padded to a multiple of 4;
+        // values with exact ties at 127 / M scale (M = 127: a_i = k + 0.5), zeros, -0, the extreme +-M, and a row with
+        // one NaN or infinity at each place.
+        var random = new Random(17);
+        for (int n = 1; n <= 100; n++)
+        {
+            int padded = (n + 3) / 4 * 4;
+            for (int variant = 0; variant < 4; variant++)
+            {
+                float[] a = Enumerable.Range(0, n).Select(i => variant switch
+                {
+                    0 => (float)((random.NextDouble() * 8) - 4),
+                    1 => (random.Next(-254, 255) / 2f) * (i == 0 ? 0 : 1),
+                    2 => i % 3 == 0 ? -0f : (float)(random.NextDouble() - 0.5) * 1e-3f,
+                    _ => (float)((random.NextDouble() * 2) - 1),
+                }).ToArray();
+                if (variant == 1)
+                {
+                    a[n - 1] = -127f;
+                }
+
+                if (variant == 3)
+                {
+                    a[random.Next(n)] = random.Next(3) switch { 0 => float.NaN, 1 => float.PositiveInfinity, _ => float.NegativeInfinity };
+                }
+
+                byte[] expected = new byte[padded];
+                float expectedScale = Int8Scheme.QuantizeRowScalar(a, expected);
+                foreach (Int8Path path in RunnablePaths())
+                {
+                    byte[] u = Enumerable.Repeat((byte)7, padded).ToArray();
+                    float scale = Int8Scheme.QuantizeRow(a, u, path);
+                    Assert.Equal(BitConverter.SingleToInt32Bits(expectedScale), BitConverter.SingleToInt32Bits(scale));
+                    if (!float.IsNaN(expectedScale))
+                    {
+                        Assert.True(expected.SequenceEqual(u), $"{path}, n = {n}, variant {variant}: bytes differ from the scalar form");
+                    }
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(127)]
     [InlineData(-127)]
@@ -228,6 +367,71 @@ public class Int8KernelTests
             if (!float.IsNaN(z[k]))
             {
                 Assert.True(Math.Abs(scalar - Math.Tanh(z[k])) <= 1e-6, $"tanh({z[k]}): {scalar} vs {Math.Tanh(z[k])}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Int8_exp_is_within_2e7_relative_of_exp_and_its_softmax_lanes_equal_its_scalar_form()
+    {
+        // e^x for x in [-87, 0]: relative error against double precision.
+        for (int k = 0; k <= 870_000; k++)
+        {
+            float x = -k * 1e-4f;
+            double exact = Math.Exp(x);
+            Assert.True(Math.Abs(Int8Softmax.Exp(x) - exact) <= 2e-7 * exact, $"e^{x}: {Int8Softmax.Exp(x)} vs {exact}");
+        }
+
+        Assert.Equal(1f, Int8Softmax.Exp(0f));
+        Assert.Equal(1f, Int8Softmax.Exp(-0f));
+        Assert.Equal(0f, Int8Softmax.Exp(-88f));
+        Assert.Equal(0f, Int8Softmax.Exp(float.NegativeInfinity));
+        Assert.True(float.IsNaN(Int8Softmax.Exp(float.NaN)));
+
+        // Rows of 1 to 40 (the 8-lane loops and the scalar tail), wide ranges, -0, -infinity and a NaN: every path's
+        // bits equal the scalar form's, and the probabilities are within 1e-6 of double precision's.
+        var random = new Random(8);
+        for (int n = 1; n <= 40; n++)
+        {
+            for (int variant = 0; variant < 4; variant++)
+            {
+                float[] z = Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * (variant == 1 ? 200 : 20)) - (variant == 1 ? 100 : 10))).ToArray();
+                if (variant == 2)
+                {
+                    // -infinity only beside a finite value (a row of -infinity alone is NaN for double precision too).
+                    z[n - 1] = -0f;
+                    if (n > 1)
+                    {
+                        z[random.Next(n - 1)] = float.NegativeInfinity;
+                    }
+                }
+
+                if (variant == 3)
+                {
+                    z[random.Next(n)] = float.NaN;
+                }
+
+                float[] scalar = (float[])z.Clone();
+                Int8Softmax.InPlace(scalar, Int8Path.Scalar);
+                foreach (Int8Path path in RunnablePaths())
+                {
+                    float[] y = (float[])z.Clone();
+                    Int8Softmax.InPlace(y, path);
+                    Assert.True(scalar.Select(BitConverter.SingleToInt32Bits).SequenceEqual(y.Select(BitConverter.SingleToInt32Bits)), $"{path}, n = {n}, variant {variant}: softmax bits differ from the scalar form");
+                }
+
+                if (variant == 3)
+                {
+                    Assert.All(scalar, v => Assert.True(float.IsNaN(v)));
+                    continue;
+                }
+
+                double max = z.Max(v => (double)v);
+                double sum = z.Sum(v => Math.Exp(v - max));
+                for (int k = 0; k < n; k++)
+                {
+                    Assert.True(Math.Abs(scalar[k] - (Math.Exp(z[k] - max) / sum)) <= 1e-6, $"softmax[{k}] of {n}: {scalar[k]} vs {Math.Exp(z[k] - max) / sum}");
+                }
             }
         }
     }
