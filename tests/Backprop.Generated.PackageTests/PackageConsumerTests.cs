@@ -212,7 +212,11 @@ public class PackageConsumerTests
     {
         using ZipArchive zip = ZipFile.OpenRead(package);
         string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+        // Three builds: net8.0 (the SIMD kernels), net10.0 (the same plus the int8 kernels' AVX-VNNI path, docs/int8.md)
+        // and netstandard2.0 (for targets older than .NET 8).
+        Assert.Contains("lib/net10.0/Backprop.Generated.dll", entries);
         Assert.Contains("lib/net8.0/Backprop.Generated.dll", entries);
+        Assert.Contains("lib/netstandard2.0/Backprop.Generated.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.Generator.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Backprop.Generated.CodeFixes.dll", entries);
         AssertAnalyzersNeedNoNewerCompiler(zip);

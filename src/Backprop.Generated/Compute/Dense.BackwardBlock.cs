@@ -75,12 +75,11 @@ public static partial class Dense
         int c = TOps.Count;
         int tile = 2 * c;
         int lanes = (rows + tile - 1) / tile * tile;
-        int n = TLayer.Units;
         ref T w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
 
-        // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles). The tiles of 6 are a
-        // method of their own, called only where there are any: the JIT compiles a method on its first call only, so a
-        // narrow layer's first call does not compile them (issue 19, "The first call").
+        // Inputs in tiles of 6 (12 accumulators), then 4 (8), then one at a time (see SixTiles). Each kind of tile is a
+        // method of its own, called only where the layer has any: the JIT compiles a method on its first call only, so a
+        // layer's first call compiles only the tiles it uses (issue 19, "The first call").
         int sixes = SixTiles(TLayer.Inputs);
         for (int i = 0; i < lanes; i += tile)
         {
@@ -90,76 +89,117 @@ public static partial class Dense
             }
 
             int j = sixes;
-
             for (; j + 4 <= TLayer.Inputs; j += 4)
             {
-                TV d00 = TOps.Zero, d01 = TOps.Zero, d10 = TOps.Zero, d11 = TOps.Zero;
-                TV d20 = TOps.Zero, d21 = TOps.Zero, d30 = TOps.Zero, d31 = TOps.Zero;
-                ref T dzk = ref Unsafe.Add(ref dz, i);
-                ref T wk = ref Unsafe.Add(ref w, j * n);
-                for (int k = 0; k < n; k++)
-                {
-                    TV g0 = TOps.Load(ref dzk);
-                    TV g1 = TOps.Load(ref Unsafe.Add(ref dzk, c));
-                    TV w0 = TOps.Broadcast(wk);
-                    d00 = TOps.MultiplyAdd(w0, g0, d00);
-                    d01 = TOps.MultiplyAdd(w0, g1, d01);
-                    TV w1 = TOps.Broadcast(Unsafe.Add(ref wk, n));
-                    d10 = TOps.MultiplyAdd(w1, g0, d10);
-                    d11 = TOps.MultiplyAdd(w1, g1, d11);
-                    TV w2 = TOps.Broadcast(Unsafe.Add(ref wk, 2 * n));
-                    d20 = TOps.MultiplyAdd(w2, g0, d20);
-                    d21 = TOps.MultiplyAdd(w2, g1, d21);
-                    TV w3 = TOps.Broadcast(Unsafe.Add(ref wk, 3 * n));
-                    d30 = TOps.MultiplyAdd(w3, g0, d30);
-                    d31 = TOps.MultiplyAdd(w3, g1, d31);
-                    dzk = ref Unsafe.Add(ref dzk, LaneStride);
-                    wk = ref Unsafe.Add(ref wk, 1);
-                }
-
-                int at = (j * LaneStride) + i;
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at);
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + LaneStride);
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * LaneStride));
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * LaneStride));
+                BackwardTile4<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
             }
 
             for (; j < TLayer.Inputs; j++)
             {
-                TV d0 = TOps.Zero, d1 = TOps.Zero;
-                ref T dzk = ref Unsafe.Add(ref dz, i);
-                ref T wk = ref Unsafe.Add(ref w, j * n);
-                for (int k = 0; k < n; k++)
-                {
-                    TV wjk = TOps.Broadcast(wk);
-                    d0 = TOps.MultiplyAdd(wjk, TOps.Load(ref dzk), d0);
-                    d1 = TOps.MultiplyAdd(wjk, TOps.Load(ref Unsafe.Add(ref dzk, c)), d1);
-                    dzk = ref Unsafe.Add(ref dzk, LaneStride);
-                    wk = ref Unsafe.Add(ref wk, 1);
-                }
-
-                FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, (j * LaneStride) + i);
+                BackwardTile1<TOps, TV, T, TLayer, TPreviousActivation>(ref w, ref dz, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, i, j);
             }
         }
 
         if (TPreviousActivation.IsSoftmax)
         {
-            // dZ = A * (dA - sum_k dA_k A_k) across the units of each example
-            for (int i = 0; i < lanes; i += c)
-            {
-                TV dot = TOps.Zero;
-                for (int k = 0; k < TLayer.Inputs; k++)
-                {
-                    int at = (k * LaneStride) + i;
-                    dot = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref dzPrevious, at)), TOps.Load(ref Unsafe.Add(ref aPrevious, at)), dot);
-                }
+            SoftmaxBackwardLanes<TOps, TV, T>(ref aPrevious, ref dzPrevious, TLayer.Inputs, lanes);
+        }
+    }
 
-                for (int k = 0; k < TLayer.Inputs; k++)
-                {
-                    int at = (k * LaneStride) + i;
-                    TV da = TOps.Load(ref Unsafe.Add(ref dzPrevious, at));
-                    TOps.Store(TOps.Multiply(TOps.Load(ref Unsafe.Add(ref aPrevious, at)), TOps.Subtract(da, dot)), ref Unsafe.Add(ref dzPrevious, at));
-                }
+    /// <summary>dA[l-1] of inputs j..j+3 for lanes i..i+2c, then g' (8 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardTile4<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int j)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TPreviousActivation : IActivation
+    {
+        int c = TOps.Count;
+        int n = TLayer.Units;
+        TV d00 = TOps.Zero, d01 = TOps.Zero, d10 = TOps.Zero, d11 = TOps.Zero;
+        TV d20 = TOps.Zero, d21 = TOps.Zero, d30 = TOps.Zero, d31 = TOps.Zero;
+        ref T dzk = ref Unsafe.Add(ref dz, i);
+        ref T wk = ref Unsafe.Add(ref w, j * n);
+        for (int k = 0; k < n; k++)
+        {
+            TV g0 = TOps.Load(ref dzk);
+            TV g1 = TOps.Load(ref Unsafe.Add(ref dzk, c));
+            TV w0 = TOps.Broadcast(wk);
+            d00 = TOps.MultiplyAdd(w0, g0, d00);
+            d01 = TOps.MultiplyAdd(w0, g1, d01);
+            TV w1 = TOps.Broadcast(Unsafe.Add(ref wk, n));
+            d10 = TOps.MultiplyAdd(w1, g0, d10);
+            d11 = TOps.MultiplyAdd(w1, g1, d11);
+            TV w2 = TOps.Broadcast(Unsafe.Add(ref wk, 2 * n));
+            d20 = TOps.MultiplyAdd(w2, g0, d20);
+            d21 = TOps.MultiplyAdd(w2, g1, d21);
+            TV w3 = TOps.Broadcast(Unsafe.Add(ref wk, 3 * n));
+            d30 = TOps.MultiplyAdd(w3, g0, d30);
+            d31 = TOps.MultiplyAdd(w3, g1, d31);
+            dzk = ref Unsafe.Add(ref dzk, LaneStride);
+            wk = ref Unsafe.Add(ref wk, 1);
+        }
+
+        int at = (j * LaneStride) + i;
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d00, d01, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at);
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d10, d11, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + LaneStride);
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d20, d21, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (2 * LaneStride));
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d30, d31, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, at + (3 * LaneStride));
+    }
+
+    /// <summary>dA[l-1] of input j for lanes i..i+2c, then g' (2 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardTile1<TOps, TV, T, TLayer, TPreviousActivation>(ref T w, ref T dz, ref T zPrevious, ref T aPrevious, ref T mask, bool dropped, ref T dzPrevious, int i, int j)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLayer : IDenseLayer
+        where TPreviousActivation : IActivation
+    {
+        int c = TOps.Count;
+        int n = TLayer.Units;
+        TV d0 = TOps.Zero, d1 = TOps.Zero;
+        ref T dzk = ref Unsafe.Add(ref dz, i);
+        ref T wk = ref Unsafe.Add(ref w, j * n);
+        for (int k = 0; k < n; k++)
+        {
+            TV wjk = TOps.Broadcast(wk);
+            d0 = TOps.MultiplyAdd(wjk, TOps.Load(ref dzk), d0);
+            d1 = TOps.MultiplyAdd(wjk, TOps.Load(ref Unsafe.Add(ref dzk, c)), d1);
+            dzk = ref Unsafe.Add(ref dzk, LaneStride);
+            wk = ref Unsafe.Add(ref wk, 1);
+        }
+
+        FinishBackward<TOps, TV, T, TPreviousActivation>(d0, d1, ref zPrevious, ref aPrevious, ref mask, dropped, ref dzPrevious, (j * LaneStride) + i);
+    }
+
+    /// <summary>
+    /// The softmax Jacobian-vector product across the units of each example, in place:
+    /// dZ = A * (dA - sum_k dA_k A_k), with dA in <paramref name="dz"/> on entry. Generic over the vector width only, so it
+    /// is compiled once per process.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SoftmaxBackwardLanes<TOps, TV, T>(ref T a, ref T dz, int units, int lanes)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = TOps.Count;
+        for (int i = 0; i < lanes; i += c)
+        {
+            TV dot = TOps.Zero;
+            for (int k = 0; k < units; k++)
+            {
+                int at = (k * LaneStride) + i;
+                dot = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref dz, at)), TOps.Load(ref Unsafe.Add(ref a, at)), dot);
+            }
+
+            for (int k = 0; k < units; k++)
+            {
+                int at = (k * LaneStride) + i;
+                TV da = TOps.Load(ref Unsafe.Add(ref dz, at));
+                TOps.Store(TOps.Multiply(TOps.Load(ref Unsafe.Add(ref a, at)), TOps.Subtract(da, dot)), ref Unsafe.Add(ref dz, at));
             }
         }
     }

@@ -110,18 +110,18 @@ public static partial class Dense
 
                 for (; k + 4 <= n; k += 4)
                 {
-                    ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                    ForwardTile4Alone<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
                 }
 
                 if (k + 2 <= n)
                 {
-                    ForwardTile2<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                    ForwardTile2Alone<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
                     k += 2;
                 }
 
                 if (k < n)
                 {
-                    ForwardTile1<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
+                    ForwardTile1Alone<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
                 }
             }
         }
@@ -456,7 +456,10 @@ public static partial class Dense
             TOps.Store(z1, ref Unsafe.Add(ref z, at + c));
         }
 
-        if (last && IsCheap<TActivation>())
+        // typeof(...) == typeof(...) folds while the JIT imports this method, so for the other activations the
+        // branch below is never imported and Apply's polynomial is not inlined 26 times and then discarded (issue 19:
+        // a call to IsCheap here folded only after inlining, and compiling the digits 64-to-32 tanh block took 10 ms).
+        if (last && (typeof(TActivation) == typeof(Activations.ReLU) || typeof(TActivation) == typeof(Activations.LeakyReLU)))
         {
             // A cheap g (one or two instructions per register) is applied here in registers, saving a pass.
             z0 = TActivation.Apply<TOps, TV, T>(z0);

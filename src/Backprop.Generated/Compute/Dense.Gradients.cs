@@ -56,26 +56,26 @@ public static partial class Dense
         // (issue 19, "The first call").
         if (TLayer.Units < TOps.Count)
         {
-            AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref sums, rows, first);
+            AccumulateNarrowGradients<TOps, TV, T>(ref aPrevious, ref dz, ref sums, rows, TLayer.Inputs, TLayer.Units, first);
         }
         else
         {
-            AccumulateWideGradients<TOps, TV, T, TLayer>(ref aPrevious, ref dz, ref dzRows, ref sums, rows, first);
+            AccumulateWideGradients<TOps, TV, T>(ref aPrevious, ref dz, ref dzRows, ref sums, rows, TLayer.Inputs, TLayer.Units, first);
         }
     }
 
-    /// <summary>dW[l] and db[l] sums of a block for a layer of at least one register of units: dZ into rows, then a GEMM
-    /// of register tiles.</summary>
+    /// <summary>dW[l] and db[l] sums of a block for a layer of <paramref name="inputs"/> x <paramref name="n"/>, at least one
+    /// register of units: dZ into rows, then a GEMM of register tiles. The sizes are arguments, not a layer type, so the
+    /// JIT compiles this once per process and vector width for every layer and network (issue 19, "The first call"):
+    /// nothing in it gains from a constant size, as every loop already runs to the block's rows.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateWideGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T dzRows, ref T sums, int rows, bool first)
+    private static void AccumulateWideGradients<TOps, TV, T>(ref T aPrevious, ref T dz, ref T dzRows, ref T sums, int rows, int inputs, int n, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TLayer : IDenseLayer
     {
         int c = TOps.Count;
-        int n = TLayer.Units;
-        int stride = GradientStride(TLayer.Units);
+        int stride = GradientStride(n);
         int registers = (n + c - 1) / c;
 
         // dZ rows: dzRows[i, k] = dZ[k, i]; the columns up to the last register read are zero so they add nothing below.
@@ -93,7 +93,7 @@ public static partial class Dense
         }
 
         // db += sum over rows of dZ
-        ref T db = ref Unsafe.Add(ref sums, TLayer.Inputs * stride);
+        ref T db = ref Unsafe.Add(ref sums, inputs * stride);
         for (int r = 0; r < registers; r++)
         {
             ref T column = ref Unsafe.Add(ref dzRows, r * c);
@@ -114,49 +114,75 @@ public static partial class Dense
         }
 
         // dW[j, :] += sum_i A[j, i] dZ[i, :], one slice of 2 registers of units at a time (its dZ rows stay in L1) down all
-        // rows j of dW: tiles of 6 rows (12 accumulators), then 4, then one at a time (see SixTiles).
-        int sixes = SixTiles(TLayer.Inputs);
+        // rows j of dW, then a last slice of one register.
         int v = 0;
         for (; v + 2 <= registers; v += 2)
         {
-            int k = v * c;
-            int j = 0;
-            for (; j < sixes; j += 6)
-            {
-                WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
-            }
-
-            for (; j + 4 <= TLayer.Inputs; j += 4)
-            {
-                WeightGradientTile4x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
-            }
-
-            for (; j < TLayer.Inputs; j++)
-            {
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k + c, first);
-            }
+            WeightGradientsTwoRegisters<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, inputs, v * c, first);
         }
 
-        for (; v < registers; v++)
+        if (v < registers)
         {
-            // One register of units: tiles of 8 rows of dW, so 8 independent multiply-add chains hide the latency.
-            int k = v * c;
-            int j = 0;
-            for (; j + 8 <= TLayer.Inputs; j += 8)
-            {
-                WeightGradientTile8x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
-            }
+            WeightGradientsOneRegister<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, inputs, v * c, first);
+        }
+    }
 
-            for (; j + 4 <= TLayer.Inputs; j += 4)
-            {
-                WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
-            }
+    /// <summary>
+    /// dW[j, k..k+2c) += sum_i A[j, i] dZ[i, k..k+2c) for every row j of dW: tiles of 6 rows (12 accumulators), then 4, then
+    /// one at a time (see SixTiles). Generic over the vector width only, not the layer, so the JIT compiles it once per
+    /// process for every layer and network that uses it (issue 19, "The first call"); the call is once per slice.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WeightGradientsTwoRegisters<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int inputs, int k, bool first)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = TOps.Count;
+        int sixes = SixTiles(inputs);
+        int j = 0;
+        for (; j < sixes; j += 6)
+        {
+            WeightGradientTile6x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
+        }
 
-            for (; j < TLayer.Inputs; j++)
-            {
-                WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
-            }
+        for (; j + 4 <= inputs; j += 4)
+        {
+            WeightGradientTile4x2<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
+        }
+
+        for (; j < inputs; j++)
+        {
+            WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
+            WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k + c, first);
+        }
+    }
+
+    /// <summary>
+    /// dW[j, k..k+c) += sum_i A[j, i] dZ[i, k..k+c) for every row j of dW, one register of units: tiles of 8 rows of dW, so
+    /// 8 independent multiply-add chains hide the latency, then 4, then one. Compiled once per process, as
+    /// <see cref="WeightGradientsTwoRegisters"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WeightGradientsOneRegister<TOps, TV, T>(ref T aPrevious, ref T dzRows, ref T sums, int stride, int rows, int inputs, int k, bool first)
+        where TOps : ILanes<TV, T>
+        where TV : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        for (; j + 8 <= inputs; j += 8)
+        {
+            WeightGradientTile8x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
+        }
+
+        for (; j + 4 <= inputs; j += 4)
+        {
+            WeightGradientTile4x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
+        }
+
+        for (; j < inputs; j++)
+        {
+            WeightGradientTile1x1<TOps, TV, T>(ref aPrevious, ref dzRows, ref sums, stride, rows, j, k, first);
         }
     }
 
@@ -194,23 +220,22 @@ public static partial class Dense
         Put<TOps, TV, T>(ref target, TOps.Add(TOps.Add(g0, g1), TOps.Add(g2, g3)), first);
     }
 
-    /// <summary>dW[j, k] += sum_i A[j, i] dZ[k, i] and db[k] += sum_i dZ[k, i], each a dot product along the lanes.</summary>
+    /// <summary>dW[j, k] += sum_i A[j, i] dZ[k, i] and db[k] += sum_i dZ[k, i], each a dot product along the lanes, for a
+    /// layer of <paramref name="inputs"/> x <paramref name="n"/> (sizes as arguments: compiled once per process and width).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateNarrowGradients<TOps, TV, T, TLayer>(ref T aPrevious, ref T dz, ref T sums, int rows, bool first)
+    private static void AccumulateNarrowGradients<TOps, TV, T>(ref T aPrevious, ref T dz, ref T sums, int rows, int inputs, int n, bool first)
         where TOps : ILanes<TV, T>
         where TV : struct
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TLayer : IDenseLayer
     {
-        int n = TLayer.Units;
         int stride = GradientStride(n);
-        ref T db = ref Unsafe.Add(ref sums, TLayer.Inputs * stride);
+        ref T db = ref Unsafe.Add(ref sums, inputs * stride);
         for (int k = 0; k < n; k++)
         {
             ref T dzk = ref Unsafe.Add(ref dz, k * LaneStride);
             T dbk = SumLanes<TOps, TV, T>(ref dzk, rows);
             Unsafe.Add(ref db, k) = first ? dbk : Unsafe.Add(ref db, k) + dbk;
-            for (int j = 0; j < TLayer.Inputs; j++)
+            for (int j = 0; j < inputs; j++)
             {
                 T dw = DotLanes<TOps, TV, T>(ref Unsafe.Add(ref aPrevious, j * LaneStride), ref dzk, rows);
                 ref T target = ref Unsafe.Add(ref sums, (j * stride) + k);

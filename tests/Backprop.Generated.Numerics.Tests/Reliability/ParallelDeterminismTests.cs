@@ -28,7 +28,10 @@ public partial class ParallelTinyNet { }
 /// all threads, leave the worker threads blocked when idle, and stay correct when called from many threads at once or
 /// from inside Parallel.For. Each determinism test first checks that the batch really is split into several chunks on
 /// several threads, so that it could fail (docs/threading.md shows the run in which a reduction in thread order failed it).
+/// The class runs alone, after the other test classes (<see cref="WorkerPoolCollection"/>): the worker pool is the
+/// process's, so a parallel call of another class would make the idle workers busy in the idle test's window.
 /// </summary>
+[Collection(WorkerPoolCollection.Name)]
 public class ParallelDeterminismTests
 {
     private static readonly int[] Degrees = { 1, 2, 3, Environment.ProcessorCount, 8, -1 };
@@ -515,4 +518,14 @@ public class ParallelAllocationTests
         }
     }
 
+}
+
+/// <summary>
+/// The tests that watch the process-wide worker pool (its threads' states and CPU time): xunit runs a collection with
+/// parallelization disabled after all the others, by itself.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkerPoolCollection
+{
+    public const string Name = "Worker pool, alone";
 }
