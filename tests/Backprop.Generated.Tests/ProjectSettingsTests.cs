@@ -123,7 +123,7 @@ public class ProjectSettingsTests
             .Last();
         MetadataReference[] references = Directory.GetFiles(Path.Combine(pack, "ref", "net8.0"), "*.dll")
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .Append(MetadataReference.CreateFromFile(typeof(NetworkAttribute).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(Net8Runtime()))
             .ToArray();
         CSharpCompilation input = GeneratorHarness.CreateCompilation(new[] { (Source, "Network.cs"), (Usage, "Use.cs") }).WithReferences(references);
         GeneratorRun run = GeneratorHarness.Run(input);
@@ -181,6 +181,18 @@ public class ProjectSettingsTests
         Type use = context.LoadFromStream(stream).GetType("App.Use", throwOnError: true)!;
         float result = (float)use.GetMethod("Run")!.Invoke(null, null)!;
         Assert.True(float.IsFinite(result), $"Run returned {result}");
+    }
+
+    /// <summary>
+    /// The runtime library's net8.0 build, as a net8.0 project references it (this net10.0 test project references the
+    /// net10.0 build, which a compilation against .NET 8's reference assemblies cannot use: CS1705). The test project's
+    /// build passes its path.
+    /// </summary>
+    internal static string Net8Runtime()
+    {
+        string runtime = typeof(ProjectSettingsTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Net8Runtime").Value!;
+        Assert.EndsWith(Path.Combine("net8.0", "Backprop.Generated.dll"), runtime, StringComparison.Ordinal);
+        return runtime;
     }
 
     private static string NuGetRoot()

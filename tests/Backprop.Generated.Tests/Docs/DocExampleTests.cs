@@ -332,10 +332,8 @@ public class DocExampleTests
         string pack = Directory.GetDirectories(Path.Combine(root, "microsoft.netcore.app.ref"), "8.0.*")
             .OrderBy(d => Version.Parse(Path.GetFileName(d)))
             .Last();
-        // The runtime library as a net8.0 project gets it: its net8.0 build (what this net10.0 test project references).
-        Assembly library = typeof(NetworkAttribute).Assembly;
-        Assert.Equal(".NETCoreApp,Version=v8.0", library.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()!.FrameworkName);
-        string runtime = library.Location;
+        // The runtime library as a net8.0 project gets it: its net8.0 build (the test project references the net10.0 one).
+        string runtime = ProjectSettingsTests.Net8Runtime();
         // The ONNX package (net8.0 only), for the examples of docs/onnx.md and the README's export line.
         string onnx = typeof(Backprop.Generated.Onnx.OnnxExport).Assembly.Location;
         return Directory.GetFiles(Path.Combine(pack, "ref", "net8.0"), "*.dll")
