@@ -76,8 +76,8 @@ public static partial class Dense
         }
     }
 
-    /// <summary>Z[l] and A[l] of a block for a layer with tiles of 6: units in tiles of 6 (12 accumulators), then tiles of 4,
-    /// 2 and 1 for the rest (see SixTiles), all inlined.</summary>
+    /// <summary>Z[l] and A[l] of a block for a layer with tiles of 6: units in tiles of 6 (12 accumulators), inlined, then
+    /// tiles of 4, 2 and 1 for the rest (see SixTiles), called: each compiled on its first call only.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlockWide<TOps, TV, T, TLayer, TActivation>(ref T p, ref T x, ref T z, bool keepZ, ref T a, int rows)
         where TOps : ILanes<TV, T>
