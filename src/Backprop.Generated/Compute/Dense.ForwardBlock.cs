@@ -172,7 +172,8 @@ public static partial class Dense
         }
     }
 
-    /// <summary>The tile of 4 units as a call of its own (<see cref="ForwardBlockNarrow"/>).</summary>
+    /// <summary>The tile of 4 units as a call of its own (<see cref="ForwardBlockNarrow"/>, and the rest after the tiles of 6
+    /// in <see cref="ForwardBlockWide"/>), compiled on its first call only.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile4Alone<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
@@ -182,7 +183,8 @@ public static partial class Dense
         where TActivation : IActivation
         => ForwardTile4<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
 
-    /// <summary>The tile of 2 units as a call of its own (<see cref="ForwardBlockNarrow"/>).</summary>
+    /// <summary>The tile of 2 units as a call of its own (<see cref="ForwardBlockNarrow"/>, and the rest after the tiles of 6
+    /// in <see cref="ForwardBlockWide"/>), compiled on its first call only.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile2Alone<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
@@ -192,7 +194,8 @@ public static partial class Dense
         where TActivation : IActivation
         => ForwardTile2<TOps, TV, T, TLayer, TActivation>(ref w, ref b, ref x, ref z, keepZ, ref a, i, k, j0, count, first, last);
 
-    /// <summary>The tile of 1 unit as a call of its own (<see cref="ForwardBlockNarrow"/>).</summary>
+    /// <summary>The tile of 1 unit as a call of its own (<see cref="ForwardBlockNarrow"/>, and the rest after the tiles of 6
+    /// in <see cref="ForwardBlockWide"/>), compiled on its first call only.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile1Alone<TOps, TV, T, TLayer, TActivation>(ref T w, ref T b, ref T x, ref T z, bool keepZ, ref T a, int i, int k, int j0, int count, bool first, bool last)
         where TOps : ILanes<TV, T>
@@ -473,6 +476,8 @@ public static partial class Dense
     /// <summary>
     /// Whether g costs so little (ReLU, leaky ReLU: a compare and a select) that the tile epilogue applies it in
     /// registers; the others are applied by <see cref="ActivateRowsCore"/>, so their polynomials are inlined once.
+    /// <see cref="FinishForward"/> writes this test out instead of calling it: a call folds only after the JIT has
+    /// inlined what the condition guards.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool IsCheap<TActivation>()

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using Backprop.Generated.Serialization;
 #if NET8_0_OR_GREATER
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -76,7 +77,7 @@ internal static class Int8Softmax
         float e = ((p * (r * r)) + r) + 1f;
 
         // n is an integer in [-126, 0] here (x >= -87); for NaN the conversion's value does not matter (e is NaN).
-        float power = Int32BitsToSingle(((int)n + 127) << 23);
+        float power = HalfPrecision.Int32BitsToSingle(((int)n + 127) << 23);
         return Lowest > x ? 0f : e * power;
     }
 
@@ -96,8 +97,6 @@ internal static class Int8Softmax
             e[k] *= inverse;
         }
     }
-
-    private static unsafe float Int32BitsToSingle(int bits) => *(float*)&bits;
 
 #if NET8_0_OR_GREATER
     /// <summary>The 8-lane form; false (nothing written) when the row holds a NaN.</summary>
